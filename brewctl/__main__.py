@@ -1,0 +1,5 @@
+"""Allow ``python -m brewctl``."""
+
+from brewctl.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,78 @@
+"""The ``brewctl`` command line.
+
+Each subcommand lives in its own module of this package and exposes
+``register(commands: Commands) -> None``; it adds its parsers and sets ``func`` (a callable
+taking the parsed ``argparse.Namespace`` and returning an exit code). User errors
+(``brewctl.errors.UserError``) are printed without a traceback and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from brewctl import __version__
+from brewctl.errors import UserError
+
+__all__ = ["Commands", "main"]
+
+# Subcommand modules, in the order they appear in --help.
+MODULES = ("run", "sim", "client", "sensors", "profile", "recipe", "history", "tui")
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+@dataclass(frozen=True)
+class Commands:
+    """Where subcommand modules attach their parsers."""
+
+    top: argparse._SubParsersAction[argparse.ArgumentParser]
+    """``brewctl <command>``."""
+    profile: argparse._SubParsersAction[argparse.ArgumentParser]
+    """``brewctl profile <action>`` (file tools and daemon actions share it)."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser, with every available subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="brewctl",
+        description="Fermentation controller for the Raspberry Pi.",
+    )
+    parser.add_argument("--version", action="version", version=f"brewctl {__version__}")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
+    top = parser.add_subparsers(dest="command", metavar="COMMAND")
+    profile = top.add_parser("profile", help="fermentation profiles: validate, import, export, show, start, ...")
+    profile_sub = profile.add_subparsers(dest="profile_command", metavar="ACTION", required=True)
+    commands = Commands(top=top, profile=profile_sub)
+    for name in MODULES:
+        module_name = f"{__name__}.{name}"
+        if importlib.util.find_spec(module_name) is None:
+            continue
+        importlib.import_module(module_name).register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``brewctl`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.WARNING - 10 * min(args.verbose, 2),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    func: Handler | None = getattr(args, "func", None)
+    if func is None:
+        parser.print_help()
+        return 2
+    try:
+        return func(args)
+    except UserError as exc:
+        print(f"brewctl: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

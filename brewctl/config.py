@@ -1,0 +1,372 @@
+"""The configuration file: one TOML document, validated into frozen models.
+
+``load_config(path)`` returns a ``Config`` or raises ``ConfigError`` whose message names the
+file, the key path and what is wrong, e.g.
+``/etc/brewctl/config.toml: fermenters.fv1.cooler: no output named 'cooler2'``.
+The annotated example is ``config.example.toml`` at the top of the repository.
+"""
+
+from __future__ import annotations
+
+import socket
+import tomllib
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from brewctl.errors import ConfigError
+
+__all__ = [
+    "DEFAULT_CONFIG_PATH",
+    "AlertsConfig",
+    "Config",
+    "FermenterConfig",
+    "GuardConfig",
+    "HistoryConfig",
+    "HydrometerConfig",
+    "InfluxConfig",
+    "Mode",
+    "MqttConfig",
+    "NodeConfig",
+    "OutputConfig",
+    "OutputKind",
+    "ProbeConfig",
+    "Rig",
+    "TuningConfig",
+    "format_validation_error",
+    "load_config",
+    "parse_config",
+]
+
+DEFAULT_CONFIG_PATH = Path("/etc/brewctl/config.toml")
+
+BcmPin = Annotated[int, Field(ge=0, le=27, description="BCM GPIO number (0-27).")]
+Name = Annotated[str, Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_-]{0,31}$")]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Mode(StrEnum):
+    """What a fermenter controls."""
+
+    OFF = "off"
+    """Every output off."""
+    CHAMBER = "chamber"
+    """Hold the chamber (fridge air) at ``chamber_setpoint_c``."""
+    BEER = "beer"
+    """Hold the beer at ``beer_setpoint_c`` (cascade: beer PID drives the chamber setpoint)."""
+    PROFILE = "profile"
+    """Follow the active fermentation profile."""
+
+
+class Rig(StrEnum):
+    """How a fermenter is heated and cooled."""
+
+    HEAT_COOL = "heat-cool"
+    """A chamber (chest freezer, fridge) with a heater and a compressor."""
+    HEAT_ONLY = "heat-only"
+    COOL_ONLY = "cool-only"
+    GLYCOL = "glycol"
+    """A jacketed or coiled vessel cooled by a glycol solenoid valve (direct beer control)."""
+    VALVE = "valve"
+    """A jacketed vessel cooled through a motorized ball valve (open/close relays)."""
+
+
+class OutputKind(StrEnum):
+    RELAY = "relay"
+    """An electromechanical relay (compressor, pump): on/off, guarded."""
+    SSR = "ssr"
+    """A solid-state relay driving a heater with time-proportioned duty."""
+    SOLENOID = "solenoid"
+    """A solenoid valve (glycol): on/off."""
+    MOTORIZED_VALVE = "motorized-valve"
+    """A motorized ball valve with an open relay and a close relay."""
+
+
+class NodeConfig(_Frozen):
+    """This controller (one Raspberry Pi)."""
+
+    name: Name = Field(default_factory=lambda: _hostname(), description="Node name in MQTT topics and tags.")
+    state_dir: Path = Field(Path("/var/lib/brewctl"), description="Persistent state and history.")
+    socket_path: Path = Field(Path("/run/brewctl/brewctl.sock"), description="Local API socket.")
+    socket_group: str | None = Field(None, description="Group that may use the API socket (mode 0660).")
+    probe_period_s: float = Field(5.0, ge=1.0, le=300.0, description="Seconds between probe reads.")
+    stale_after_s: float = Field(30.0, ge=2.0, le=3600.0, description="A probe silent this long is lost.")
+    units: Literal["C", "F"] = Field("C", description="Display units for the CLI and TUI.")
+    profiles_dir: Path = Field(Path("profiles"), description="Folder of profile files (relative to the config file).")
+    recipes_dir: Path = Field(Path("recipes"), description="Folder of recipe files (relative to the config file).")
+
+
+class ProbeConfig(_Frozen):
+    """A DS18B20 probe on the 1-wire bus."""
+
+    id: str = Field(pattern=r"^28-[0-9a-f]{12}$", description="Bus id, as listed by `brewctl sensors`.")
+    offset_c: float = Field(0.0, ge=-5.0, le=5.0, description="Calibration offset added to readings.")
+    description: str = ""
+
+
+class OutputConfig(_Frozen):
+    """A GPIO-driven output."""
+
+    kind: OutputKind
+    pin: BcmPin | None = Field(None, description="GPIO pin (all kinds but motorized-valve).")
+    open_pin: BcmPin | None = Field(None, description="Motorized valve: relay that opens it.")
+    close_pin: BcmPin | None = Field(None, description="Motorized valve: relay that closes it.")
+    active_high: bool = Field(True, description="False for the usual active-low relay boards.")
+    period_s: float = Field(10.0, ge=1.0, le=120.0, description="SSR time-proportioning period.")
+    travel_s: float = Field(30.0, ge=1.0, le=600.0, description="Motorized valve full travel time.")
+    description: str = ""
+
+    @model_validator(mode="after")
+    def _pins_fit_kind(self) -> Self:
+        if self.kind is OutputKind.MOTORIZED_VALVE:
+            if self.open_pin is None or self.close_pin is None:
+                raise ValueError("a motorized-valve needs open_pin and close_pin")
+            if self.open_pin == self.close_pin:
+                raise ValueError("open_pin and close_pin must differ")
+            if self.pin is not None:
+                raise ValueError("a motorized-valve uses open_pin/close_pin, not pin")
+        else:
+            if self.pin is None:
+                raise ValueError(f"a {self.kind.value} output needs pin")
+            if self.open_pin is not None or self.close_pin is not None:
+                raise ValueError("open_pin/close_pin are only for motorized-valve outputs")
+        return self
+
+    @property
+    def pins(self) -> tuple[int, ...]:
+        """Every GPIO pin this output drives."""
+        return tuple(p for p in (self.pin, self.open_pin, self.close_pin) if p is not None)
+
+
+class TuningConfig(_Frozen):
+    """Control loop tuning. Defaults follow BrewPi's proven values."""
+
+    kp: float = Field(5.0, description="Beer PID proportional gain (degC chamber per degC beer error).")
+    ki: float = Field(0.25, ge=0.0, description="Beer PID integral gain (per hour).")
+    kd: float = Field(-1.5, description="Beer PID derivative gain on the beer slope (degC/h).")
+    span_c: float = Field(10.0, ge=0.5, le=30.0, description="Chamber setpoint stays within beer setpoint +- span.")
+    integrator_band_c: float = Field(0.5, ge=0.0, le=5.0, description="Integrate only while |error| is below this.")
+    chamber_kp: float = Field(0.5, ge=0.0, description="Chamber loop: heater duty per degC below setpoint.")
+    chamber_hysteresis_c: float = Field(0.3, ge=0.0, le=5.0, description="Chamber cooling dead band.")
+
+
+class GuardConfig(_Frozen):
+    """Compressor and heater protection. Defaults follow BrewPi."""
+
+    cool_min_off_s: float = Field(300.0, ge=0.0, le=3600.0)
+    cool_min_on_s: float = Field(180.0, ge=0.0, le=3600.0)
+    heat_min_off_s: float = Field(300.0, ge=0.0, le=3600.0)
+    heat_min_on_s: float = Field(180.0, ge=0.0, le=3600.0)
+    heat_cool_dead_time_s: float = Field(600.0, ge=0.0, le=7200.0, description="Idle time between heating and cooling.")
+    peak_estimation: bool = Field(True, description="Stop cooling early (the evaporator cools on after a stop).")
+
+
+class FermenterConfig(_Frozen):
+    """A fermenter and the probes and outputs it uses."""
+
+    name: str = ""
+    rig: Rig = Rig.HEAT_COOL
+    beer_probe: str | None = None
+    chamber_probe: str | None = None
+    room_probe: str | None = None
+    heater: str | None = None
+    cooler: str | None = None
+    valve: str | None = None
+    mode: Mode = Mode.OFF
+    beer_setpoint_c: float = Field(19.0, ge=-5.0, le=40.0)
+    chamber_setpoint_c: float = Field(18.0, ge=-5.0, le=40.0)
+    chamber_min_c: float = Field(-2.0, ge=-10.0, le=40.0, description="Lowest chamber setpoint allowed.")
+    chamber_max_c: float = Field(35.0, ge=-10.0, le=50.0, description="Highest chamber setpoint allowed.")
+    alarm_delta_c: float = Field(2.0, ge=0.2, le=20.0, description="Alarm when the beer is this far off for too long.")
+    alarm_after_s: float = Field(3600.0, ge=60.0, description="How long off-target before the alarm.")
+    tuning: TuningConfig = TuningConfig()
+    guards: GuardConfig = GuardConfig()
+
+    @model_validator(mode="after")
+    def _rig_has_parts(self) -> Self:
+        need: dict[Rig, tuple[str, ...]] = {
+            Rig.HEAT_COOL: ("heater", "cooler"),
+            Rig.HEAT_ONLY: ("heater",),
+            Rig.COOL_ONLY: ("cooler",),
+            Rig.GLYCOL: ("valve", "beer_probe"),
+            Rig.VALVE: ("valve", "beer_probe"),
+        }
+        missing = [k for k in need[self.rig] if getattr(self, k) is None]
+        if missing:
+            raise ValueError(f"a {self.rig.value} fermenter needs {', '.join(missing)}")
+        if self.beer_probe is None and self.chamber_probe is None:
+            raise ValueError("a fermenter needs beer_probe or chamber_probe")
+        if self.chamber_min_c >= self.chamber_max_c:
+            raise ValueError("chamber_min_c must be below chamber_max_c")
+        return self
+
+
+class MqttConfig(_Frozen):
+    """MQTT broker connection (optional)."""
+
+    host: str = "localhost"
+    port: int = Field(1883, ge=1, le=65535)
+    base_topic: str | None = Field(None, description="Default brewctl/<node name>.")
+    username: str | None = None
+    password_file: Path | None = Field(None, description="File holding the password (never in this file).")
+    tls: bool = False
+    ca_file: Path | None = None
+    discovery: bool = Field(True, description="Publish Home Assistant discovery.")
+    discovery_prefix: str = "homeassistant"
+    state_interval_s: float = Field(60.0, ge=5.0, le=3600.0, description="Republish state at least this often.")
+
+
+class InfluxConfig(_Frozen):
+    """InfluxDB / VictoriaMetrics (optional): v2 write API, line protocol."""
+
+    url: str
+    org: str = "brewctl"
+    bucket: str = "brewctl"
+    token_file: Path | None = Field(None, description="File holding the API token (never logged).")
+    batch_s: float = Field(10.0, ge=1.0, le=3600.0)
+    outbox_max_points: int = Field(5_000_000, ge=1000, description="Past this, oldest points drop (alarm).")
+
+
+class HistoryConfig(_Frozen):
+    """Local SQLite history in the state dir."""
+
+    raw_days: float = Field(14.0, ge=0.5, le=3650.0)
+    downsampled_days: float = Field(365.0, ge=1.0, le=36500.0)
+    commit_interval_s: float = Field(60.0, ge=1.0, le=3600.0, description="Batch commits (SD cards wear out).")
+
+
+class HydrometerConfig(_Frozen):
+    """A hydrometer feeding gravity to a fermenter over MQTT."""
+
+    fermenter: str
+    kind: Literal["ispindel", "json"] = "ispindel"
+    name: str | None = Field(None, description="iSpindel name (topic ispindel/<name>/gravity).")
+    topic: str | None = Field(None, description="Topic for kind=json (e.g. a Tilt bridge).")
+    json_path: str | None = Field(None, description="Dotted path to the gravity value in the JSON payload.")
+    unit: Literal["sg", "plato"] = "sg"
+    stale_after_s: float = Field(7200.0, ge=60.0)
+
+
+class AlertsConfig(_Frozen):
+    """Where alarms go besides MQTT."""
+
+    apprise_urls: tuple[str, ...] = Field((), description="Apprise URLs (ntfy://, tgram://, mailto://, ...).")
+    min_interval_s: float = Field(900.0, ge=0.0, description="Rate limit per alarm.")
+
+
+class Config(_Frozen):
+    """The whole configuration file."""
+
+    node: NodeConfig = Field(default_factory=NodeConfig)
+    probes: dict[Name, ProbeConfig] = Field(default_factory=dict)
+    outputs: dict[Name, OutputConfig] = Field(default_factory=dict)
+    fermenters: dict[Name, FermenterConfig] = Field(default_factory=dict)
+    mqtt: MqttConfig | None = None
+    influx: InfluxConfig | None = None
+    history: HistoryConfig = HistoryConfig()
+    hydrometers: dict[Name, HydrometerConfig] = Field(default_factory=dict)
+    alerts: AlertsConfig = AlertsConfig()
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> Self:
+        problems: list[str] = []
+        used_outputs: dict[str, str] = {}
+        for fid, f in self.fermenters.items():
+            for key in ("beer_probe", "chamber_probe", "room_probe"):
+                ref = getattr(f, key)
+                if ref is not None and ref not in self.probes:
+                    problems.append(f"fermenters.{fid}.{key}: no probe named {ref!r}")
+            for key, kinds in (
+                ("heater", {OutputKind.SSR, OutputKind.RELAY}),
+                ("cooler", {OutputKind.RELAY, OutputKind.SOLENOID}),
+                ("valve", {OutputKind.SOLENOID, OutputKind.MOTORIZED_VALVE}),
+            ):
+                ref = getattr(f, key)
+                if ref is None:
+                    continue
+                out = self.outputs.get(ref)
+                if out is None:
+                    problems.append(f"fermenters.{fid}.{key}: no output named {ref!r}")
+                    continue
+                if out.kind not in kinds:
+                    allowed = " or ".join(sorted(k.value for k in kinds))
+                    problems.append(f"fermenters.{fid}.{key}: output {ref!r} is a {out.kind.value}, expected {allowed}")
+                if ref in used_outputs:
+                    problems.append(f"fermenters.{fid}.{key}: output {ref!r} is already used by {used_outputs[ref]}")
+                used_outputs[ref] = f"fermenters.{fid}"
+            valve = self.outputs.get(f.valve or "")
+            if f.rig is Rig.VALVE and valve is not None and valve.kind is not OutputKind.MOTORIZED_VALVE:
+                problems.append(f"fermenters.{fid}.valve: a valve rig needs a motorized-valve output")
+        pins: dict[int, str] = {}
+        for oid, o in self.outputs.items():
+            for p in o.pins:
+                if p in pins:
+                    problems.append(f"outputs.{oid}: GPIO {p} is already used by outputs.{pins[p]}")
+                pins[p] = oid
+        ids: dict[str, str] = {}
+        for probe_name, probe in self.probes.items():
+            if probe.id in ids:
+                problems.append(f"probes.{probe_name}.id: {probe.id} is already probe {ids[probe.id]!r}")
+            ids[probe.id] = probe_name
+        for hid, h in self.hydrometers.items():
+            if h.fermenter not in self.fermenters:
+                problems.append(f"hydrometers.{hid}.fermenter: no fermenter named {h.fermenter!r}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+def _hostname() -> str:
+    name = "".join(c if c.isalnum() or c in "-_" else "-" for c in socket.gethostname())[:32]
+    return name or "brewctl"
+
+
+def format_validation_error(source: str, exc: ValidationError) -> str:
+    """One line per problem: ``source: key.path: what is wrong``."""
+    lines = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"])
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key (check the spelling)"
+        for part in msg.split("; "):
+            # Root-level (cross-reference) messages carry their own key path.
+            lines.append(f"{source}: {loc}: {part}" if loc else f"{source}: {part}")
+    return "\n".join(lines)
+
+
+def parse_config(data: dict[str, Any], source: str = "<config>") -> Config:
+    """Validate an already-parsed TOML document."""
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(format_validation_error(source, exc)) from None
+
+
+def load_config(path: Path | str = DEFAULT_CONFIG_PATH) -> Config:
+    """Read and validate a config file. Relative folders are resolved against its location."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found (use --config FILE)") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    cfg = parse_config(data, str(path))
+    base = path.resolve().parent
+    node = cfg.node.model_copy(
+        update={
+            "profiles_dir": base / cfg.node.profiles_dir,
+            "recipes_dir": base / cfg.node.recipes_dir,
+        }
+    )
+    return cfg.model_copy(update={"node": node})

@@ -1,0 +1,155 @@
+"""Value objects that cross the daemon's boundary: fermenter status and commands.
+
+The local API, the CLI, MQTT, the history recorder and the TUI all speak these. They are
+frozen and self-validating: a command that parses is safe to apply.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+from brewctl.config import Mode
+
+__all__ = [
+    "COMMAND_ADAPTER",
+    "Alarm",
+    "Command",
+    "FermenterStatus",
+    "GravityStatus",
+    "NodeStatus",
+    "OutputStatus",
+    "PidTerms",
+    "ProfileAction",
+    "ProfileStatus",
+    "SetBeerSetpoint",
+    "SetChamberSetpoint",
+    "SetMode",
+    "StartProfile",
+]
+
+
+class _Value(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# --- status -------------------------------------------------------------------------------
+
+
+class Alarm(_Value):
+    """A standing alarm. ``code`` is stable (for MQTT/automation); ``message`` is for people."""
+
+    code: str = Field(description="e.g. 'beer_probe_lost', 'both_probes_lost', 'beer_off_target'.")
+    severity: Literal["info", "warning", "critical"] = "warning"
+    message: str
+    since_s: float | None = Field(None, description="Unix time the alarm was raised.")
+
+
+class OutputStatus(_Value):
+    """One output: what it does and why."""
+
+    role: str = Field(description="'heat', 'cool' or 'valve'.")
+    value: float = Field(ge=0.0, le=1.0, description="Commanded duty or opening, 0..1.")
+    active: bool = Field(description="Energised right now.")
+    reason: str = Field("", description="Why, e.g. 'cooling blocked: min off, 2:40 left'.")
+    blocked_s: float | None = Field(None, description="Seconds until a guard releases it, if blocked.")
+
+
+class PidTerms(_Value):
+    p: float = 0.0
+    i: float = 0.0
+    d: float = 0.0
+
+
+class ProfileStatus(_Value):
+    """Progress of the running profile."""
+
+    name: str
+    step_index: int = Field(ge=0, description="0-based index of the current step.")
+    step_count: int = Field(ge=1)
+    step_name: str = ""
+    step_kind: str = ""
+    step_remaining_s: float | None = Field(None, description="None while waiting on a condition without a bound.")
+    eta_s: float | None = Field(None, description="Seconds until the whole profile ends (maximum if conditions).")
+    elapsed_s: float = 0.0
+    paused: bool = False
+    waiting_for_brewer: bool = False
+    finished: bool = False
+
+
+class GravityStatus(_Value):
+    sg: float
+    age_s: float = Field(ge=0.0, description="Seconds since the reading.")
+    source: str = ""
+
+
+class FermenterStatus(_Value):
+    """Everything a brewer (or Home Assistant) wants to know about one fermenter."""
+
+    id: str
+    name: str = ""
+    rig: str = "heat-cool"
+    mode: Mode
+    beer_c: float | None = None
+    chamber_c: float | None = None
+    room_c: float | None = None
+    beer_setpoint_c: float | None = Field(None, description="Effective beer setpoint (profile or manual).")
+    chamber_setpoint_c: float | None = Field(None, description="Effective chamber setpoint (cascade or manual).")
+    outputs: tuple[OutputStatus, ...] = ()
+    pid: PidTerms = PidTerms()
+    alarms: tuple[Alarm, ...] = ()
+    profile: ProfileStatus | None = None
+    gravity: GravityStatus | None = None
+    safe: bool = Field(False, description="True when the fermenter is forced all-off by a fault.")
+    updated_s: float = Field(0.0, description="Unix time of this status.")
+
+
+class NodeStatus(_Value):
+    node: str
+    version: str
+    uptime_s: float = 0.0
+    simulated: bool = False
+    fermenters: dict[str, FermenterStatus] = Field(default_factory=dict)
+
+
+# --- commands -----------------------------------------------------------------------------
+
+CommandId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
+
+
+class _Command(_Value):
+    id: CommandId | None = Field(None, description="Idempotency key: a repeated id is not applied twice.")
+
+
+class SetMode(_Command):
+    kind: Literal["set_mode"] = "set_mode"
+    mode: Mode
+
+
+class SetBeerSetpoint(_Command):
+    kind: Literal["set_beer"] = "set_beer"
+    value_c: float = Field(ge=-5.0, le=40.0)
+
+
+class SetChamberSetpoint(_Command):
+    kind: Literal["set_chamber"] = "set_chamber"
+    value_c: float = Field(ge=-5.0, le=40.0)
+
+
+class StartProfile(_Command):
+    kind: Literal["profile_start"] = "profile_start"
+    profile: str = Field(min_length=1, max_length=200, description="Profile name in the library, or a path.")
+    at_step: int = Field(0, ge=0)
+
+
+class ProfileAction(_Command):
+    kind: Literal["profile_pause", "profile_resume", "profile_skip", "profile_stop", "profile_confirm"]
+    to_step: int | None = Field(None, ge=0, description="profile_skip: jump to this step instead of the next.")
+
+
+Command = Annotated[
+    SetMode | SetBeerSetpoint | SetChamberSetpoint | StartProfile | ProfileAction,
+    Field(discriminator="kind"),
+]
+COMMAND_ADAPTER: TypeAdapter[Command] = TypeAdapter(Command)
