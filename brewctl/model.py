@@ -16,6 +16,8 @@ __all__ = [
     "COMMAND_ADAPTER",
     "Alarm",
     "Command",
+    "CommandResult",
+    "Event",
     "FermenterStatus",
     "GravityStatus",
     "NodeStatus",
@@ -113,6 +115,16 @@ class NodeStatus(_Value):
     fermenters: dict[str, FermenterStatus] = Field(default_factory=dict)
 
 
+class Event(_Value):
+    """Something that happened: a mode change, a profile step, an alarm raised or cleared, a command."""
+
+    ts_s: float = Field(description="Unix time.")
+    fermenter: str | None = Field(None, description="None for node-level events.")
+    kind: str = Field(description="e.g. 'mode', 'setpoint', 'profile_step', 'alarm', 'alarm_cleared', 'command'.")
+    message: str = ""
+    data: dict[str, str | float | int | bool | None] = Field(default_factory=dict)
+
+
 # --- commands -----------------------------------------------------------------------------
 
 CommandId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
@@ -153,3 +165,12 @@ Command = Annotated[
     Field(discriminator="kind"),
 ]
 COMMAND_ADAPTER: TypeAdapter[Command] = TypeAdapter(Command)
+
+
+class CommandResult(_Value):
+    """The answer to a command: applied, refused with a reason, or a repeat of an earlier id."""
+
+    ok: bool
+    error: str | None = None
+    duplicate: bool = Field(False, description="The id was seen before; nothing was applied again.")
+    status: FermenterStatus | None = None

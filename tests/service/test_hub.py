@@ -1,0 +1,79 @@
+"""The hub fans statuses and events out without ever blocking the control loop."""
+
+from __future__ import annotations
+
+import asyncio
+
+from brewctl.config import Mode
+from brewctl.model import Alarm, CommandResult, NodeStatus, SetMode
+from brewctl.service.hub import Hub
+
+
+def _status(n: int) -> NodeStatus:
+    return NodeStatus(node="n", version="0", uptime_s=float(n))
+
+
+async def test_status_subscription_is_latest_wins() -> None:
+    hub = Hub("n", wall_clock=lambda: 100.0)
+    with hub.subscribe_status() as sub:
+        for i in range(5):
+            hub.publish_status(_status(i))
+        got = await asyncio.wait_for(anext(sub), 1)
+        assert got.uptime_s == 4.0
+        hub.publish_status(_status(9))
+        assert (await asyncio.wait_for(anext(sub), 1)).uptime_s == 9.0
+
+
+async def test_new_subscriber_gets_current_status_first() -> None:
+    hub = Hub("n")
+    hub.publish_status(_status(3))
+    with hub.subscribe_status() as sub:
+        assert (await asyncio.wait_for(anext(sub), 1)).uptime_s == 3.0
+
+
+async def test_event_subscription_is_bounded_and_counts_drops() -> None:
+    hub = Hub("n", wall_clock=lambda: 5.0)
+    with hub.subscribe_events(maxsize=2) as sub:
+        for i in range(5):
+            hub.event("mode", f"m{i}", fermenter="fv1")
+        assert sub.dropped == 3
+        first = await asyncio.wait_for(anext(sub), 1)
+        assert (first.message, first.ts_s, first.fermenter) == ("m3", 5.0, "fv1")
+    hub.event("mode", "after close")
+    assert len(sub._queue) == 1  # closed subscriptions receive nothing more
+
+
+async def test_commands_go_to_the_installed_handler() -> None:
+    hub = Hub("n")
+    cmd = SetMode(mode=Mode.OFF)
+    assert not (await hub.command("fv1", cmd, "api")).ok
+    seen = []
+
+    async def handler(fid: str, c: object, source: str) -> CommandResult:
+        seen.append((fid, c, source))
+        return CommandResult(ok=True)
+
+    hub.set_command_handler(handler)
+    assert (await hub.command("fv1", cmd, "mqtt")).ok
+    assert seen == [("fv1", cmd, "mqtt")]
+
+
+def test_node_alarms_raise_and_clear_once() -> None:
+    hub = Hub("n", wall_clock=lambda: 1.0)
+    with hub.subscribe_events() as sub:
+        alarm = Alarm(code="outbox_full", message="outbox full")
+        hub.raise_alarm(alarm)
+        hub.raise_alarm(alarm)
+        assert hub.node_alarms == (alarm,)
+        hub.clear_alarm("outbox_full")
+        hub.clear_alarm("outbox_full")
+        assert hub.node_alarms == ()
+        assert [e.kind for e in sub._queue] == ["alarm", "alarm_cleared"]
+
+
+def test_gravity_history_is_kept_per_fermenter() -> None:
+    hub = Hub("n", wall_clock=lambda: 50.0)
+    hub.feed_gravity("fv1", 1.050, "ispindel/red")
+    hub.feed_gravity("fv1", 1.048, "ispindel/red", at_s=60.0)
+    assert [(g.sg, g.at_s) for g in hub.gravity("fv1")] == [(1.050, 50.0), (1.048, 60.0)]
+    assert hub.gravity("fv2") == ()
