@@ -22,7 +22,7 @@ from brewctl.errors import UserError
 __all__ = ["Commands", "main"]
 
 # Subcommand modules, in the order they appear in --help.
-MODULES = ("run", "sim", "client", "sensors", "profile", "recipe", "history", "tui")
+MODULES = ("run", "sim", "client", "sensors", "profile", "recipe", "history", "tui", "config")
 
 Handler = Callable[[argparse.Namespace], int]
 

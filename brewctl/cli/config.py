@@ -1,0 +1,34 @@
+"""``brewctl config check``: validate a configuration file without starting anything."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from brewctl.config import DEFAULT_CONFIG_PATH, load_config
+
+if TYPE_CHECKING:
+    from brewctl.cli import Commands
+
+__all__ = ["register"]
+
+
+def register(commands: Commands) -> None:
+    """Add ``brewctl config check``."""
+    parser = commands.top.add_parser("config", help="check a configuration file")
+    sub = parser.add_subparsers(dest="config_command", metavar="ACTION", required=True)
+    check = sub.add_parser("check", help="validate the config file and summarise it")
+    check.add_argument("--config", type=Path, default=DEFAULT_CONFIG_PATH, help="config file")
+    check.set_defaults(func=_check)
+
+
+def _check(args: argparse.Namespace) -> int:
+    cfg = load_config(args.config)
+    print(
+        f"{args.config}: ok — node {cfg.node.name!r}, {len(cfg.fermenters)} fermenter(s), "
+        f"{len(cfg.probes)} probe(s), {len(cfg.outputs)} output(s)"
+    )
+    for fid, f in cfg.fermenters.items():
+        print(f"  {fid}: {f.name or fid} ({f.rig.value}, mode {f.mode.value})")
+    return 0

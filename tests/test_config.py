@@ -1,0 +1,140 @@
+"""The config file: the shipped example is valid; mistakes are named by file and key path."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from brewctl.config import Config, Mode, OutputKind, Rig, load_config, parse_config
+from brewctl.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "config.example.toml"
+
+
+def example_data() -> dict[str, Any]:
+    return tomllib.loads(EXAMPLE.read_text())
+
+
+def test_example_config_is_valid_and_resolves_folders_next_to_it() -> None:
+    cfg = load_config(EXAMPLE)
+    assert set(cfg.fermenters) == {"fv1", "fv2", "fv3"}
+    assert cfg.fermenters["fv1"].rig is Rig.HEAT_COOL
+    assert cfg.fermenters["fv1"].mode is Mode.BEER
+    assert cfg.outputs["fv3_valve"].kind is OutputKind.MOTORIZED_VALVE
+    assert cfg.outputs["fv3_valve"].pins == (22, 23)
+    assert cfg.node.profiles_dir == ROOT / "profiles"
+
+
+def problem(data: dict[str, Any]) -> str:
+    with pytest.raises(ConfigError) as info:
+        parse_config(data, "cfg.toml")
+    return str(info.value)
+
+
+def test_unknown_output_reference_names_the_key_path() -> None:
+    data = example_data()
+    data["fermenters"]["fv1"]["cooler"] = "cooler2"
+    assert "cfg.toml: fermenters.fv1.cooler: no output named 'cooler2'" in problem(data)
+
+
+def test_unknown_probe_reference() -> None:
+    data = example_data()
+    data["fermenters"]["fv2"]["beer_probe"] = "nope"
+    assert "fermenters.fv2.beer_probe: no probe named 'nope'" in problem(data)
+
+
+def test_typo_in_a_key_is_reported_not_ignored() -> None:
+    data = example_data()
+    data["fermenters"]["fv1"]["beer_setpiont_c"] = 20
+    assert "cfg.toml: fermenters.fv1.beer_setpiont_c: unknown key" in problem(data)
+
+
+def test_out_of_range_value_names_the_field() -> None:
+    data = example_data()
+    data["outputs"]["fv1_heat"]["pin"] = 40
+    assert "outputs.fv1_heat.pin" in problem(data)
+
+
+def test_pin_used_twice_is_rejected() -> None:
+    data = example_data()
+    data["outputs"]["fv1_heat"]["pin"] = 17
+    assert "outputs.fv1_heat: GPIO 17 is already used by outputs.fv1_cool" in problem(data)
+
+
+def test_output_shared_by_two_fermenters_is_rejected() -> None:
+    data = example_data()
+    data["fermenters"]["fv3"]["rig"] = "glycol"
+    data["fermenters"]["fv3"]["valve"] = "fv2_glycol"
+    assert "output 'fv2_glycol' is already used by fermenters.fv2" in problem(data)
+
+
+def test_output_of_the_wrong_kind_is_rejected() -> None:
+    data = example_data()
+    data["fermenters"]["fv1"]["heater"] = "fv2_glycol"
+    assert "fermenters.fv1.heater: output 'fv2_glycol' is a solenoid" in problem(data)
+
+
+def test_rig_without_its_parts_is_rejected() -> None:
+    data = example_data()
+    del data["fermenters"]["fv1"]["cooler"]
+    assert "fermenters.fv1: a heat-cool fermenter needs cooler" in problem(data)
+
+
+def test_motorized_valve_needs_both_pins() -> None:
+    data = example_data()
+    del data["outputs"]["fv3_valve"]["close_pin"]
+    assert "outputs.fv3_valve: a motorized-valve needs open_pin and close_pin" in problem(data)
+
+
+def test_bad_probe_id() -> None:
+    data = example_data()
+    data["probes"]["room"]["id"] = "10-abc"
+    assert "probes.room.id" in problem(data)
+
+
+def test_minimal_config_gets_safe_defaults() -> None:
+    cfg = Config.model_validate({})
+    assert cfg.fermenters == {}
+    assert cfg.mqtt is None and cfg.influx is None
+    assert cfg.node.probe_period_s == 5.0
+
+
+def test_missing_file_and_bad_toml_are_user_errors(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="config file not found"):
+        load_config(tmp_path / "nope.toml")
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[node\nname = 1\n")
+    with pytest.raises(ConfigError, match=r"bad\.toml: not valid TOML: .*line 1"):
+        load_config(bad)
+
+
+def test_cli_reports_config_errors_without_traceback_and_exits_2(tmp_path: Path) -> None:
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(EXAMPLE.read_text().replace('cooler = "fv1_cool"', 'cooler = "cooler2"'))
+    proc = subprocess.run(
+        [sys.executable, "-m", "brewctl", "config", "check", "--config", str(cfg)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert f"{cfg}: fermenters.fv1.cooler: no output named 'cooler2'" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_cli_config_check_summarises_a_good_file() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "brewctl", "config", "check", "--config", str(EXAMPLE)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "3 fermenter(s), 5 probe(s), 4 output(s)" in proc.stdout
+    assert "fv2: FV2 glycol conical (glycol, mode beer)" in proc.stdout
