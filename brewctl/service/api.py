@@ -1,0 +1,197 @@
+"""The local API: HTTP + JSON on a Unix socket (see docs/api.md).
+
+``make_app`` builds the aiohttp application from the hub; ``ApiServer`` serves it on a Unix
+socket (mode 0660, group ``node.socket_group``). Every command goes through
+``hub.command``, the one handler the daemon installs, so the API and MQTT behave the same.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import grp
+import json
+import logging
+import os
+import socket
+from collections.abc import Awaitable, Callable, Collection, Iterable
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from aiohttp import web
+from pydantic import ValidationError
+
+from brewctl.model import COMMAND_ADAPTER, CommandResult, Event, NodeStatus
+from brewctl.service.hub import Hub
+
+__all__ = ["ApiServer", "ProfileLister", "command_error_message", "make_app"]
+
+log = logging.getLogger(__name__)
+
+ProfileLister = Callable[[], Awaitable[list[dict[str, Any]]]]
+
+_COMMAND_KINDS = (
+    "set_mode",
+    "set_beer",
+    "set_chamber",
+    "profile_start",
+    "profile_pause",
+    "profile_resume",
+    "profile_skip",
+    "profile_stop",
+    "profile_confirm",
+)
+_OPTIONAL_PATHS = ("/v1/fermenters/{id}/history", "/v1/events")
+
+
+def command_error_message(exc: ValidationError) -> str:
+    """``field: problem`` for each error of a command, without pydantic's union tags."""
+    parts: list[str] = []
+    for err in exc.errors():
+        loc = [str(p) for p in err["loc"]]
+        if loc and loc[0] in _COMMAND_KINDS:
+            loc = loc[1:]
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        if err["type"] in ("union_tag_not_found", "union_tag_invalid"):
+            loc, msg = ["kind"], f"missing or unknown command kind; expected one of {', '.join(_COMMAND_KINDS)}"
+        elif err["type"] == "extra_forbidden":
+            msg = "unknown field for this command"
+        elif err["type"] == "missing":
+            msg = "missing (required)"
+        parts.append(f"{'.'.join(loc) or 'body'}: {msg}")
+    return "; ".join(parts)
+
+
+def _json(model: NodeStatus | CommandResult | Event, status: int = 200) -> web.Response:
+    return web.Response(text=model.model_dump_json(), status=status, content_type="application/json")
+
+
+def _refused(error: str, status: int) -> web.Response:
+    return _json(CommandResult(ok=False, error=error), status)
+
+
+def make_app(
+    hub: Hub,
+    *,
+    fermenters: Collection[str],
+    list_profiles: ProfileLister,
+    extra_routes: Iterable[web.AbstractRouteDef] = (),
+) -> web.Application:
+    """The API application. ``extra_routes`` come from components (history, ...)."""
+
+    async def get_status(request: web.Request) -> web.Response:
+        if hub.latest is None:
+            return web.json_response({"error": "the controller is starting"}, status=503)
+        return _json(hub.latest)
+
+    async def post_command(request: web.Request) -> web.Response:
+        fid = request.match_info["id"]
+        if fid not in fermenters:
+            return _refused(f"no fermenter {fid!r} (known: {', '.join(sorted(fermenters))})", 404)
+        try:
+            body = await request.json()
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            return _refused(f"body: not valid JSON ({exc})", 400)
+        try:
+            cmd = COMMAND_ADAPTER.validate_python(body)
+        except ValidationError as exc:
+            return _refused(command_error_message(exc), 400)
+        result = await hub.command(fid, cmd, "api")
+        return _json(result, 200 if result.ok else 400)
+
+    async def get_profiles(request: web.Request) -> web.Response:
+        return web.json_response(await list_profiles())
+
+    async def stream(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"})
+        await response.prepare(request)
+        with hub.subscribe_status() as statuses, hub.subscribe_events() as events:
+            next_status = asyncio.ensure_future(anext(statuses))
+            next_event = asyncio.ensure_future(anext(events))
+            try:
+                while True:
+                    done, _ = await asyncio.wait({next_status, next_event}, return_when=asyncio.FIRST_COMPLETED)
+                    if next_event in done:
+                        await response.write(
+                            f"event: event\ndata: {next_event.result().model_dump_json()}\n\n".encode()
+                        )
+                        next_event = asyncio.ensure_future(anext(events))
+                    if next_status in done:
+                        await response.write(
+                            f"event: status\ndata: {next_status.result().model_dump_json()}\n\n".encode()
+                        )
+                        next_status = asyncio.ensure_future(anext(statuses))
+            except (ConnectionResetError, asyncio.CancelledError):
+                pass
+            finally:
+                for fut in (next_status, next_event):
+                    fut.cancel()
+        return response
+
+    async def not_recorded(request: web.Request) -> web.Response:
+        return web.json_response({"error": "history is not recorded on this node (no history component)"}, status=503)
+
+    app = web.Application()
+    app.add_routes(
+        [
+            web.get("/v1/status", get_status),
+            web.get("/v1/stream", stream),
+            web.post("/v1/fermenters/{id}/commands", post_command),
+            web.get("/v1/profiles", get_profiles),
+        ]
+    )
+    extra = list(extra_routes)
+    app.add_routes(extra)
+    offered = {getattr(r, "path", None) for r in extra}
+    for path in _OPTIONAL_PATHS:
+        if path not in offered:
+            app.router.add_get(path, not_recorded)
+    return app
+
+
+def _socket_in_use(path: Path) -> bool:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+        try:
+            probe.connect(str(path))
+        except OSError:
+            return False
+    return True
+
+
+class ApiServer:
+    """Serve ``app`` on the Unix socket ``path`` (an async context manager)."""
+
+    def __init__(self, app: web.Application, path: Path, *, group: str | None = None) -> None:
+        self._app = app
+        self._path = path
+        self._group = group
+        self._runner: web.AppRunner | None = None
+
+    async def __aenter__(self) -> ApiServer:
+        from brewctl.errors import ConfigError
+
+        self._path.parent.mkdir(parents=True, exist_ok=True)
+        if self._path.exists() and _socket_in_use(self._path):
+            raise ConfigError(f"{self._path}: another brewctl daemon is already serving this socket")
+        with contextlib.suppress(FileNotFoundError):
+            self._path.unlink()
+        self._runner = web.AppRunner(self._app, handle_signals=False, access_log=None, shutdown_timeout=1.0)
+        await self._runner.setup()
+        await web.UnixSite(self._runner, str(self._path)).start()
+        self._path.chmod(0o660)
+        if self._group:
+            try:
+                os.chown(self._path, -1, grp.getgrnam(self._group).gr_gid)
+            except (KeyError, PermissionError) as exc:
+                log.warning("cannot give %s to group %r: %s", self._path, self._group, exc)
+        log.info("API listening on %s", self._path)
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+        with contextlib.suppress(FileNotFoundError):
+            self._path.unlink()

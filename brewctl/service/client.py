@@ -1,0 +1,144 @@
+"""A client of the daemon's local API (used by the CLI and the TUI).
+
+>>> async with ApiClient(Path("/run/brewctl/brewctl.sock")) as api:   # doctest: +SKIP
+...     status = await api.status()
+...     result = await api.command("fv1", SetBeerSetpoint(value_c=19.5))
+
+Every method raises ``ApiUnavailable`` (a ``TransientError``) with a clear message when the
+daemon is not running or the socket cannot be used.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import aiohttp
+
+from brewctl.errors import TransientError
+from brewctl.model import COMMAND_ADAPTER, Command, CommandResult, Event, NodeStatus
+
+__all__ = ["ApiClient", "ApiError", "ApiUnavailable"]
+
+_BASE = "http://brewctl"
+
+
+class ApiUnavailable(TransientError):  # noqa: N818 (the name the TUI and CLI code against)
+    """The daemon cannot be reached (not running, wrong socket, no permission)."""
+
+
+class ApiError(TransientError):
+    """The daemon answered with an unexpected error."""
+
+
+class ApiClient:
+    """Talks to ``brewctl run`` over its Unix socket. Use as ``async with``."""
+
+    def __init__(self, socket_path: Path | str, *, timeout_s: float = 10.0) -> None:
+        self.socket_path = Path(socket_path)
+        self._timeout_s = timeout_s
+        self._session: aiohttp.ClientSession | None = None
+
+    async def __aenter__(self) -> ApiClient:
+        connector = aiohttp.UnixConnector(path=str(self.socket_path))
+        self._session = aiohttp.ClientSession(connector=connector)
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    def _unavailable(self, exc: BaseException) -> ApiUnavailable:
+        reason = getattr(exc, "os_error", exc)
+        if isinstance(reason, PermissionError):
+            why = "permission denied (is your user in the socket's group? see node.socket_group)"
+        elif isinstance(reason, FileNotFoundError | ConnectionRefusedError) or not self.socket_path.exists():
+            why = "the brewctl daemon is not running (start it with `brewctl run` or `systemctl start brewctl`)"
+        else:
+            why = str(reason) or type(reason).__name__
+        return ApiUnavailable(f"{self.socket_path}: {why}")
+
+    async def _request(self, method: str, path: str, **kwargs: Any) -> tuple[int, Any]:
+        if self._session is None:
+            raise RuntimeError("use `async with ApiClient(...)`")
+        try:
+            async with self._session.request(
+                method, _BASE + path, timeout=aiohttp.ClientTimeout(total=self._timeout_s), **kwargs
+            ) as resp:
+                try:
+                    body = await resp.json(content_type=None)
+                except json.JSONDecodeError:
+                    raise ApiError(f"{method} {path}: HTTP {resp.status}, not JSON") from None
+                return resp.status, body
+        except aiohttp.ClientConnectionError as exc:
+            raise self._unavailable(exc) from None
+        except TimeoutError:
+            raise ApiUnavailable(
+                f"{self.socket_path}: the daemon did not answer within {self._timeout_s:g} s"
+            ) from None
+
+    async def status(self) -> NodeStatus:
+        """The node's current status."""
+        code, body = await self._request("GET", "/v1/status")
+        if code != 200:
+            raise ApiError(f"status: HTTP {code}: {body.get('error', body) if isinstance(body, dict) else body}")
+        return NodeStatus.model_validate(body)
+
+    async def command(self, fermenter: str, cmd: Command | dict[str, Any]) -> CommandResult:
+        """Send a command; the result says whether it was applied (or why not)."""
+        payload = COMMAND_ADAPTER.dump_python(cmd, mode="json") if not isinstance(cmd, dict) else cmd
+        code, body = await self._request("POST", f"/v1/fermenters/{fermenter}/commands", json=payload)
+        if isinstance(body, dict) and "ok" in body:
+            return CommandResult.model_validate(body)
+        raise ApiError(f"command: HTTP {code}: {body}")
+
+    async def profiles(self) -> list[dict[str, Any]]:
+        """Profiles in the daemon's library: file, name, description, steps (or error)."""
+        _, body = await self._request("GET", "/v1/profiles")
+        return list(body)
+
+    async def history(
+        self, fermenter: str, since_s: float, until_s: float | None = None, step_s: float | None = None
+    ) -> dict[str, Any]:
+        """History rows of a fermenter (served by the history recorder)."""
+        params = {"since_s": str(since_s)}
+        if until_s is not None:
+            params["until_s"] = str(until_s)
+        if step_s is not None:
+            params["step_s"] = str(step_s)
+        code, body = await self._request("GET", f"/v1/fermenters/{fermenter}/history", params=params)
+        if code != 200:
+            raise ApiError(f"history: HTTP {code}: {body.get('error', body) if isinstance(body, dict) else body}")
+        return dict(body)
+
+    async def stream(self) -> AsyncIterator[NodeStatus | Event]:
+        """Live statuses (one per control cycle, coalesced) and events, until the daemon stops."""
+        if self._session is None:
+            raise RuntimeError("use `async with ApiClient(...)`")
+        try:
+            async with self._session.get(
+                _BASE + "/v1/stream", timeout=aiohttp.ClientTimeout(total=None, sock_connect=self._timeout_s)
+            ) as resp:
+                kind = ""
+                data: list[str] = []
+                async for raw in resp.content:
+                    line = raw.decode().rstrip("\r\n")
+                    if line.startswith("event:"):
+                        kind = line[6:].strip()
+                    elif line.startswith("data:"):
+                        data.append(line[5:].strip())
+                    elif not line and data:
+                        payload = "\n".join(data)
+                        if kind == "status":
+                            yield NodeStatus.model_validate_json(payload)
+                        elif kind == "event":
+                            yield Event.model_validate_json(payload)
+                        kind, data = "", []
+        except aiohttp.ClientConnectionError as exc:
+            raise self._unavailable(exc) from None

@@ -1,0 +1,180 @@
+"""What the daemon must remember across restarts and power cuts, and how it is stored.
+
+Per fermenter: mode, manual setpoints, the active profile (a copy of the profile itself, so
+editing its file does not change a running ferment) and the runner's ``ProfileProgress``
+(elapsed profile time, counted with monotonic deltas only), plus recent command ids so a
+command retried after a restart is still recognised.
+
+The file is JSON, written atomically: temporary file, ``fsync``, ``rename`` over the old one,
+``fsync`` of the directory. A power cut leaves either the old or the new file, never a torn
+one. A file that cannot be read (corrupt, unknown version) is moved aside and the daemon
+starts from the configuration.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from brewctl.config import Config, FermenterConfig, Mode
+from brewctl.core.profile_runner import ProfileProgress
+from brewctl.profiles.model import Profile
+
+__all__ = [
+    "MAX_COMMAND_IDS",
+    "STATE_FILE_NAME",
+    "DaemonState",
+    "FermenterState",
+    "StateError",
+    "decode_state",
+    "encode_state",
+    "initial_fermenter_state",
+    "load_state_file",
+    "reconcile_with_config",
+    "save_state_file",
+    "write_atomic",
+]
+
+log = logging.getLogger(__name__)
+
+STATE_FILE_NAME = "state.json"
+MAX_COMMAND_IDS = 100
+"""Recent command ids remembered per fermenter (idempotency across restarts)."""
+
+
+def _progress_from_json(value: Any) -> Any:
+    return ProfileProgress.from_dict(value) if isinstance(value, dict) else value
+
+
+PersistedProgress = Annotated[ProfileProgress, BeforeValidator(_progress_from_json)]
+
+
+class StateError(ValueError):
+    """The state file cannot be used."""
+
+
+class FermenterState(BaseModel):
+    """The persisted part of one fermenter."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    mode: Mode
+    beer_setpoint_c: float = Field(ge=-5.0, le=40.0)
+    chamber_setpoint_c: float = Field(ge=-5.0, le=40.0)
+    profile: Profile | None = Field(None, description="A copy of the active profile.")
+    progress: PersistedProgress | None = Field(None, description="Where the active profile is.")
+    command_ids: tuple[str, ...] = Field((), description="Recent command ids, oldest first.")
+
+    def remember(self, command_id: str | None) -> FermenterState:
+        """This state with ``command_id`` added to the recent ids."""
+        if command_id is None:
+            return self
+        ids = (*self.command_ids, command_id)[-MAX_COMMAND_IDS:]
+        return self.model_copy(update={"command_ids": ids})
+
+
+class DaemonState(BaseModel):
+    """The whole state file."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    format: Literal["brewctl-state"] = "brewctl-state"
+    version: Literal[1] = 1
+    saved_wall_s: float = Field(0.0, description="Unix time of the save (informational only).")
+    fermenters: dict[str, FermenterState] = Field(default_factory=dict)
+
+
+def initial_fermenter_state(cfg: FermenterConfig) -> FermenterState:
+    """A fermenter as the configuration describes it (no profile running)."""
+    mode = Mode.BEER if cfg.mode is Mode.PROFILE else cfg.mode
+    return FermenterState(mode=mode, beer_setpoint_c=cfg.beer_setpoint_c, chamber_setpoint_c=cfg.chamber_setpoint_c)
+
+
+def reconcile_with_config(state: DaemonState | None, config: Config) -> tuple[DaemonState, list[str]]:
+    """Keep the saved fermenters the config still has; add new ones from the config.
+
+    Returns the state and human-readable notes about what was added or dropped.
+    """
+    notes: list[str] = []
+    saved = state.fermenters if state is not None else {}
+    fermenters: dict[str, FermenterState] = {}
+    for fid, fcfg in config.fermenters.items():
+        if fid in saved:
+            fermenters[fid] = saved[fid]
+        else:
+            fermenters[fid] = initial_fermenter_state(fcfg)
+            if state is not None:
+                notes.append(f"fermenter {fid!r} is new in the config: starting from its config")
+    for fid in saved:
+        if fid not in config.fermenters:
+            notes.append(f"fermenter {fid!r} is no longer in the config: its saved state is dropped")
+    return DaemonState(fermenters=fermenters), notes
+
+
+def encode_state(state: DaemonState) -> bytes:
+    """The state as JSON bytes."""
+    return state.model_dump_json(indent=1).encode()
+
+
+def decode_state(data: bytes) -> DaemonState:
+    """Parse a state file; ``StateError`` says what is wrong."""
+    try:
+        raw = json.loads(data)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise StateError(f"not valid JSON: {exc}") from None
+    if not isinstance(raw, dict) or raw.get("format") != "brewctl-state":
+        raise StateError("not a brewctl state file")
+    if raw.get("version") != 1:
+        raise StateError(f"unknown state version {raw.get('version')!r}")
+    try:
+        return DaemonState.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = ".".join(str(p) for p in first["loc"])
+        raise StateError(f"{loc}: {first['msg']}") from None
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` so that a crash leaves the old or the new file, whole."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o640)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    tmp.replace(path)
+    dir_fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def save_state_file(path: Path, state: DaemonState, *, wall_s: float | None = None) -> None:
+    """Write the state atomically (blocking: call it from a thread in the daemon)."""
+    stamped = state.model_copy(update={"saved_wall_s": time.time() if wall_s is None else wall_s})
+    write_atomic(path, encode_state(stamped))
+
+
+def load_state_file(path: Path) -> DaemonState | None:
+    """The saved state, or None if there is none or it is unusable (then it is moved aside)."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    try:
+        return decode_state(data)
+    except StateError as exc:
+        aside = path.with_name(f"{path.name}.bad-{time.strftime('%Y%m%dT%H%M%S')}")
+        path.replace(aside)
+        log.warning("state file %s is unusable (%s): moved to %s; starting from the config", path, exc, aside)
+        return None
