@@ -1,0 +1,388 @@
+"""The profile *file*: the TOML document as people write it, and its JSON Schema.
+
+Temperatures are in the file's ``units`` (C or F), durations are ``"3d 12h"`` strings or
+seconds, gravities are in the file's ``gravity_units`` (SG or Plato). :func:`to_profile`
+converts a validated document into the normalised :class:`~brewctl.profiles.model.Profile`
+and :func:`from_profile` converts back (for writing files and exporting).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
+
+from brewctl.profiles.model import (
+    FORMAT_VERSION,
+    MAX_TEMP_C,
+    MIN_TEMP_C,
+    Attenuation,
+    FreeRiseStep,
+    GravityAtOrBelow,
+    GravityStable,
+    HoldStep,
+    HoldUntilStep,
+    Profile,
+    RampStep,
+    Until,
+    WaitForBrewerStep,
+)
+from brewctl.units import c_to_f, delta_f_to_c, f_to_c, parse_duration, plato_to_sg, sg_to_plato
+
+__all__ = [
+    "Problem",
+    "ProfileDocument",
+    "from_profile",
+    "json_schema",
+    "to_profile",
+]
+
+Problem = tuple[tuple[str | int, ...], str]
+"""A problem found in a document: (location of the key, message)."""
+
+
+def _duration(value: Any) -> float:
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        return parse_duration(value)
+    raise ValueError("expected a duration like '3d 12h', '90m' or a number of seconds")
+
+
+Duration = Annotated[
+    float,
+    BeforeValidator(_duration),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": r"^\s*(\d+(\.\d+)?\s*[wdhmsWDHMS]\s*)+$"},
+                {"type": "number", "minimum": 0},
+            ],
+            "description": "A duration: '3d 12h', '90m', '1w', '45s' or a number of seconds.",
+        }
+    ),
+]
+Temperature = Annotated[float, Field(allow_inf_nan=False, description="In the file's units (C or F).")]
+Gravity = Annotated[float, Field(allow_inf_nan=False, description="In the file's gravity_units (SG or Plato).")]
+
+
+class _Doc(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class GravityDoc(_Doc):
+    """Met when the newest fresh gravity reading is at or below ``at_or_below``."""
+
+    type: Literal["gravity"]
+    at_or_below: Gravity
+
+
+class StableDoc(_Doc):
+    """Met when the gravity has stayed within ``within_points`` (0.001 SG each) for ``period``."""
+
+    type: Literal["stable"]
+    within_points: float = Field(gt=0, le=20, description="Allowed spread, in SG points (1 = 0.001).")
+    period: Duration
+
+
+class AttenuationDoc(_Doc):
+    """Met when apparent attenuation reaches ``percent``."""
+
+    type: Literal["attenuation"]
+    percent: float = Field(gt=0, le=100)
+    og: Gravity | None = Field(None, description="Original gravity; default: the recipe's or the highest seen.")
+
+
+ConditionDoc = Annotated[GravityDoc | StableDoc | AttenuationDoc, Field(discriminator="type")]
+
+
+class HoldDoc(_Doc):
+    """Hold a temperature for a duration."""
+
+    type: Literal["hold"]
+    name: str = Field("", max_length=80)
+    temperature: Temperature
+    duration: Duration
+
+
+class RampDoc(_Doc):
+    """Ramp the setpoint to ``temperature`` over ``duration`` or at ``rate`` degrees per hour."""
+
+    type: Literal["ramp"]
+    name: str = Field("", max_length=80)
+    temperature: Temperature = Field(description="Target temperature (file units).")
+    from_: Temperature | None = Field(
+        None, alias="from", description="Start temperature; default: the setpoint when the step begins."
+    )
+    duration: Duration | None = None
+    rate: float | None = Field(None, gt=0, description="Degrees (file units) per hour.")
+
+    @model_validator(mode="after")
+    def _duration_or_rate(self) -> Self:
+        if (self.duration is None) == (self.rate is None):
+            raise ValueError("a ramp needs either 'duration' or 'rate', not both")
+        return self
+
+
+class FreeRiseDoc(_Doc):
+    """No temperature control; alarm when the beer leaves ``min``..``max``."""
+
+    type: Literal["free_rise"]
+    name: str = Field("", max_length=80)
+    duration: Duration = Field(description="How long (the maximum, with 'until').")
+    min: Temperature | None = None
+    max: Temperature | None = None
+    combine: Literal["any", "all"] = "any"
+    until: list[ConditionDoc] | None = Field(None, min_length=1, description="End early when these are met.")
+
+
+class HoldUntilDoc(_Doc):
+    """Hold a temperature until gravity conditions are met, or ``max_duration`` has passed."""
+
+    type: Literal["hold_until"]
+    name: str = Field("", max_length=80)
+    temperature: Temperature
+    combine: Literal["any", "all"] = Field("any", description="'any' = OR, 'all' = AND.")
+    until: list[ConditionDoc] = Field(min_length=1)
+    max_duration: Duration = Field(description="Fallback: a dead hydrometer cannot stall the batch.")
+
+
+class WaitForBrewerDoc(_Doc):
+    """Hold a temperature and notify until the brewer confirms (e.g. before dry hopping)."""
+
+    type: Literal["wait_for_brewer"]
+    name: str = Field("", max_length=80)
+    temperature: Temperature
+    message: str = Field("", max_length=200, description="What the brewer should do.")
+
+
+StepDoc = Annotated[
+    HoldDoc | RampDoc | FreeRiseDoc | HoldUntilDoc | WaitForBrewerDoc,
+    Field(discriminator="type"),
+]
+
+
+class ProfileDocument(_Doc):
+    """A brewctl fermentation profile file (TOML)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", title="brewctl fermentation profile")
+
+    format_version: int = Field(FORMAT_VERSION, ge=1, le=FORMAT_VERSION, description="File format version.")
+    name: str = Field(min_length=1, max_length=80)
+    description: str = Field("", description="What the profile is for and when to use it.")
+    author: str = ""
+    license: str = Field("CC0-1.0", description="SPDX licence id; shared profiles default to CC0-1.0.")
+    styles: list[str] = Field(default_factory=list, description="Style hints, e.g. 'German Pils'.")
+    yeasts: list[str] = Field(default_factory=list, description="Yeast hints, e.g. 'W-34/70'.")
+    units: Literal["C", "F"] = Field("C", description="Temperature units of this file.")
+    gravity_units: Literal["sg", "plato"] = Field("sg", description="Gravity units of this file.")
+    steps: list[StepDoc] = Field(min_length=1, max_length=100)
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of profile files (what editors validate against)."""
+    schema = ProfileDocument.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
+
+
+# --- conversion ---------------------------------------------------------------------------
+
+
+def _check_temp(value: float | None, units: str, loc: tuple[str | int, ...], problems: list[Problem]) -> float | None:
+    if value is None:
+        return None
+    c = f_to_c(value) if units == "F" else value
+    if not MIN_TEMP_C - 1e-9 <= c <= MAX_TEMP_C + 1e-9:
+        lo, hi = (c_to_f(MIN_TEMP_C), c_to_f(MAX_TEMP_C)) if units == "F" else (MIN_TEMP_C, MAX_TEMP_C)
+        problems.append((loc, f"{value:g} °{units} is outside the allowed {lo:g}..{hi:g} °{units}"))
+        return None
+    return min(max(c, MIN_TEMP_C), MAX_TEMP_C)
+
+
+def _check_gravity(value: float, gravity_units: str, loc: tuple[str | int, ...], problems: list[Problem]) -> float:
+    sg = plato_to_sg(value) if gravity_units == "plato" else value
+    if not 0.980 <= sg <= 1.200 or not math.isfinite(sg):
+        what = f"{value:g} °P" if gravity_units == "plato" else f"{value:g}"
+        hint = " (is gravity_units right?)" if gravity_units == "sg" and value > 1.2 else ""
+        problems.append((loc, f"gravity {what} is outside 0.980..1.200 SG{hint}"))
+        return 1.0
+    return sg
+
+
+def _until(
+    conds: list[GravityDoc | StableDoc | AttenuationDoc],
+    combine: Literal["any", "all"],
+    doc: ProfileDocument,
+    loc: tuple[str | int, ...],
+    problems: list[Problem],
+) -> Until:
+    out: list[GravityAtOrBelow | GravityStable | Attenuation] = []
+    for j, cond in enumerate(conds):
+        here = (*loc, j)
+        if isinstance(cond, GravityDoc):
+            out.append(
+                GravityAtOrBelow(
+                    sg=_check_gravity(cond.at_or_below, doc.gravity_units, (*here, "at_or_below"), problems)
+                )
+            )
+        elif isinstance(cond, StableDoc):
+            if cond.period <= 0:
+                problems.append(((*here, "period"), "the period must be longer than zero"))
+            out.append(GravityStable(within_points=cond.within_points, period_s=max(cond.period, 1.0)))
+        else:
+            og = None if cond.og is None else _check_gravity(cond.og, doc.gravity_units, (*here, "og"), problems)
+            out.append(Attenuation(percent=cond.percent, og_sg=og))
+    return Until(combine=combine, conditions=tuple(out))
+
+
+def to_profile(doc: ProfileDocument) -> tuple[Profile | None, list[Problem]]:
+    """Normalise a validated document. Returns the profile, or None and every problem."""
+    problems: list[Problem] = []
+    units = doc.units
+    steps: list[HoldStep | RampStep | FreeRiseStep | HoldUntilStep | WaitForBrewerStep] = []
+    for i, step in enumerate(doc.steps):
+        loc: tuple[str | int, ...] = ("steps", i)
+        if isinstance(step, FreeRiseDoc):
+            lo = _check_temp(step.min, units, (*loc, "min"), problems)
+            hi = _check_temp(step.max, units, (*loc, "max"), problems)
+            if lo is not None and hi is not None and lo >= hi:
+                problems.append(((*loc, "min"), "the alarm bound 'min' must be below 'max'"))
+                lo = hi = None
+            until = _until(step.until, step.combine, doc, (*loc, "until"), problems) if step.until else None
+            steps.append(FreeRiseStep(name=step.name, duration_s=step.duration, min_c=lo, max_c=hi, until=until))
+            continue
+        temp = _check_temp(step.temperature, units, (*loc, "temperature"), problems)
+        t = 20.0 if temp is None else temp
+        if isinstance(step, HoldDoc):
+            steps.append(HoldStep(name=step.name, temperature_c=t, duration_s=step.duration))
+        elif isinstance(step, RampDoc):
+            start = _check_temp(step.from_, units, (*loc, "from"), problems)
+            rate = None
+            if step.rate is not None:
+                rate = delta_f_to_c(step.rate) if units == "F" else step.rate
+                if rate > 100.0:
+                    problems.append(((*loc, "rate"), f"a rate of {step.rate:g} °{units}/h is not a ramp"))
+                    rate = 100.0
+            steps.append(
+                RampStep(name=step.name, temperature_c=t, from_c=start, duration_s=step.duration, rate_c_per_h=rate)
+            )
+        elif isinstance(step, HoldUntilDoc):
+            if step.max_duration <= 0:
+                problems.append(((*loc, "max_duration"), "max_duration must be longer than zero"))
+            until = _until(step.until, step.combine, doc, (*loc, "until"), problems)
+            steps.append(
+                HoldUntilStep(name=step.name, temperature_c=t, until=until, max_duration_s=max(step.max_duration, 1.0))
+            )
+        else:
+            steps.append(WaitForBrewerStep(name=step.name, temperature_c=t, message=step.message))
+    if problems:
+        return None, problems
+    profile = Profile(
+        format_version=doc.format_version,
+        name=doc.name,
+        description=doc.description,
+        author=doc.author,
+        license=doc.license,
+        styles=tuple(doc.styles),
+        yeasts=tuple(doc.yeasts),
+        units=doc.units,
+        gravity_units=doc.gravity_units,
+        steps=tuple(steps),
+    )
+    return profile, []
+
+
+def _round(x: float, digits: int = 2) -> float | int:
+    r = round(x, digits)
+    return int(r) if r == int(r) else r
+
+
+def _out_temp(c: float, units: str) -> float | int:
+    return _round(c_to_f(c) if units == "F" else c)
+
+
+def _out_gravity(sg: float, gravity_units: str) -> float | int:
+    return _round(sg_to_plato(sg), 2) if gravity_units == "plato" else _round(sg, 4)
+
+
+def _out_duration(seconds: float) -> str | float | int:
+    s = round(seconds)
+    if abs(seconds - s) > 1e-6:
+        return _round(seconds, 3)
+    parts = []
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+        n, s = divmod(s, size)
+        if n:
+            parts.append(f"{n}{unit}")
+    return " ".join(parts) or "0s"
+
+
+def _out_until(until: Until, gravity_units: str) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for cond in until.conditions:
+        if isinstance(cond, GravityAtOrBelow):
+            out.append({"type": "gravity", "at_or_below": _out_gravity(cond.sg, gravity_units)})
+        elif isinstance(cond, GravityStable):
+            out.append(
+                {"type": "stable", "within_points": _round(cond.within_points), "period": _out_duration(cond.period_s)}
+            )
+        else:
+            item: dict[str, Any] = {"type": "attenuation", "percent": _round(cond.percent)}
+            if cond.og_sg is not None:
+                item["og"] = _out_gravity(cond.og_sg, gravity_units)
+            out.append(item)
+    return out
+
+
+def from_profile(profile: Profile, units: Literal["C", "F"] | None = None) -> dict[str, Any]:
+    """The TOML document (as a dict) for ``profile``, in ``units`` (default: the profile's)."""
+    u = units or profile.units
+    g = profile.gravity_units
+    doc: dict[str, Any] = {"format_version": profile.format_version, "name": profile.name}
+    for key in ("description", "author", "license"):
+        if getattr(profile, key):
+            doc[key] = getattr(profile, key)
+    if profile.styles:
+        doc["styles"] = list(profile.styles)
+    if profile.yeasts:
+        doc["yeasts"] = list(profile.yeasts)
+    doc["units"] = u
+    if g != "sg":
+        doc["gravity_units"] = g
+    steps: list[dict[str, Any]] = []
+    for step in profile.steps:
+        out: dict[str, Any] = {"type": step.kind}
+        if step.name:
+            out["name"] = step.name
+        if isinstance(step, FreeRiseStep):
+            out["duration"] = _out_duration(step.duration_s)
+            if step.min_c is not None:
+                out["min"] = _out_temp(step.min_c, u)
+            if step.max_c is not None:
+                out["max"] = _out_temp(step.max_c, u)
+            if step.until is not None:
+                if step.until.combine != "any":
+                    out["combine"] = step.until.combine
+                out["until"] = _out_until(step.until, g)
+            steps.append(out)
+            continue
+        out["temperature"] = _out_temp(step.temperature_c, u)
+        if isinstance(step, HoldStep):
+            out["duration"] = _out_duration(step.duration_s)
+        elif isinstance(step, RampStep):
+            if step.from_c is not None:
+                out["from"] = _out_temp(step.from_c, u)
+            if step.duration_s is not None:
+                out["duration"] = _out_duration(step.duration_s)
+            if step.rate_c_per_h is not None:
+                out["rate"] = _round(step.rate_c_per_h * 9.0 / 5.0 if u == "F" else step.rate_c_per_h, 3)
+        elif isinstance(step, HoldUntilStep):
+            if step.until.combine != "any":
+                out["combine"] = step.until.combine
+            out["until"] = _out_until(step.until, g)
+            out["max_duration"] = _out_duration(step.max_duration_s)
+        elif step.message:
+            out["message"] = step.message
+        steps.append(out)
+    doc["steps"] = steps
+    return doc

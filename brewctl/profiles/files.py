@@ -1,0 +1,163 @@
+"""Reading, finding and writing profile files.
+
+Every problem in a file is reported at once, each as ``file:line: key.path: what is wrong``,
+e.g. ``profiles/lager.toml:23: steps[2].duration: cannot read duration '3x'``.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import tomli_w
+from pydantic import ValidationError
+
+from brewctl.errors import ProfileError
+from brewctl.profiles.document import Problem, ProfileDocument, from_profile, to_profile
+from brewctl.profiles.locate import TomlLocator
+from brewctl.profiles.model import FORMAT_VERSION, Profile
+
+__all__ = [
+    "dump_profile",
+    "find_profile",
+    "format_loc",
+    "format_problems",
+    "load_profile",
+    "parse_profile",
+    "profile_problems",
+    "validation_problems",
+]
+
+# Discriminator tags pydantic inserts into error locations of tagged unions.
+_TAGS = frozenset({"hold", "ramp", "free_rise", "hold_until", "wait_for_brewer", "gravity", "stable", "attenuation"})
+
+
+def format_loc(loc: Sequence[str | int]) -> str:
+    """``("steps", 2, "until", 0, "sg")`` -> ``steps[2].until[0].sg``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+def validation_problems(exc: ValidationError) -> list[Problem]:
+    """Turn a pydantic error into problems located by TOML keys (union tags removed)."""
+    problems: list[Problem] = []
+    for err in exc.errors():
+        raw = err["loc"]
+        loc: list[str | int] = []
+        for i, part in enumerate(raw):
+            if isinstance(part, str) and part in _TAGS and i > 0 and isinstance(raw[i - 1], int):
+                continue
+            loc.append(part)
+        kind = err["type"]
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        if kind == "extra_forbidden":
+            msg = "unknown key (check the spelling)"
+        elif kind == "missing":
+            msg = "missing (required)"
+        elif kind == "union_tag_invalid":
+            tag = err.get("input", {}).get("type") if isinstance(err.get("input"), dict) else None
+            expected = str(err.get("ctx", {}).get("expected_tags", ""))
+            msg = f"unknown type {tag!r}; expected one of {expected}"
+            loc.append("type")
+        elif kind == "union_tag_not_found":
+            msg = 'missing (required), e.g. type = "hold"'
+            loc.append("type")
+        elif loc == ["format_version"] and kind == "less_than_equal":
+            msg = f"this file needs a newer brewctl (it reads format_version {FORMAT_VERSION})"
+        problems.append((tuple(loc), msg))
+    return problems
+
+
+def format_problems(source: str, problems: Iterable[Problem], text: str | None = None) -> str:
+    """One line per problem, ``source:line: key: message``, sorted by line."""
+    locator = TomlLocator(text) if text is not None else None
+    rows: list[tuple[int, str]] = []
+    for loc, msg in problems:
+        line = locator.line(loc) if locator is not None else None
+        where = f"{source}:{line}" if line is not None else source
+        key = format_loc(loc)
+        rows.append((line or 0, f"{where}: {key}: {msg}" if key else f"{where}: {msg}"))
+    rows.sort(key=lambda r: r[0])
+    return "\n".join(r[1] for r in rows)
+
+
+def profile_problems(data: Any) -> tuple[Profile | None, list[Problem]]:
+    """Validate a parsed document (dict). Returns the profile or every problem found."""
+    try:
+        doc = ProfileDocument.model_validate(data)
+    except ValidationError as exc:
+        return None, validation_problems(exc)
+    return to_profile(doc)
+
+
+def parse_profile(text: str, source: str = "<profile>") -> Profile:
+    """Parse and validate profile TOML text; ``source`` names it in error messages."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+        where = f"{source}:{m.group(1)}" if m else source
+        reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise ProfileError(f"{where}: not valid TOML: {reason}") from None
+    profile, problems = profile_problems(data)
+    if profile is None:
+        raise ProfileError(format_problems(source, problems, text))
+    return profile
+
+
+def load_profile(path: Path | str) -> Profile:
+    """Read and validate a profile file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ProfileError(f"{path}: profile file not found") from None
+    except UnicodeDecodeError:
+        raise ProfileError(f"{path}: not a text (UTF-8) file") from None
+    except OSError as exc:
+        raise ProfileError(f"{path}: cannot read: {exc.strerror}") from None
+    return parse_profile(text, str(path))
+
+
+def find_profile(name: str, dirs: Iterable[Path | str]) -> Profile:
+    """A profile by path, by file stem, or by its ``name`` (case-insensitive) in ``dirs``.
+
+    Broken files in the folders are skipped while searching by name; a broken file found by
+    its stem or path raises its own error.
+    """
+    direct = Path(name)
+    if direct.suffix == ".toml" and direct.is_file():
+        return load_profile(direct)
+    folders = [Path(d) for d in dirs]
+    for folder in folders:
+        candidate = folder / f"{name}.toml"
+        if candidate.is_file():
+            return load_profile(candidate)
+    known: list[str] = []
+    wanted = name.strip().casefold()
+    for folder in folders:
+        for path in sorted(folder.glob("*.toml")) if folder.is_dir() else ():
+            try:
+                profile = load_profile(path)
+            except ProfileError:
+                continue
+            if profile.name.casefold() == wanted:
+                return profile
+            known.append(path.stem)
+    hint = f"; available: {', '.join(sorted(set(known)))}" if known else ""
+    where = ", ".join(str(f) for f in folders) or "no profile folders"
+    raise ProfileError(f"no profile named {name!r} in {where}{hint}")
+
+
+def dump_profile(profile: Profile, units: Literal["C", "F"] | None = None, *, schema_hint: str | None = None) -> str:
+    """TOML text for ``profile`` (in ``units``; default the profile's own)."""
+    head = f"#:schema {schema_hint}\n" if schema_hint else ""
+    return head + tomli_w.dumps(from_profile(profile, units))

@@ -1,0 +1,278 @@
+"""The profile file format: parsing, normalisation, error messages with lines, writing."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from brewctl.errors import ProfileError
+from brewctl.profiles import (
+    FreeRiseStep,
+    GravityAtOrBelow,
+    GravityStable,
+    HoldStep,
+    HoldUntilStep,
+    RampStep,
+    WaitForBrewerStep,
+    dump_profile,
+    find_profile,
+    load_profile,
+    parse_profile,
+)
+from brewctl.profiles.locate import TomlLocator
+
+from .conftest import profile_from
+
+
+def errors_of(text: str) -> list[str]:
+    with pytest.raises(ProfileError) as info:
+        parse_profile(textwrap.dedent(text), "p.toml")
+    return str(info.value).splitlines()
+
+
+def test_every_step_kind_normalised_to_c_seconds_sg() -> None:
+    p = profile_from(
+        """
+        name = "F and Plato"
+        units = "F"
+        gravity_units = "plato"
+        [[steps]]
+        type = "hold"
+        temperature = 50
+        duration = "3d 12h"
+        [[steps]]
+        type = "ramp"
+        temperature = 68
+        rate = 1.8
+        [[steps]]
+        type = "free_rise"
+        duration = "90m"
+        min = 59
+        max = 77
+        [[steps]]
+        type = "hold_until"
+        temperature = 68
+        max_duration = "1w"
+        until = [{ type = "gravity", at_or_below = 2.5 }, { type = "stable", within_points = 1, period = "2d" }]
+        [[steps]]
+        type = "wait_for_brewer"
+        temperature = 35.6
+        message = "dry hop now"
+        """
+    )
+    hold, ramp, free, until, wait = p.steps
+    assert isinstance(hold, HoldStep) and hold.temperature_c == pytest.approx(10.0)
+    assert hold.duration_s == 3.5 * 86400
+    assert isinstance(ramp, RampStep) and ramp.temperature_c == pytest.approx(20.0)
+    assert ramp.rate_c_per_h == pytest.approx(1.0)
+    assert isinstance(free, FreeRiseStep) and free.duration_s == 5400
+    assert free.min_c == pytest.approx(15.0) and free.max_c == pytest.approx(25.0)
+    assert isinstance(until, HoldUntilStep) and until.max_duration_s == 7 * 86400
+    gravity, stable = until.until.conditions
+    assert isinstance(gravity, GravityAtOrBelow) and gravity.sg == pytest.approx(1.0098, abs=2e-4)
+    assert isinstance(stable, GravityStable) and stable.period_s == 2 * 86400
+    assert isinstance(wait, WaitForBrewerStep) and wait.temperature_c == pytest.approx(2.0)
+    assert p.license == "CC0-1.0" and p.units == "F"
+
+
+def test_error_names_file_line_and_field() -> None:
+    lines = errors_of(
+        """\
+        name = "Lager"
+
+        [[steps]]
+        type = "hold"
+        temperature = 10
+        duration = "3d"
+
+        [[steps]]
+        type = "hold"
+        temperature = 12
+        duration = "3x"
+        """
+    )
+    assert lines == ["p.toml:11: steps[1].duration: cannot read duration '3x'; write e.g. '3d 12h', '90m' or '45s'"]
+
+
+def test_every_problem_is_reported_in_line_order() -> None:
+    lines = errors_of(
+        """\
+        name = "Many problems"
+        colour = "amber"
+        [[steps]]
+        type = "hold"
+        duration = "3d"
+        [[steps]]
+        type = "ramp"
+        temperature = 12
+        [[steps]]
+        type = "hold_until"
+        temperature = 12
+        max_duration = "2d"
+        until = [
+          { type = "gravity", at_or_below = 1.010 },
+          { type = "stable", within_points = 1, periode = "1d" },
+        ]
+        [[steps]]
+        type = "boil"
+        """
+    )
+    assert lines[0] == "p.toml:2: colour: unknown key (check the spelling)"
+    assert lines[1] == "p.toml:3: steps[0].temperature: missing (required)"
+    assert lines[2].startswith("p.toml:6: steps[1]: a ramp needs either 'duration' or 'rate'")
+    assert "p.toml:15: steps[2].until[1].periode: unknown key (check the spelling)" in lines
+    assert "p.toml:15: steps[2].until[1].period: missing (required)" in lines
+    assert lines[-1].startswith("p.toml:18: steps[3].type: unknown type 'boil'; expected one of 'hold'")
+
+
+def test_out_of_range_temperature_in_file_units() -> None:
+    lines = errors_of(
+        """\
+        name = "x"
+        units = "F"
+        [[steps]]
+        type = "hold"
+        temperature = 120
+        duration = "1d"
+        """
+    )
+    assert lines == ["p.toml:5: steps[0].temperature: 120 °F is outside the allowed 23..104 °F"]
+
+
+def test_gravity_in_wrong_units_gets_a_hint() -> None:
+    lines = errors_of(
+        """\
+        name = "x"
+        [[steps]]
+        type = "hold_until"
+        temperature = 18
+        max_duration = "10d"
+        until = [{ type = "gravity", at_or_below = 3 }]
+        """
+    )
+    assert lines == [
+        "p.toml:6: steps[0].until[0].at_or_below: gravity 3 is outside 0.980..1.200 SG (is gravity_units right?)"
+    ]
+
+
+def test_hold_until_without_max_duration_is_refused() -> None:
+    lines = errors_of(
+        """\
+        name = "x"
+        [[steps]]
+        type = "hold_until"
+        temperature = 18
+        until = [{ type = "gravity", at_or_below = 1.010 }]
+        """
+    )
+    assert lines == ["p.toml:2: steps[0].max_duration: missing (required)"]
+
+
+def test_invalid_toml_names_the_line() -> None:
+    assert errors_of('name = "x"\n[[steps]]\ntype = \n') == ["p.toml:3: not valid TOML: Invalid value"]
+
+
+def test_newer_format_version_says_so() -> None:
+    lines = errors_of('format_version = 9\nname = "x"\n[[steps]]\ntype = "hold"\ntemperature = 1\nduration = 1\n')
+    assert lines == ["p.toml:1: format_version: this file needs a newer brewctl (it reads format_version 1)"]
+
+
+def test_dump_and_parse_round_trip() -> None:
+    p = profile_from(
+        """
+        name = "Round trip"
+        description = "all kinds"
+        styles = ["Pils"]
+        units = "F"
+        gravity_units = "plato"
+        [[steps]]
+        type = "ramp"
+        from = 50
+        temperature = 55.4
+        duration = "1d 6h"
+        [[steps]]
+        type = "free_rise"
+        duration = "2d"
+        max = 86
+        combine = "all"
+        until = [
+          { type = "attenuation", percent = 70, og = 12 },
+          { type = "stable", within_points = 2, period = "36h" },
+        ]
+        [[steps]]
+        type = "hold_until"
+        temperature = 68
+        max_duration = "10d"
+        until = [{ type = "gravity", at_or_below = 3 }]
+        [[steps]]
+        type = "wait_for_brewer"
+        temperature = 68
+        """
+    )
+    again = parse_profile(dump_profile(p), "dumped.toml")
+    assert _close(again.model_dump(), p.model_dump())
+    in_c = parse_profile(dump_profile(p, "C"), "c.toml")
+    assert in_c.units == "C"
+    assert _close(in_c.model_copy(update={"units": "F"}).model_dump(), p.model_dump())
+
+
+def _close(a: object, b: object) -> bool:
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_close(a[k], b[k]) for k in a)
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return len(a) == len(b) and all(_close(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float) and isinstance(b, float):
+        return abs(a - b) < 0.01
+    return a == b
+
+
+def test_find_by_stem_name_or_path(tmp_path: Path) -> None:
+    (tmp_path / "clean-ale.toml").write_text(
+        'name = "Clean ale"\n[[steps]]\ntype="hold"\ntemperature=19\nduration="1w"\n'
+    )
+    (tmp_path / "broken.toml").write_text("name = \n")
+    assert find_profile("clean-ale", [tmp_path]).name == "Clean ale"
+    assert find_profile("CLEAN ALE", [tmp_path]).name == "Clean ale"
+    assert find_profile(str(tmp_path / "clean-ale.toml"), []).name == "Clean ale"
+    with pytest.raises(ProfileError, match=r"no profile named 'lager'.*available: clean-ale"):
+        find_profile("lager", [tmp_path])
+    with pytest.raises(ProfileError, match=r"broken\.toml:1: not valid TOML"):
+        find_profile("broken", [tmp_path])
+
+
+def test_load_missing_file() -> None:
+    with pytest.raises(ProfileError, match=r"nowhere\.toml: profile file not found"):
+        load_profile("nowhere.toml")
+
+
+def test_locator_handles_nested_tables_and_inline_arrays() -> None:
+    text = textwrap.dedent(
+        """\
+        name = "x"  # comment, with [brackets]
+        [[steps]]
+        type = "hold"
+        [[steps]]
+        type = "hold_until"
+        until = [
+          { type = "gravity", at_or_below = 1.0 },  # first, "quoted"
+          { type = "stable",
+            period = "2x" },
+        ]
+        [[steps]]
+        name = "last"
+        [[steps.until]]
+        type = "stable"
+        """
+    )
+    loc = TomlLocator(text)
+    assert loc.line(("name",)) == 1
+    assert loc.line(("steps", 0, "type")) == 3
+    assert loc.line(("steps", 1, "until", 0, "at_or_below")) == 7
+    assert loc.line(("steps", 1, "until", 1, "period")) == 9
+    assert loc.line(("steps", 1, "until", 1, "missing")) == 8
+    assert loc.line(("steps", 2, "temperature")) == 11
+    assert loc.line(("steps", 2, "until", 0, "type")) == 14
+    assert loc.line(("steps", 2, "until", 0, "period")) == 13
+    assert loc.line(("nothing",)) is None
