@@ -113,6 +113,7 @@ class NodeStatus(_Value):
     uptime_s: float = 0.0
     simulated: bool = False
     fermenters: dict[str, FermenterStatus] = Field(default_factory=dict)
+    alarms: tuple[Alarm, ...] = Field((), description="Node-level alarms (a failing component, ...).")
 
 
 class Event(_Value):
