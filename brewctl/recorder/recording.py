@@ -1,0 +1,117 @@
+"""Pure bookkeeping of the history recorder: what to write, and when it cannot wait.
+
+``HistoryRecording`` turns statuses and events into ``WriteBatch``es. It skips a fermenter's
+row when nothing in it changed (but writes one at least every ``heartbeat_s``, and writes the
+last skipped row before a change, so a chart draws a flat line, not a slope), folds samples
+into 1-minute aggregates, and reports a state change (mode, profile step, alarms, safe) or an
+important event as *urgent*: the component commits those at once instead of at the next batch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from brewctl.model import Event, FermenterStatus, NodeStatus
+from brewctl.recorder.codec import MinuteAggregator, Sample, encode_status
+from brewctl.recorder.history import WriteBatch
+
+__all__ = ["URGENT_EVENTS", "HistoryRecording"]
+
+URGENT_EVENTS = frozenset({"mode", "profile_step", "alarm", "alarm_cleared", "command", "safe"})
+"""Event kinds committed at once."""
+
+
+@dataclass
+class _Track:
+    written: Sample | None = None
+    held: Sample | None = None
+    state: tuple[object, ...] = ()
+
+
+def _state(status: FermenterStatus) -> tuple[object, ...]:
+    step = status.profile.step_index if status.profile is not None else None
+    return (status.mode, step, status.safe, tuple(sorted(a.code for a in status.alarms)))
+
+
+class HistoryRecording:
+    """Accumulates history rows between commits (pure: time comes from the statuses)."""
+
+    def __init__(self, *, heartbeat_s: float = 300.0) -> None:
+        self.heartbeat_ms = round(heartbeat_s * 1000)
+        self._tracks: dict[str, _Track] = {}
+        self._minutes: dict[str, MinuteAggregator] = {}
+        self._batch = WriteBatch()
+        self.newest_s: float | None = None
+        """Time of the newest status seen."""
+
+    def add_status(self, status: NodeStatus) -> bool:
+        """Record a node status; True if a fermenter's state changed (commit now)."""
+        urgent = False
+        for fid, fs in status.fermenters.items():
+            urgent |= self._add_fermenter(fid, fs)
+        return urgent
+
+    def _add_fermenter(self, fid: str, fs: FermenterStatus) -> bool:
+        track = self._tracks.setdefault(fid, _Track())
+        sample = encode_status(fs)
+        last = track.held or track.written
+        if last is not None and sample.ts_ms <= last.ts_ms:
+            return False  # the same status again (or time went back): nothing new
+        self.newest_s = max(self.newest_s or fs.updated_s, fs.updated_s)
+        done = self._minutes.setdefault(fid, MinuteAggregator()).add(sample)
+        if done is not None:
+            self._batch.minutes.append((fid, done))
+        written = track.written
+        if written is not None and sample.values == written.values and sample.ts_ms - written.ts_ms < self.heartbeat_ms:
+            track.held = sample
+        else:
+            if track.held is not None:
+                self._batch.samples.append((fid, track.held))
+                track.held = None
+            self._batch.samples.append((fid, sample))
+            track.written = sample
+        state = _state(fs)
+        changed = bool(track.state) and state != track.state
+        track.state = state
+        return changed
+
+    def add_event(self, event: Event) -> bool:
+        """Record an event; True if it should be committed at once."""
+        self._batch.events.append(event)
+        return event.kind in URGENT_EVENTS
+
+    @property
+    def pending(self) -> int:
+        """Rows waiting for the next commit."""
+        b = self._batch
+        return len(b.samples) + len(b.minutes) + len(b.events)
+
+    def take(self) -> WriteBatch:
+        """The rows to commit now."""
+        batch, self._batch = self._batch, WriteBatch()
+        return batch
+
+    def take_final(self) -> WriteBatch:
+        """Everything, including held rows and unfinished minutes (on shutdown)."""
+        batch = self.take()
+        for fid, track in self._tracks.items():
+            if track.held is not None:
+                batch.samples.append((fid, track.held))
+                track.written, track.held = track.held, None
+        for fid, agg in self._minutes.items():
+            row = agg.take_partial()
+            if row is not None:
+                batch.minutes.append((fid, row))
+        return batch
+
+    def put_back(self, batch: WriteBatch, *, max_rows: int = 200_000) -> int:
+        """Return a batch that failed to commit (kept for the next try); drops the oldest past ``max_rows``."""
+        merged = WriteBatch(
+            samples=batch.samples + self._batch.samples,
+            minutes=batch.minutes + self._batch.minutes,
+            events=batch.events + self._batch.events,
+        )
+        dropped = max(0, len(merged.samples) - max_rows)
+        del merged.samples[:dropped]
+        self._batch = merged
+        return dropped

@@ -1,0 +1,180 @@
+"""The history recorder, driven through a real Hub with synthetic statuses and a fake clock."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+
+from brewctl.config import HistoryConfig, Mode
+from brewctl.recorder.history import COLUMNS, HistoryStore, UnknownFermenterError
+from brewctl.recorder.history_component import HistoryComponent
+from brewctl.service.hub import Hub
+from tests.recorder.statuses import T0, fermenter, node, wavy
+
+
+class FakeMonotonic:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def settle() -> None:
+    for _ in range(10):
+        await asyncio.sleep(0)
+
+
+async def until(predicate: Callable[[], bool], within_s: float = 5.0) -> None:
+    """Wait for work done on the recorder's thread (bounded)."""
+    async with asyncio.timeout(within_s):
+        while not predicate():  # noqa: ASYNC110 - the work happens on another thread
+            await asyncio.sleep(0.005)
+
+
+class Rig:
+    def __init__(self, state_dir: Path, config: HistoryConfig) -> None:
+        self.state_dir = state_dir
+        self.config = config
+        self.clock = FakeMonotonic()
+        self.hub = Hub("test-node", wall_clock=lambda: T0)
+        self.comp = HistoryComponent(state_dir, config, monotonic=self.clock)
+        self.task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self.task = asyncio.create_task(self.comp.run(self.hub))
+        await until(lambda: "history" in self.hub.extra)
+
+    async def stop(self) -> None:
+        assert self.task is not None
+        self.task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await self.task
+
+    async def publish(self, status: object, dt: float = 5.0) -> None:
+        self.clock.now += dt
+        self.hub.publish_status(status)  # type: ignore[arg-type]
+        await settle()
+
+
+@pytest.fixture
+async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
+    r = Rig(tmp_path, HistoryConfig(commit_interval_s=60))
+    await r.start()
+    yield r
+    if r.task is not None and not r.task.done():
+        await r.stop()
+
+
+def count(path: Path, table: str) -> int:
+    with sqlite3.connect(path) as conn:
+        return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+async def test_commits_are_batched_by_the_commit_interval(rig: Rig) -> None:
+    for k in range(11):  # 50 s of 5 s cycles
+        await rig.publish(wavy(("fv1", "fv2"), T0 + 5 * k))
+    assert rig.comp.commits == 0
+    await rig.publish(wavy(("fv1", "fv2"), T0 + 55))  # 60 s since the last commit
+    await until(lambda: rig.comp.commits == 1)
+    assert count(rig.comp.store.path, "sample") == 24
+    assert rig.comp.store.path.with_name("history.sqlite-wal").exists()  # WAL mode
+
+
+async def test_a_mode_change_and_alarms_are_committed_at_once(rig: Rig) -> None:
+    await rig.publish(node(T0, fermenter("fv1", T0)), dt=1)
+    await rig.publish(node(T0 + 5, fermenter("fv1", T0 + 5)), dt=1)
+    assert rig.comp.commits == 0
+    await rig.publish(node(T0 + 10, fermenter("fv1", T0 + 10, mode=Mode.CHAMBER)), dt=1)
+    await until(lambda: rig.comp.commits == 1)
+    assert rig.comp.store.query("fv1", T0).rows[-1][COLUMNS.index("mode")] == "chamber"
+    rig.hub.event("alarm", "beer probe lost", fermenter="fv1", code="beer_probe_lost")
+    await until(lambda: rig.comp.commits == 2)
+    rig.hub.event("setpoint", "19.5", fermenter="fv1")  # not urgent
+    await settle()
+    assert rig.comp.commits == 2
+    events = rig.comp.store.events(0)
+    assert [(e.kind, e.fermenter, e.data) for e in events] == [("alarm", "fv1", {"code": "beer_probe_lost"})]
+
+
+async def test_unchanged_rows_are_skipped_but_the_hold_is_kept(rig: Rig) -> None:
+    for k in range(10):
+        await rig.publish(node(T0 + 5 * k, fermenter("fv1", T0 + 5 * k, beer=19.0)), dt=1)
+    await rig.publish(node(T0 + 50, fermenter("fv1", T0 + 50, beer=19.5)), dt=1)
+    await rig.comp.flush()
+    rows = rig.comp.store.query("fv1", T0).rows
+    beer = COLUMNS.index("beer_c")
+    # first row, the last unchanged row (end of the flat line), then the change
+    assert [(r[0], r[beer]) for r in rows] == [(T0, 19.0), (T0 + 45, 19.0), (T0 + 50, 19.5)]
+
+
+async def test_shutdown_commits_everything_and_a_restart_merges_the_minute(tmp_path: Path) -> None:
+    first = Rig(tmp_path, HistoryConfig())
+    await first.start()
+    t = T0 // 60 * 60
+    for k in range(6):  # first half of a minute, beer 18
+        await first.publish(node(t + 5 * k, fermenter("fv1", t + 5 * k, beer=18.0 + k)), dt=1)
+    await first.stop()
+    assert count(first.comp.store.path, "sample") == 6
+    second = Rig(tmp_path, HistoryConfig())
+    await second.start()
+    for k in range(6, 12):  # second half
+        await second.publish(node(t + 5 * k, fermenter("fv1", t + 5 * k, beer=18.0 + k)), dt=1)
+    await second.publish(node(t + 60, fermenter("fv1", t + 60)), dt=1)  # closes the minute
+    await second.stop()
+    minute = second.comp.store.query("fv1", t - 86400 * 3, step_s=60)
+    assert minute.resolution == "1m"
+    beer = COLUMNS.index("beer_c")
+    assert minute.rows[0][0] == t
+    assert minute.rows[0][beer] == pytest.approx(18 + 5.5, abs=0.01)  # mean of 18..29 across both runs
+    with sqlite3.connect(second.comp.store.path) as conn:
+        assert conn.execute("SELECT n, beer_min, beer_max FROM minute WHERE minute_s = ?", (t,)).fetchone() == (
+            12,
+            1800,
+            2900,
+        )
+
+
+async def test_query_buckets_and_picks_the_resolution(rig: Rig) -> None:
+    t = T0 // 60 * 60
+    for k in range(36):  # three minutes of 5 s cycles, beer rising 0.1 per cycle
+        await rig.publish(node(t + 5 * k, fermenter("fv1", t + 5 * k, beer=18 + 0.1 * k, step=k // 12)), dt=1)
+    await rig.comp.flush()
+    store = rig.comp.store
+    raw = store.query("fv1", t, t + 60)
+    assert raw.resolution == "raw" and len(raw.rows) == 13  # both ends included
+    buckets = store.query("fv1", t, step_s=30)
+    assert buckets.resolution == "raw"
+    assert [r[0] for r in buckets.rows] == [t + 30 * k for k in range(6)]
+    assert buckets.rows[0][COLUMNS.index("beer_c")] == pytest.approx(18.25)  # mean of 18.0..18.5
+    assert buckets.rows[1][COLUMNS.index("profile_step")] == 0
+    assert buckets.rows[2][COLUMNS.index("profile_step")] == 1  # last value of the bucket
+    # a week back is beyond two days: 1-minute rows (the third minute is still open)
+    week = store.query("fv1", t - 7 * 86400)
+    assert week.resolution == "1m" and [r[0] for r in week.rows] == [t, t + 60]
+    with pytest.raises(UnknownFermenterError):
+        store.query("nope", t)
+
+
+async def test_retention_drops_old_raw_rows_but_keeps_minutes(tmp_path: Path) -> None:
+    r = Rig(tmp_path, HistoryConfig(raw_days=1, downsampled_days=3))
+    await r.start()
+    for day in range(5):
+        for k in range(13):
+            ts = T0 + day * 86400 + 5 * k
+            await r.publish(wavy(("fv1",), ts), dt=1)
+        await r.comp.flush()
+    await r.stop()
+    store = HistoryStore(r.comp.store.path)
+    raw = store.query("fv1", T0 + 4 * 86400 - 10)
+    assert raw.resolution == "raw"
+    with sqlite3.connect(store.path) as conn:
+        oldest_raw_ms = conn.execute("SELECT min(ts_ms) FROM sample").fetchone()[0]
+        minute_days = {d for (d,) in conn.execute("SELECT DISTINCT (minute_s - ?) / 86400 FROM minute", (int(T0),))}
+    newest_s = T0 + 4 * 86400 + 60
+    assert oldest_raw_ms == (newest_s - 86400) * 1000  # raw: one day back from the newest status
+    assert minute_days == {1, 2, 3, 4}  # minutes: three days back
