@@ -1,0 +1,107 @@
+"""The inner (chamber) loop: heater duty and cooler requests around a chamber setpoint.
+
+Cooling is on/off with a dead band: it starts above ``setpoint + hysteresis`` and stops once
+the chamber is *predicted* to bottom out at ``setpoint - hysteresis``. The prediction is the
+peak estimator: after the compressor stops, the cold evaporator keeps cooling the air for
+minutes, so the loop stops early by the drop it learned from earlier cycles
+(``PeakEstimator``). Heating is a proportional duty, started below ``setpoint - hysteresis``
+and held until the setpoint is reached. The guards (``brewctl.core.guards``) get the last word.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["ChamberLoop", "ChamberRequest", "PeakEstimator"]
+
+
+class PeakEstimator:
+    """Learns how far the chamber keeps dropping after the compressor stops.
+
+    The drop is modelled as ``drop_c * min(1, on_s / ramp_s)`` (the evaporator's cold store
+    fills within minutes of running). After each stop the real lowest point is watched for
+    ``watch_s`` (or until the chamber rises again) and ``drop_c`` moves halfway to what was seen.
+    """
+
+    __slots__ = ("_min_c", "_on_s", "_stop_c", "_stop_s", "drop_c", "ramp_s", "watch_s")
+
+    def __init__(self, drop_c: float = 1.0, *, ramp_s: float = 900.0, watch_s: float = 1800.0) -> None:
+        self.drop_c = drop_c
+        self.ramp_s = ramp_s
+        self.watch_s = watch_s
+        self._stop_s: float | None = None
+        self._stop_c = 0.0
+        self._min_c = 0.0
+        self._on_s = 0.0
+
+    def predicted_drop(self, on_s: float) -> float:
+        return self.drop_c * min(1.0, max(0.0, on_s) / self.ramp_s)
+
+    def stopped(self, now_s: float, chamber_c: float, on_s: float) -> None:
+        """The compressor just stopped after running ``on_s``."""
+        self._stop_s, self._stop_c, self._min_c, self._on_s = now_s, chamber_c, chamber_c, on_s
+
+    def observe(self, now_s: float, chamber_c: float | None, heating: bool) -> None:
+        """Feed chamber readings while the compressor is off."""
+        if self._stop_s is None or chamber_c is None:
+            return
+        if heating:  # the heater spoils the measurement
+            self._stop_s = None
+            return
+        self._min_c = min(self._min_c, chamber_c)
+        if chamber_c > self._min_c + 0.25 or now_s - self._stop_s >= self.watch_s:
+            fill = min(1.0, self._on_s / self.ramp_s)
+            if fill >= 0.3:
+                seen = max(0.0, self._stop_c - self._min_c) / fill
+                self.drop_c = min(10.0, 0.5 * self.drop_c + 0.5 * seen)
+            self._stop_s = None
+
+    def cancel(self) -> None:
+        self._stop_s = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChamberRequest:
+    heat_duty: float
+    want_cool: bool
+    note: str = ""
+    """Why cooling stops early, e.g. 'peak estimate 1.2 °C'."""
+
+
+class ChamberLoop:
+    """Requests for one chamber (or, without a chamber probe, for the beer directly)."""
+
+    __slots__ = ("has_cool", "has_heat", "hysteresis_c", "kp", "peak", "use_peak")
+
+    def __init__(
+        self, *, has_heat: bool, has_cool: bool, hysteresis_c: float, kp: float, peak_estimation: bool
+    ) -> None:
+        self.has_heat = has_heat
+        self.has_cool = has_cool
+        self.hysteresis_c = hysteresis_c
+        self.kp = kp
+        self.use_peak = peak_estimation
+        self.peak = PeakEstimator()
+
+    def request(
+        self, temp_c: float, setpoint_c: float, *, heating: bool, cooling: bool, cool_on_s: float
+    ) -> ChamberRequest:
+        """What the loop wants, given the guarded state of the outputs right now."""
+        h = self.hysteresis_c
+        error = setpoint_c - temp_c  # > 0: too cold
+        duty = 0.0
+        if self.has_heat and (error > h or (heating and error > 0)):
+            duty = min(1.0, max(0.05, self.kp * error))
+        want_cool = False
+        note = ""
+        if self.has_cool:
+            if cooling:
+                drop = self.peak.predicted_drop(cool_on_s) if self.use_peak else 0.0
+                want_cool = temp_c - drop > setpoint_c - h
+                if not want_cool and drop > 0.05:
+                    note = f"stopping early: peak estimate -{drop:.1f} °C"
+            else:
+                want_cool = -error > h
+        if duty > 0 and want_cool:  # cannot both be asked for with h >= 0; keep the cooler
+            duty = 0.0
+        return ChamberRequest(duty, want_cool, note)

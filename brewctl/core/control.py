@@ -1,0 +1,390 @@
+"""One fermenter's control loop: readings + target in, outputs + explanations + alarms out.
+
+Pure: no asyncio, no I/O, no wall clock. The caller passes monotonic seconds (``now_s``);
+``FermenterController.step`` may be called at any pace (the simulator and the daemon use a
+5-10 s period). See docs/control.md for the design and the tuning.
+
+Outputs by rig (``ControlResult.outputs`` keys):
+
+- heat-cool: ``heat`` (duty 0..1) and ``cool`` (0 or 1); heat-only: ``heat``; cool-only: ``cool``;
+- glycol: ``valve`` (solenoid, 0 or 1), plus ``heat`` if a heater is configured;
+- valve: ``valve`` (wanted opening 0..1 of a motorized valve; see ``brewctl.core.valve``),
+  plus ``heat`` if a heater is configured.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from simple_pid import PID
+
+from brewctl.config import FermenterConfig, Mode, Rig
+from brewctl.core.beer import BeerPid
+from brewctl.core.chamber import ChamberLoop
+from brewctl.core.guards import HeatCool, HeatCoolLimits, SwitchLimits, Verdict, arbitrate, format_left
+from brewctl.core.probes import ProbeFilter
+from brewctl.model import Alarm, OutputStatus, PidTerms
+
+__all__ = ["PROBE_ROLES", "ControlResult", "FermenterController", "Target"]
+
+PROBE_ROLES = ("beer", "chamber", "room")
+Severity = Literal["info", "warning", "critical"]
+_CASCADE_RIGS = (Rig.HEAT_COOL, Rig.HEAT_ONLY, Rig.COOL_ONLY)
+_VALVE_OPEN_MIN = 0.02
+"""A motorized valve opening below this counts as closed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What the fermenter should do now."""
+
+    mode: Mode
+    beer_setpoint_c: float | None = None
+    """BEER/PROFILE. None in PROFILE means free rise: no control, all off, no alarm."""
+    chamber_setpoint_c: float | None = None
+    """CHAMBER."""
+
+
+@dataclass(frozen=True, slots=True)
+class ControlResult:
+    outputs: Mapping[str, float]
+    """Role -> 0..1 for the roles the rig has: 'heat', 'cool', 'valve'."""
+    output_status: tuple[OutputStatus, ...]
+    pid: PidTerms
+    beer_setpoint_c: float | None
+    """Effective beer setpoint."""
+    chamber_setpoint_c: float | None
+    """Effective chamber setpoint (cascade output, or manual)."""
+    alarms: tuple[Alarm, ...]
+    safe: bool
+    """True when a fault forced every output off."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What this step controls (before the guards)."""
+
+    heat_duty: float = 0.0
+    want_cool: bool = False
+    valve_opening: float = 0.0
+    force_off: bool = False
+    off_reason: str = ""
+    note: str = ""
+    beer_sp: float | None = None
+    chamber_sp: float | None = None
+
+
+class FermenterController:
+    """The control loop of one fermenter. Create one per fermenter at daemon start."""
+
+    def __init__(self, cfg: FermenterConfig) -> None:
+        self.cfg = cfg
+        rig = cfg.rig
+        self.has_heat = rig in (Rig.HEAT_COOL, Rig.HEAT_ONLY) or (
+            rig in (Rig.GLYCOL, Rig.VALVE) and cfg.heater is not None
+        )
+        self.has_cool = rig in (Rig.HEAT_COOL, Rig.COOL_ONLY)
+        self.has_valve = rig in (Rig.GLYCOL, Rig.VALVE)
+        self.roles: tuple[str, ...] = tuple(
+            r for r, yes in (("heat", self.has_heat), ("cool", self.has_cool), ("valve", self.has_valve)) if yes
+        )
+        g, t = cfg.guards, cfg.tuning
+        cooler_limits = (
+            SwitchLimits(g.valve_min_on_s, g.valve_min_off_s)
+            if self.has_valve
+            else SwitchLimits(g.cool_min_on_s, g.cool_min_off_s)
+        )
+        self.limits = HeatCoolLimits(
+            heat=SwitchLimits(g.heat_min_on_s, g.heat_min_off_s),
+            cool=cooler_limits,
+            dead_time_s=g.heat_cool_dead_time_s,
+        )
+        cools = self.has_cool or self.has_valve
+        self._filters = {role: ProbeFilter() for role in PROBE_ROLES}
+        self._chamber_loop = ChamberLoop(
+            has_heat=self.has_heat,
+            has_cool=cools,
+            hysteresis_c=t.chamber_hysteresis_c,
+            kp=t.chamber_kp,
+            peak_estimation=g.peak_estimation and self.has_cool,
+        )
+        self._direct_loop = ChamberLoop(
+            has_heat=self.has_heat,
+            has_cool=cools,
+            hysteresis_c=t.direct_hysteresis_c,
+            kp=t.chamber_kp,
+            peak_estimation=False,
+        )
+        self._state: HeatCool | None = None
+        self._beer_pid: BeerPid | None = None
+        self._valve_pid: PID | None = None
+        self._valve_now = 0.0
+        self._valve_last_s = 0.0
+        self._now_s = 0.0
+        self._last_chamber_sp: float | None = None
+        self._prev_beer_sp: float | None = None
+        self._off_since: tuple[float, float] | None = None
+        self._alarm_cache: dict[tuple[str, str, str], Alarm] = {}
+        self._status_cache: dict[tuple[str, float, bool, str, float | None], OutputStatus] = {}
+
+    # --- public -------------------------------------------------------------------------
+
+    @property
+    def guard_state(self) -> HeatCool | None:
+        """The guards' view of the heating and cooling (or valve) state; None before the first step."""
+        return self._state
+
+    def step(self, now_s: float, readings: Mapping[str, float | None], target: Target) -> ControlResult:
+        """Run one control tick."""
+        self._now_s = now_s
+        if self._state is None:
+            self._state = HeatCool.start(now_s)  # restart = everything just switched off
+        alarms: list[Alarm] = []
+        good: dict[str, float | None] = {}
+        for role in PROBE_ROLES:
+            check = self._filters[role].check(readings.get(role))
+            good[role] = check.value_c
+            if check.problem is not None and self._configured(role):
+                alarms.append(self._alarm("probe_implausible", "warning", f"{role} probe: {check.problem}"))
+        plan = self._plan(now_s, good, target, alarms)
+        if plan.force_off:
+            self._beer_pid = None
+        prev = self._state
+        want_heat = plan.heat_duty > 0.0
+        want_cool = plan.want_cool or plan.valve_opening >= _VALVE_OPEN_MIN
+        state, verdict = arbitrate(prev, want_heat, want_cool, now_s, self.limits, force_off=plan.force_off)
+        self._state = state
+        self._track_peak(now_s, prev, state, good["chamber"], forced=plan.force_off)
+
+        outputs: dict[str, float] = {}
+        statuses: list[OutputStatus] = []
+        if self.has_heat:
+            duty = round(plan.heat_duty, 4) if verdict.heat.on else 0.0
+            outputs["heat"] = duty
+            statuses.append(self._status("heat", duty, verdict.heat, want_heat, plan, "heating"))
+        cool_role = "valve" if self.has_valve else "cool"
+        if self.has_cool or self.has_valve:
+            if not verdict.cool.on:
+                value = 0.0
+            elif self.cfg.rig is Rig.VALVE:
+                value = round(max(plan.valve_opening, _VALVE_OPEN_MIN), 4)
+            else:
+                value = 1.0
+            outputs[cool_role] = value
+            statuses.append(self._status(cool_role, value, verdict.cool, want_cool, plan, "cooling"))
+        pid = self._beer_pid.terms if self._beer_pid is not None else PidTerms()
+        safe = plan.force_off and plan.off_reason.startswith("safe")
+        return ControlResult(outputs, tuple(statuses), pid, plan.beer_sp, plan.chamber_sp, tuple(alarms), safe)
+
+    # --- planning -----------------------------------------------------------------------
+
+    def _configured(self, role: str) -> bool:
+        return {"beer": self.cfg.beer_probe, "chamber": self.cfg.chamber_probe, "room": self.cfg.room_probe}[
+            role
+        ] is not None
+
+    def _plan(self, now_s: float, good: Mapping[str, float | None], target: Target, alarms: list[Alarm]) -> _Plan:
+        cfg = self.cfg
+        beer, chamber = good["beer"], good["chamber"]
+        beer_cfg, chamber_cfg = cfg.beer_probe is not None, cfg.chamber_probe is not None
+        beer_lost = beer_cfg and beer is None
+        chamber_lost = chamber_cfg and chamber is None
+        if target.mode is Mode.OFF:
+            self._off_since = None
+            return _Plan(force_off=True, off_reason="mode off")
+        if target.mode is Mode.CHAMBER:
+            self._off_since = None
+            sp = target.chamber_setpoint_c if target.chamber_setpoint_c is not None else cfg.chamber_setpoint_c
+            sp = self._clamp_chamber(sp)
+            self._last_chamber_sp = sp
+            probe = chamber if chamber_cfg else beer
+            if probe is None:
+                alarms.append(self._lost_alarm("chamber" if chamber_cfg else "beer"))
+                alarms.append(self._alarm("all_probes_lost", "critical", "no usable probe: all outputs off"))
+                return _Plan(force_off=True, off_reason="safe: probe lost", chamber_sp=sp)
+            loop = self._chamber_loop if chamber_cfg else self._direct_loop
+            return self._chamber_plan(loop, probe, sp, chamber_sp=sp)
+
+        # BEER or PROFILE
+        sp_beer = target.beer_setpoint_c
+        if sp_beer is None:
+            if target.mode is Mode.PROFILE:
+                self._off_since = None
+                return _Plan(force_off=True, off_reason="free rise")
+            sp_beer = cfg.beer_setpoint_c
+        if beer_lost:
+            alarms.append(self._lost_alarm("beer"))
+        if chamber_lost:
+            alarms.append(self._lost_alarm("chamber"))
+        self._off_target(now_s, beer, sp_beer, alarms)
+
+        if cfg.rig not in _CASCADE_RIGS:  # glycol / motorized valve: the beer probe alone
+            if beer is None:
+                alarms.append(self._alarm("all_probes_lost", "critical", "beer probe lost: all outputs off"))
+                return _Plan(force_off=True, off_reason="safe: beer probe lost", beer_sp=sp_beer)
+            if cfg.rig is Rig.VALVE:
+                return self._valve_plan(now_s, beer, sp_beer)
+            return self._chamber_plan(self._direct_loop, beer, sp_beer, beer_sp=sp_beer)
+
+        if beer is not None and chamber is not None:
+            return self._cascade_plan(now_s, beer, chamber, sp_beer)
+        self._beer_pid = None
+        if beer is not None:  # no chamber probe (or lost): control the beer directly
+            return self._chamber_plan(self._direct_loop, beer, sp_beer, beer_sp=sp_beer)
+        if chamber is not None:  # no beer probe (or lost): hold the chamber
+            hold = self._last_chamber_sp if (beer_lost and self._last_chamber_sp is not None) else sp_beer
+            hold = self._clamp_chamber(hold)
+            self._last_chamber_sp = hold
+            note = "beer probe lost: holding the chamber" if beer_lost else ""
+            return self._chamber_plan(self._chamber_loop, chamber, hold, beer_sp=sp_beer, chamber_sp=hold, note=note)
+        alarms.append(self._alarm("all_probes_lost", "critical", "every probe lost: all outputs off"))
+        return _Plan(force_off=True, off_reason="safe: every probe lost", beer_sp=sp_beer)
+
+    def _clamp_chamber(self, sp: float) -> float:
+        return min(self.cfg.chamber_max_c, max(self.cfg.chamber_min_c, sp))
+
+    def _offset_limits(self, sp_beer: float) -> tuple[float, float]:
+        span = self.cfg.tuning.span_c
+        lo = max(-span, self.cfg.chamber_min_c - sp_beer)
+        hi = min(span, self.cfg.chamber_max_c - sp_beer)
+        if lo > hi:  # the chamber limits win over the span
+            lo = hi = lo if self.cfg.chamber_min_c - sp_beer > span else hi
+        return lo, hi
+
+    def _cascade_plan(self, now_s: float, beer: float, chamber: float, sp_beer: float) -> _Plan:
+        if self._beer_pid is None:
+            start = 0.0
+            if self._last_chamber_sp is not None:  # bumpless from a chamber hold
+                start = self._last_chamber_sp - sp_beer
+            lo, hi = self._offset_limits(sp_beer)
+            self._beer_pid = BeerPid(self.cfg.tuning, now_s, starting_offset_c=min(hi, max(lo, start)))
+        lo, hi = self._offset_limits(sp_beer)
+        offset = self._beer_pid.update(now_s, beer, sp_beer, lo, hi)
+        sp_chamber = self._clamp_chamber(sp_beer + offset)
+        self._last_chamber_sp = sp_chamber
+        return self._chamber_plan(self._chamber_loop, chamber, sp_chamber, beer_sp=sp_beer, chamber_sp=sp_chamber)
+
+    def _chamber_plan(
+        self,
+        loop: ChamberLoop,
+        temp_c: float,
+        sp_c: float,
+        *,
+        beer_sp: float | None = None,
+        chamber_sp: float | None = None,
+        note: str = "",
+    ) -> _Plan:
+        assert self._state is not None
+        st = self._state
+        req = loop.request(temp_c, sp_c, heating=st.heat.on, cooling=st.cool.on, cool_on_s=st.cool.elapsed(self._now_s))
+        return _Plan(
+            heat_duty=req.heat_duty,
+            want_cool=req.want_cool,
+            note=req.note or note,
+            beer_sp=beer_sp,
+            chamber_sp=chamber_sp,
+        )
+
+    def _valve_plan(self, now_s: float, beer: float, sp_beer: float) -> _Plan:
+        t = self.cfg.tuning
+        self._valve_now = now_s
+        if self._valve_pid is None:
+            self._valve_pid = PID(
+                Kp=-t.valve_kp,
+                Ki=-t.valve_ki / 3600.0,
+                Kd=0.0,
+                setpoint=sp_beer,
+                sample_time=None,
+                output_limits=(0.0, 1.0),
+                time_fn=lambda: self._valve_now,
+            )
+            self._valve_last_s = now_s
+        dt = min(max(now_s - self._valve_last_s, 1e-3), 600.0)
+        self._valve_last_s = now_s
+        self._valve_pid.setpoint = sp_beer
+        out = self._valve_pid(beer, dt=dt)
+        opening = float(out) if out is not None else 0.0
+        heat = 0.0
+        if self.has_heat and beer < sp_beer - t.direct_hysteresis_c and opening < _VALVE_OPEN_MIN:
+            heat = min(1.0, max(0.05, t.chamber_kp * (sp_beer - beer)))
+        return _Plan(heat_duty=heat, valve_opening=opening if opening >= _VALVE_OPEN_MIN else 0.0, beer_sp=sp_beer)
+
+    # --- bookkeeping ----------------------------------------------------------------------
+
+    def _track_peak(
+        self, now_s: float, prev: HeatCool, state: HeatCool, chamber: float | None, *, forced: bool
+    ) -> None:
+        peak = self._chamber_loop.peak
+        if prev.cool.on and not state.cool.on:
+            if forced or chamber is None:
+                peak.cancel()
+            else:
+                peak.stopped(now_s, chamber, now_s - prev.cool.changed_s)
+        elif not state.cool.on:
+            peak.observe(now_s, chamber, state.heat.on)
+
+    def _off_target(self, now_s: float, beer: float | None, sp: float, alarms: list[Alarm]) -> None:
+        """Raise beer_off_target when the beer stays too far off and does not come closer."""
+        cfg = self.cfg
+        if beer is None:
+            return
+        err = abs(beer - sp)
+        if err < cfg.alarm_delta_c:
+            self._off_since = None
+            return
+        if self._off_since is None or err < self._off_since[1] - 0.5:  # still closing in: restart the clock
+            self._off_since = (now_s, err)
+            return
+        if now_s - self._off_since[0] >= cfg.alarm_after_s:
+            alarms.append(
+                self._alarm(
+                    "beer_off_target", "warning", f"beer {beer:.1f} °C is {err:.1f} °C off its setpoint {sp:.1f} °C"
+                )
+            )
+
+    def _lost_alarm(self, role: str) -> Alarm:
+        return self._alarm(f"{role}_probe_lost", "warning", f"{role} probe lost (missing, stale or implausible)")
+
+    def _alarm(self, code: str, severity: Severity, message: str) -> Alarm:
+        key = (code, severity, message)
+        alarm = self._alarm_cache.get(key)
+        if alarm is None:
+            if len(self._alarm_cache) > 256:
+                self._alarm_cache.clear()
+            alarm = Alarm(code=code, severity=severity, message=message)
+            self._alarm_cache[key] = alarm
+        return alarm
+
+    def _status(self, role: str, value: float, v: Verdict, wanted: bool, plan: _Plan, verb: str) -> OutputStatus:
+        blocked: float | None = None
+        if plan.force_off:
+            reason = f"off: {plan.off_reason}"
+        elif v.on and value > 0:
+            reason = f"{verb} {value:.0%}" if role == "heat" or self.cfg.rig is Rig.VALVE else verb
+            if v.reason == "min on":
+                reason = f"{verb}: min on, {format_left(v.blocked_s or 0.0)} left"
+                blocked = v.blocked_s
+        elif v.on:
+            reason = f"{verb}: min on, {format_left(v.blocked_s or 0.0)} left"
+            blocked = v.blocked_s
+        elif wanted and v.blocked_s is not None:
+            why = {"other output on": "other output on", "dead time": "dead time"}.get(v.reason, v.reason)
+            if v.blocked_s == float("inf"):
+                reason = f"{verb} blocked: {why}"
+            else:
+                reason = f"{verb} blocked: {why}, {format_left(v.blocked_s)} left"
+                blocked = round(v.blocked_s, 1)
+        else:
+            reason = "idle"
+        if plan.note and role != "heat":
+            reason = f"{reason} ({plan.note})"
+        key = (role, value, value > 0, reason, blocked)
+        status = self._status_cache.get(key)
+        if status is None:
+            if len(self._status_cache) > 1024:
+                self._status_cache.clear()
+            status = OutputStatus(role=role, value=value, active=value > 0, reason=reason, blocked_s=blocked)
+            self._status_cache[key] = status
+        return status

@@ -1,0 +1,49 @@
+"""The plant contract: what ``brewctl.sim.simulate`` drives. Model your own rig with it.
+
+A plant is any object with two methods::
+
+    def read(self) -> Mapping[str, float | None]: ...
+        # probe role -> degC as the probe reports it ("beer", "chamber", "room"); None = missing
+    def step(self, dt: float, outputs: Mapping[str, float]) -> None: ...
+        # advance dt seconds with each output held: role -> 0..1 ("heat", "cool", "valve")
+
+Optionally ``heater_w`` (a float attribute) lets the simulator report heater energy in kWh.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Protocol, runtime_checkable
+
+__all__ = ["Plant", "fermentation_heat_w", "quantize"]
+
+
+@runtime_checkable
+class Plant(Protocol):
+    """A simulated fermenter: probes to read, outputs to apply."""
+
+    def read(self) -> Mapping[str, float | None]: ...
+
+    def step(self, dt: float, outputs: Mapping[str, float]) -> None: ...
+
+
+def quantize(value_c: float, step_c: float) -> float:
+    """Round to the probe resolution (DS18B20 at 12 bits: 0.0625 degC)."""
+    return round(value_c / step_c) * step_c if step_c > 0 else value_c
+
+
+def fermentation_heat_w(t_s: float, *, total_j: float, lag_s: float, peak_s: float, shape: float = 4.0) -> float:
+    """Heat released by fermentation at ``t_s`` after pitching (W).
+
+    A gamma-shaped curve: nothing during the lag, a rise to the peak at ``peak_s`` (high
+    krausen) and a long tail; its integral is ``total_j``. With 2 MJ, lag 8 h and peak at
+    30 h the peak is 17 W (0.85 W/L for 20 L).
+    """
+    x = t_s - lag_s
+    if x <= 0.0 or total_j <= 0.0:
+        return 0.0
+    theta = max(1.0, (peak_s - lag_s) / (shape - 1.0))
+    u = x / theta
+    return total_j * (u ** (shape - 1.0)) * math.exp(-u) / (math.gamma(shape) * theta)
+

@@ -1,0 +1,217 @@
+"""Run the real control core against a plant in accelerated time.
+
+``simulate(profile, plant, *, days)`` steps a ``FermenterController`` (or any object with the
+same ``step``) every ``period_s`` of simulated time, applies its outputs to the plant and
+returns the trace and the metrics (``SimResult``). Deterministic: same inputs, same result.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from brewctl.config import FermenterConfig, Mode, Rig
+from brewctl.core.control import ControlResult, FermenterController, Target
+from brewctl.sim.chest_freezer import ChestFreezer
+from brewctl.sim.glycol import GlycolJacket
+from brewctl.sim.plant import Plant
+
+__all__ = [
+    "BIG_STEP_C",
+    "EXCLUDE_AFTER_STEP_S",
+    "EXCLUDE_START_S",
+    "Controller",
+    "SetpointFn",
+    "SimResult",
+    "SimTrace",
+    "default_config",
+    "plant_for",
+    "simulate",
+]
+
+SetpointFn = Callable[[float], float | None]
+"""elapsed seconds -> beer setpoint (degC), None for free rise."""
+
+EXCLUDE_START_S = 18 * 3600.0
+"""Tracking metrics ignore the first 18 h (pull-down to the first setpoint)."""
+EXCLUDE_AFTER_STEP_S = 36 * 3600.0
+"""... and the 36 h after each setpoint step of more than ``BIG_STEP_C``."""
+BIG_STEP_C = 5.0
+
+
+class Controller(Protocol):
+    def step(self, now_s: float, readings: Mapping[str, float | None], target: Target) -> ControlResult: ...
+
+
+def default_config(rig: Rig = Rig.HEAT_COOL) -> FermenterConfig:
+    """A fermenter wired the way the built-in plants are (probe and output names = roles)."""
+    probes: dict[str, Any] = {"beer_probe": "beer", "room_probe": "room"}
+    if rig in (Rig.HEAT_COOL, Rig.HEAT_ONLY, Rig.COOL_ONLY):
+        probes["chamber_probe"] = "chamber"
+    parts: dict[str, Any] = {
+        Rig.HEAT_COOL: {"heater": "heat", "cooler": "cool"},
+        Rig.HEAT_ONLY: {"heater": "heat"},
+        Rig.COOL_ONLY: {"cooler": "cool"},
+        Rig.GLYCOL: {"valve": "valve"},
+        Rig.VALVE: {"valve": "valve"},
+    }[rig]
+    return FermenterConfig(name=f"simulated {rig.value}", rig=rig, mode=Mode.PROFILE, **probes, **parts)
+
+
+def plant_for(rig: Rig) -> Plant:
+    """The built-in plant for a rig: a chest freezer, or a glycol-jacketed conical."""
+    if rig in (Rig.GLYCOL, Rig.VALVE):
+        return GlycolJacket()
+    return ChestFreezer()
+
+
+@dataclass
+class SimTrace:
+    """Samples every ``trace_every_s``; columns of equal length."""
+
+    t_s: list[float] = field(default_factory=list)
+    beer_c: list[float | None] = field(default_factory=list)
+    chamber_c: list[float | None] = field(default_factory=list)
+    room_c: list[float | None] = field(default_factory=list)
+    beer_setpoint_c: list[float | None] = field(default_factory=list)
+    chamber_setpoint_c: list[float | None] = field(default_factory=list)
+    outputs: dict[str, list[float]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "t_s": self.t_s,
+            "beer_c": self.beer_c,
+            "chamber_c": self.chamber_c,
+            "room_c": self.room_c,
+            "beer_setpoint_c": self.beer_setpoint_c,
+            "chamber_setpoint_c": self.chamber_setpoint_c,
+            "outputs": self.outputs,
+        }
+
+
+@dataclass
+class SimResult:
+    trace: SimTrace
+    metrics: dict[str, float | int | None]
+    """JSON-serialisable; see docs/simulation.md for each key."""
+
+
+def _as_setpoint_fn(profile: object) -> SetpointFn:
+    if callable(profile):
+        fn: SetpointFn = profile  # type: ignore[assignment]
+        return fn
+    from brewctl.sim.profile_adapter import profile_setpoints
+
+    return profile_setpoints(profile)
+
+
+def simulate(
+    profile: object,
+    plant: Plant | None = None,
+    *,
+    days: float,
+    config: FermenterConfig | None = None,
+    controller: Controller | None = None,
+    period_s: float = 10.0,
+    trace_every_s: float = 300.0,
+) -> SimResult:
+    """Simulate ``days`` of fermentation following ``profile``.
+
+    ``profile``: a callable ``elapsed_s -> beer setpoint degC | None`` (see
+    ``brewctl.sim.inline``) or a ``brewctl.profiles.Profile``. ``plant`` defaults to the
+    built-in plant for the config's rig; ``config`` to ``default_config()``; ``controller``
+    to ``FermenterController(config)`` (pass a ``Thermostat`` for the yardstick).
+    """
+    if days <= 0 or period_s <= 0:
+        raise ValueError("days and period_s must be positive")
+    cfg = config or default_config()
+    plant = plant if plant is not None else plant_for(cfg.rig)
+    ctrl: Controller = controller if controller is not None else FermenterController(cfg)
+    setpoint_at = _as_setpoint_fn(profile)
+    heater_w = getattr(plant, "heater_w", None)
+    cool_role = "valve" if cfg.rig in (Rig.GLYCOL, Rig.VALVE) else "cool"
+    min_off_s = cfg.guards.valve_min_off_s if cool_role == "valve" else cfg.guards.cool_min_off_s
+
+    trace = SimTrace()
+    n_steps = int(round(days * 86400.0 / period_s))
+    trace_every = max(1, int(round(trace_every_s / period_s)))
+    sq_sum, n_err, max_abs = 0.0, 0, 0.0
+    exclude_until = EXCLUDE_START_S
+    prev_sp: float | None = None
+    crash_sp: float | None = None
+    crash_min: float | None = None
+    starts = violations = together = 0
+    cool_s = heat_duty_s = 0.0
+    cooling = False
+    cool_stopped_s = 0.0  # a restart counts as "just switched off"
+    for k in range(n_steps):
+        now = k * period_s
+        readings = plant.read()
+        sp = setpoint_at(now)
+        result = ctrl.step(now, readings, Target(Mode.PROFILE, sp))
+        outputs = result.outputs
+        plant.step(period_s, outputs)
+
+        beer = readings.get("beer")
+        if sp is not None and prev_sp is not None and abs(sp - prev_sp) > BIG_STEP_C:
+            exclude_until = max(exclude_until, now + EXCLUDE_AFTER_STEP_S)
+            if sp < prev_sp:
+                crash_sp, crash_min = sp, None
+        if sp is None or (crash_sp is not None and sp != crash_sp):
+            crash_sp_active = False
+        else:
+            crash_sp_active = crash_sp is not None
+        if crash_sp_active and beer is not None:
+            crash_min = beer if crash_min is None else min(crash_min, beer)
+        if now >= exclude_until and sp is not None and beer is not None:
+            err = beer - sp
+            sq_sum += err * err
+            n_err += 1
+            max_abs = max(max_abs, abs(err))
+        prev_sp = sp if sp is not None else prev_sp
+
+        cool = outputs.get(cool_role, 0.0) > 0.0
+        heat = outputs.get("heat", 0.0)
+        if cool and not cooling:
+            starts += 1
+            if now - cool_stopped_s < min_off_s - 1e-9:
+                violations += 1
+        elif cooling and not cool:
+            cool_stopped_s = now
+        cooling = cool
+        if cool:
+            cool_s += period_s
+        if heat > 0.0:
+            heat_duty_s += heat * period_s
+            if cool:
+                together += 1
+
+        if k % trace_every == 0:
+            trace.t_s.append(now)
+            trace.beer_c.append(beer)
+            trace.chamber_c.append(readings.get("chamber"))
+            trace.room_c.append(readings.get("room"))
+            trace.beer_setpoint_c.append(sp)
+            trace.chamber_setpoint_c.append(result.chamber_setpoint_c)
+            for role, value in outputs.items():
+                trace.outputs.setdefault(role, []).append(value)
+
+    sim_days = n_steps * period_s / 86400.0
+    metrics: dict[str, float | int | None] = {
+        "days": round(sim_days, 4),
+        "rms_c": round(math.sqrt(sq_sum / n_err), 4) if n_err else None,
+        "max_abs_c": round(max_abs, 4) if n_err else None,
+        "crash_undershoot_c": (
+            round(max(0.0, crash_sp - crash_min), 4) if crash_sp is not None and crash_min is not None else None
+        ),
+        "compressor_starts_per_day": round(starts / sim_days, 3),
+        "compressor_starts": starts,
+        "min_off_violations": violations,
+        "heat_and_cool_together": together,
+        "cool_hours": round(cool_s / 3600.0, 3),
+        "heat_hours": round(heat_duty_s / 3600.0, 3),
+        "heat_kwh": round(heat_duty_s * heater_w / 3.6e6, 4) if isinstance(heater_w, int | float) else None,
+    }
+    return SimResult(trace, metrics)
