@@ -1,0 +1,54 @@
+"""``brewctl tui``: the terminal UI (dashboard, charts, profile and recipe editors)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from brewctl.config import DEFAULT_CONFIG_PATH, load_config
+
+if TYPE_CHECKING:
+    from brewctl.cli import Commands
+
+__all__ = ["register"]
+
+
+def register(commands: Commands) -> None:
+    """Add ``brewctl tui``."""
+    parser = commands.top.add_parser(
+        "tui",
+        help="terminal UI: all fermenters, charts, actions, profile and recipe editors",
+        description="The terminal UI. Works at 80x24 over SSH; the editors also work without a daemon (--offline).",
+    )
+    parser.add_argument("--socket", type=Path, help="the daemon's API socket (default: from the config)")
+    parser.add_argument(
+        "--config", type=Path, help=f"config file for the socket, units and folders (default: {DEFAULT_CONFIG_PATH})"
+    )
+    parser.add_argument("--profiles-dir", type=Path, help="folder the profile editor works in")
+    parser.add_argument("--recipes-dir", type=Path, help="folder the recipe editor works in")
+    parser.add_argument("--offline", action="store_true", help="no daemon: edit profiles and recipes only")
+    parser.set_defaults(func=_tui)
+
+
+def _tui(args: argparse.Namespace) -> int:
+    from brewctl.tui.app import Settings, make_app
+
+    config_path: Path | None = args.config
+    if config_path is None and DEFAULT_CONFIG_PATH.is_file():
+        config_path = DEFAULT_CONFIG_PATH
+    settings = Settings()
+    socket_path: Path = args.socket or Path("/run/brewctl/brewctl.sock")
+    if config_path is not None:
+        cfg = load_config(config_path)
+        settings = Settings(units=cfg.node.units, profiles_dir=cfg.node.profiles_dir, recipes_dir=cfg.node.recipes_dir)
+        socket_path = args.socket or cfg.node.socket_path
+    settings = Settings(
+        units=settings.units,
+        profiles_dir=args.profiles_dir or settings.profiles_dir,
+        recipes_dir=args.recipes_dir or settings.recipes_dir,
+        where=str(socket_path),
+    )
+    app = make_app(socket_path=None if args.offline else socket_path, settings=settings)
+    app.run()
+    return 0

@@ -1,0 +1,164 @@
+"""The brewctl terminal UI: the app, its connection to the daemon, and ``make_app``.
+
+The app owns the state (the latest ``NodeStatus``, recent events, whether the daemon is
+there); screens read it and ask the app to send commands ("attributes down, messages up").
+One worker follows the daemon's event stream and reconnects with backoff when it is lost;
+nothing polls.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import dataclasses
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+
+from brewctl.errors import BrewctlError, TransientError
+from brewctl.model import Command, CommandResult, Event, NodeStatus
+from brewctl.tui.dashboard_screen import DashboardScreen
+from brewctl.tui.format import Units
+from brewctl.tui.source import DataSource, SourceFactory, api_source, backoff_s
+
+__all__ = ["BrewApp", "Settings", "make_app"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the TUI needs to know beyond the daemon."""
+
+    units: Units = "C"
+    """Display units for temperatures."""
+    profiles_dir: Path = Path("profiles")
+    """Where the profile editor opens and saves files."""
+    recipes_dir: Path = Path("recipes")
+    """Where the recipe editor opens and saves files."""
+    where: str = "the daemon"
+    """How to name the daemon in messages (the socket path)."""
+    backoff_first_s: float = 0.5
+    """First reconnect delay; it doubles up to ``backoff_max_s``."""
+    backoff_max_s: float = 10.0
+
+
+class BrewApp(App[None]):
+    """Dashboard, fermenter detail and editors. Build it with :func:`make_app`."""
+
+    TITLE = "brewctl"
+    ENABLE_COMMAND_PALETTE = False  # its footer hint would crowd out our keys at 80 columns
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "quit", "Quit", show=False)]
+
+    node: reactive[NodeStatus | None] = reactive(None, always_update=True)
+    """The latest status from the daemon (None before the first one)."""
+    connected: reactive[bool] = reactive(False)
+    """True while the event stream is flowing."""
+    link_state: reactive[str] = reactive("")
+    """Why the connection is down, '' when fine."""
+
+    def __init__(
+        self,
+        source: SourceFactory | None,
+        settings: Settings,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        super().__init__()
+        self.source_factory = source
+        self.settings = settings
+        self.clock = clock
+        self.source: DataSource | None = None
+        self.events: collections.deque[Event] = collections.deque(maxlen=50)
+        self.retry_in_s = 0.0
+        self.connections = 0
+        """How many times the stream was (re)established; tests and the status line use it."""
+
+    def on_mount(self) -> None:
+        self.push_screen(DashboardScreen())
+        if self.source_factory is not None:
+            self.run_worker(self._follow(), name="daemon-link", group="link", exclusive=True)
+
+    # --- the connection -------------------------------------------------------------------
+    async def _follow(self) -> None:
+        """Follow the daemon's stream forever; on loss, say so and reconnect with backoff."""
+        assert self.source_factory is not None
+        attempt = 0
+        while True:
+            reason = "the daemon closed the stream"
+            try:
+                async with self.source_factory() as source:
+                    self.node = await source.status()
+                    self.source = source
+                    self.connections += 1
+                    self.link_state = ""
+                    self.connected = True
+                    attempt = 0
+                    async for item in source.stream():
+                        if isinstance(item, NodeStatus):
+                            self.node = item
+                        else:
+                            self._event(item)
+            except (TransientError, OSError) as exc:
+                reason = str(exc) or type(exc).__name__
+            finally:
+                self.source = None
+            self.retry_in_s = backoff_s(
+                attempt, first_s=self.settings.backoff_first_s, max_s=self.settings.backoff_max_s
+            )
+            attempt += 1
+            self.link_state = reason
+            self.connected = False
+            await asyncio.sleep(self.retry_in_s)
+
+    def _event(self, event: Event) -> None:
+        self.events.append(event)
+        if event.kind in {"alarm", "profile_wait"} or (event.kind == "profile_step" and "wait" in event.message):
+            self.notify(event.message or event.kind, title=event.fermenter or "", severity="warning")
+
+    # --- commands -------------------------------------------------------------------------
+    async def send(self, fid: str, command: Command, done: str) -> CommandResult | None:
+        """Send ``command`` to fermenter ``fid``; tell the brewer how it went."""
+        source = self.source
+        if source is None:
+            self.notify("Not connected to the daemon: nothing was changed.", severity="error")
+            return None
+        command = command.model_copy(update={"id": f"tui-{uuid.uuid4().hex[:16]}"})
+        try:
+            result = await source.command(fid, command)
+        except BrewctlError as exc:
+            self.notify(f"Not sent: {exc}", severity="error")
+            return None
+        if result.ok:
+            self.notify(done)
+            if result.status is not None and self.node is not None:
+                fermenters = dict(self.node.fermenters)
+                fermenters[fid] = result.status
+                self.node = self.node.model_copy(update={"fermenters": fermenters})
+        else:
+            self.notify(f"Refused: {result.error}", severity="error")
+        return result
+
+
+def make_app(
+    *,
+    socket_path: Path | str | None = None,
+    source: SourceFactory | None = None,
+    settings: Settings | None = None,
+    clock: Callable[[], float] = time.time,
+) -> BrewApp:
+    """The TUI, talking to the daemon on ``socket_path`` (or through ``source``).
+
+    With neither, the TUI runs offline: the editors work on files, the dashboard says so.
+    """
+    settings = settings or Settings()
+    if source is None and socket_path is not None:
+        source = api_source(socket_path)
+        if settings.where == Settings.where:
+            settings = dataclasses.replace(settings, where=str(socket_path))
+    return BrewApp(source, settings, clock=clock)

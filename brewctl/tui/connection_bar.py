@@ -1,0 +1,47 @@
+"""The top line: which node, and whether the daemon is connected (loudly when it is not)."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+__all__ = ["ConnectionBar"]
+
+
+class ConnectionBar(Static):
+    """``brewery-pi · simulated · live`` or a red ``CONNECTION LOST ... retrying in 4s``."""
+
+    DEFAULT_CSS = """
+    ConnectionBar {
+        dock: top;
+        height: 1;
+        padding: 0 1;
+        background: $primary-darken-2;
+        color: $text;
+    }
+    ConnectionBar.-lost {
+        background: $error;
+        color: $text;
+        text-style: bold;
+    }
+    """
+
+    def show_connecting(self, where: str) -> None:
+        """Before the first answer."""
+        self.remove_class("-lost")
+        self.update(f"brewctl · connecting to {where} …")
+
+    def show_live(self, node: str, version: str, simulated: bool) -> None:
+        """Connected and streaming."""
+        self.remove_class("-lost")
+        sim = " · SIMULATED" if simulated else ""
+        self.update(f"{node}{sim} · brewctl {version} · live")
+
+    def show_lost(self, reason: str, retry_in_s: float) -> None:
+        """The daemon went away; the app retries on its own."""
+        self.add_class("-lost")
+        self.update(f"CONNECTION LOST: {reason} · retrying in {retry_in_s:.0f}s")
+
+    def show_offline(self) -> None:
+        """Editors only: no daemon asked for."""
+        self.remove_class("-lost")
+        self.update("brewctl · offline editing (no daemon)")

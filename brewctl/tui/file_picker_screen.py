@@ -1,0 +1,153 @@
+"""Pick a profile or recipe file to edit, start a new one, or import one."""
+
+from __future__ import annotations
+
+import asyncio
+import tomllib
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar, Literal, cast
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from brewctl.errors import ProfileError
+from brewctl.profiles import load_profile
+from brewctl.tui.profile_draft import ProfileDraft
+from brewctl.tui.profile_editor_screen import ProfileEditorScreen
+from brewctl.tui.prompt_screen import PromptScreen
+
+if TYPE_CHECKING:
+    from brewctl.tui.app import BrewApp
+
+__all__ = ["FilePickerScreen"]
+
+Kind = Literal["profile", "recipe"]
+
+
+def _first_line(text: str) -> str:
+    return text.splitlines()[0] if text else ""
+
+
+class FilePickerScreen(Screen[None]):
+    """The files of the profiles (or recipes) folder, with a validity mark each."""
+
+    DEFAULT_CSS = """
+    FilePickerScreen #title { height: 1; padding: 0 1; background: $primary-darken-2; }
+    FilePickerScreen OptionList { height: 1fr; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("enter", "open", "Open", show=True),
+        Binding("n", "new", "New"),
+        Binding("i", "import_file", "Import"),
+    ]
+
+    def __init__(self, kind: Kind) -> None:
+        super().__init__()
+        self.kind: Kind = kind
+        self.paths: list[Path] = []
+
+    @property
+    def brew(self) -> BrewApp:
+        return cast("BrewApp", self.app)
+
+    @property
+    def folder(self) -> Path:
+        s = self.brew.settings
+        return s.profiles_dir if self.kind == "profile" else s.recipes_dir
+
+    def compose(self) -> ComposeResult:
+        yield Static(f"{self.kind.capitalize()}s in {self.folder}", id="title")
+        yield OptionList()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        """List the folder again (after a save)."""
+        options = self.query_one(OptionList)
+        options.clear_options()
+        self.paths = sorted(self.folder.glob("*.toml")) if self.folder.is_dir() else []
+        for path in self.paths:
+            options.add_option(Option(self._label(path), id=str(path)))
+        options.add_option(Option(f"+ new {self.kind}", id="new"))
+        if self.kind == "profile":
+            options.add_option(Option("+ import a profile from another format …", id="import"))
+        options.highlighted = 0
+        options.focus()
+
+    def _label(self, path: Path) -> str:
+        if self.kind == "recipe":
+            from brewctl.tui.recipe_editor_screen import recipe_label
+
+            return recipe_label(path)
+        try:
+            profile = load_profile(path)
+        except ProfileError as exc:
+            return f"⚠ {path.name}: {_first_line(str(exc)).split(': ', 1)[-1]}"
+        return f"{profile.name} ({len(profile.steps)} steps) · {path.name}"
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        choice = event.option.id or ""
+        if choice == "new":
+            self.action_new()
+        elif choice == "import":
+            self.action_import_file()
+        else:
+            self.open_path(Path(choice))
+
+    def action_open(self) -> None:
+        options = self.query_one(OptionList)
+        if options.highlighted is not None:
+            options.action_select()
+
+    def open_path(self, path: Path) -> None:
+        """Open ``path`` in its editor (an invalid file opens too, with its problems shown)."""
+        if self.kind == "recipe":
+            from brewctl.tui.recipe_editor_screen import RecipeEditorScreen
+
+            self.app.push_screen(RecipeEditorScreen.open(path, self.brew.settings))
+            return
+        try:
+            draft = ProfileDraft.from_text(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            self.notify(f"Cannot edit {path.name}: {exc}", severity="error")
+            return
+        self.app.push_screen(ProfileEditorScreen(draft, path))
+
+    def action_new(self) -> None:
+        if self.kind == "recipe":
+            from brewctl.tui.recipe_editor_screen import RecipeEditorScreen
+
+            self.app.push_screen(RecipeEditorScreen.new(self.brew.settings))
+            return
+        self.app.push_screen(ProfileEditorScreen(ProfileDraft.new()))
+
+    @work(exclusive=True, group="import")
+    async def action_import_file(self) -> None:
+        """Import a BeerJSON, BeerXML, BrewPi, Fermentrack, BrewPiLess or CraftBeerPi file."""
+        if self.kind != "profile":
+            return
+        from brewctl.tui.importing import import_file
+
+        text = await self.app.push_screen_wait(
+            PromptScreen("File to import (BeerJSON, BeerXML, BrewPi CSV, Fermentrack, BrewPiLess, CraftBeerPi):")
+        )
+        if not text:
+            return
+        try:
+            profile = await asyncio.to_thread(import_file, text)
+        except ProfileError as exc:
+            self.notify(str(exc), severity="error", timeout=8)
+            return
+        draft = ProfileDraft.from_profile(profile)
+        draft.modified = True
+        self.app.push_screen(ProfileEditorScreen(draft))

@@ -1,0 +1,106 @@
+"""Pure text helpers for the TUI: how a fermenter's status reads to a brewer.
+
+Nothing here touches Textual or the clock: ``now_s`` is passed in. Temperatures arrive in
+degC and are shown in the display units (``"C"`` or ``"F"``).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Literal
+
+from brewctl.model import FermenterStatus, GravityStatus, OutputStatus, ProfileStatus
+from brewctl.units import c_to_f, format_duration, sg_to_plato
+
+__all__ = [
+    "Units",
+    "format_clock",
+    "format_gravity",
+    "format_output",
+    "format_profile",
+    "format_temp",
+    "format_temperatures",
+    "from_display_c",
+    "to_display_c",
+]
+
+Units = Literal["C", "F"]
+NONE = "—"
+
+
+def to_display_c(value_c: float, units: Units) -> float:
+    """A degC value in display units."""
+    return c_to_f(value_c) if units == "F" else value_c
+
+
+def from_display_c(value: float, units: Units) -> float:
+    """A value typed in display units, back to degC."""
+    return (value - 32.0) * 5.0 / 9.0 if units == "F" else value
+
+
+def format_temp(value_c: float | None, units: Units = "C", *, digits: int = 1) -> str:
+    """``19.0°C``; a dash when the probe is missing."""
+    if value_c is None:
+        return NONE
+    return f"{to_display_c(value_c, units):.{digits}f}°{units}"
+
+
+def format_temperatures(f: FermenterStatus, units: Units = "C") -> str:
+    """``Beer 19.0°C → 19.0°C  Chamber 17.8°C → 17.5°C  Room 21.0°C``."""
+    parts = [f"Beer {format_temp(f.beer_c, units)}"]
+    if f.beer_setpoint_c is not None:
+        parts[-1] += f" → {format_temp(f.beer_setpoint_c, units)}"
+    if f.chamber_c is not None or f.chamber_setpoint_c is not None:
+        chamber = f"Chamber {format_temp(f.chamber_c, units)}"
+        if f.chamber_setpoint_c is not None:
+            chamber += f" → {format_temp(f.chamber_setpoint_c, units)}"
+        parts.append(chamber)
+    if f.room_c is not None:
+        parts.append(f"Room {format_temp(f.room_c, units)}")
+    return "  ".join(parts)
+
+
+def format_output(o: OutputStatus) -> str:
+    """``Heat 40%: heating`` or ``Cool off: cooling blocked: min off, 2:40 left``."""
+    state = f"{o.value:.0%}" if o.active or o.value > 0 else "off"
+    text = f"{o.role.capitalize()} {state}"
+    return f"{text}: {o.reason}" if o.reason else text
+
+
+def format_clock(at_s: float, now_s: float) -> str:
+    """A local wall-clock time: ``14:05`` today, ``Sat 14:05`` within a week, else ``28 Nov 14:05``."""
+    at = time.localtime(at_s)
+    now = time.localtime(now_s)
+    if at.tm_yday == now.tm_yday and at.tm_year == now.tm_year:
+        return time.strftime("%H:%M", at)
+    if 0 <= at_s - now_s < 6 * 86400:
+        return time.strftime("%a %H:%M", at)
+    return time.strftime("%d %b %H:%M", at)
+
+
+def format_profile(p: ProfileStatus, now_s: float) -> str:
+    """``Clean ale: step 2/5 Diacetyl rest, 1d 2h left, ETA Sat 14:05 (4d 2h)``."""
+    text = f"{p.name}: step {p.step_index + 1}/{p.step_count}"
+    if p.step_name:
+        text += f" {p.step_name}"
+    if p.finished:
+        return f"{p.name}: finished"
+    if p.waiting_for_brewer:
+        text += ", WAITING FOR YOU (press o to confirm)"
+    elif p.step_remaining_s is not None:
+        text += f", {format_duration(p.step_remaining_s)} left"
+    else:
+        text += ", until gravity"
+    if p.eta_s is not None:
+        text += f", ETA {format_clock(now_s + p.eta_s, now_s)} ({format_duration(p.eta_s)})"
+    if p.paused:
+        text += " [PAUSED]"
+    return text
+
+
+def format_gravity(g: GravityStatus, *, plato: bool = False) -> str:
+    """``1.012 SG (5m ago, red)``."""
+    value = f"{sg_to_plato(g.sg):.1f}°P" if plato else f"{g.sg:.3f} SG"
+    age = format_duration(g.age_s) if g.age_s >= 1 else "now"
+    source = f", {g.source}" if g.source else ""
+    return f"{value} ({age} ago{source})" if age != "now" else f"{value} (now{source})"

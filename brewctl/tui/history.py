@@ -1,0 +1,118 @@
+"""Pure helpers for the history chart: zoom levels and the daemon's history table as series."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["ZOOMS", "Series", "Zoom", "parse_history", "segments"]
+
+
+@dataclass(frozen=True)
+class Zoom:
+    """A chart window: its label, span and the row step asked of the daemon."""
+
+    label: str
+    span_s: float
+    step_s: float
+
+
+ZOOMS: tuple[Zoom, ...] = (
+    Zoom("6 h", 6 * 3600.0, 60.0),
+    Zoom("24 h", 24 * 3600.0, 300.0),
+    Zoom("7 d", 7 * 86400.0, 1800.0),
+)
+"""The zoom levels, narrowest first; 24 h is the default."""
+
+
+@dataclass
+class Series:
+    """Columns of the history, times in seconds (Unix); None where a value is missing."""
+
+    ts_s: list[float] = field(default_factory=list)
+    beer_c: list[float | None] = field(default_factory=list)
+    chamber_c: list[float | None] = field(default_factory=list)
+    setpoint_c: list[float | None] = field(default_factory=list)
+    heat: list[float] = field(default_factory=list)
+    cool: list[float] = field(default_factory=list)
+
+    def append(
+        self,
+        ts_s: float,
+        beer_c: float | None,
+        chamber_c: float | None,
+        setpoint_c: float | None,
+        heat: float,
+        cool: float,
+    ) -> None:
+        """Add one point (a live status between history fetches)."""
+        self.ts_s.append(ts_s)
+        self.beer_c.append(beer_c)
+        self.chamber_c.append(chamber_c)
+        self.setpoint_c.append(setpoint_c)
+        self.heat.append(heat)
+        self.cool.append(cool)
+
+    def trim(self, since_s: float) -> None:
+        """Drop points older than ``since_s``."""
+        keep = next((i for i, t in enumerate(self.ts_s) if t >= since_s), len(self.ts_s))
+        for column in (self.ts_s, self.beer_c, self.chamber_c, self.setpoint_c, self.heat, self.cool):
+            del column[:keep]
+
+
+def _num(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return 1.0 if value else 0.0
+    if value is None:
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    return None
+
+
+def parse_history(data: Mapping[str, Any]) -> Series:
+    """The daemon's ``{"columns": [...], "rows": [...]}`` as a :class:`Series`.
+
+    Heat and cool are duties 0..1; a glycol or ball valve counts as cooling.
+    """
+    columns: Sequence[str] = data.get("columns", [])
+    index = {name: i for i, name in enumerate(columns)}
+
+    def get(row: Sequence[Any], name: str) -> float | None:
+        i = index.get(name)
+        return _num(row[i]) if i is not None and i < len(row) else None
+
+    series = Series()
+    for row in data.get("rows", []):
+        ts = get(row, "ts_s")
+        if ts is None:
+            continue
+        cool = max(get(row, "cool") or 0.0, get(row, "valve") or 0.0)
+        series.append(
+            ts,
+            get(row, "beer_c"),
+            get(row, "chamber_c"),
+            get(row, "beer_setpoint_c") if get(row, "beer_setpoint_c") is not None else get(row, "chamber_setpoint_c"),
+            get(row, "heat") or 0.0,
+            cool,
+        )
+    return series
+
+
+def segments(xs: Sequence[float], ys: Sequence[float | None]) -> list[tuple[list[float], list[float]]]:
+    """Split a line at missing values, so a lost probe shows as a gap, not a dive to zero."""
+    out: list[tuple[list[float], list[float]]] = []
+    cur_x: list[float] = []
+    cur_y: list[float] = []
+    for x, y in zip(xs, ys, strict=True):
+        if y is None:
+            if cur_x:
+                out.append((cur_x, cur_y))
+                cur_x, cur_y = [], []
+            continue
+        cur_x.append(x)
+        cur_y.append(y)
+    if cur_x:
+        out.append((cur_x, cur_y))
+    return out

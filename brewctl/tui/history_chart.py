@@ -1,0 +1,72 @@
+"""A fermenter's recent history: beer, chamber and setpoint lines, heating and cooling periods."""
+
+from __future__ import annotations
+
+from textual_plotext import PlotextPlot
+
+from brewctl.tui.format import Units, to_display_c
+from brewctl.tui.history import Series, Zoom, segments
+
+__all__ = ["HistoryChart"]
+
+
+class HistoryChart(PlotextPlot):
+    """Call :meth:`show` with a series; x is hours before ``now_s``."""
+
+    DEFAULT_CSS = """
+    HistoryChart { height: 1fr; min-height: 8; }
+    """
+
+    def __init__(self, *, units: Units = "C", id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.units: Units = units
+        self.message = "loading history …"
+        self.points = 0
+
+    def show(self, series: Series, zoom: Zoom, now_s: float) -> None:
+        """Draw ``series`` over the zoom window ending at ``now_s``."""
+        plt = self.plt
+        plt.clear_data()
+        plt.clear_figure()
+        unit = f"°{self.units}"
+        xs = [(t - now_s) / 3600.0 for t in series.ts_s]
+        self.points = len(xs)
+        plt.title(f"last {zoom.label} ({unit}; red = heating, blue = cooling)")
+        plt.xlabel("hours ago")
+        plt.xlim(-zoom.span_s / 3600.0, 0.0)
+        values: list[float] = []
+        for name, column, color in (
+            ("setpoint", series.setpoint_c, "green"),
+            ("chamber", series.chamber_c, "cyan"),
+            ("beer", series.beer_c, "yellow"),
+        ):
+            ys = [None if v is None else to_display_c(v, self.units) for v in column]
+            for i, (sx, sy) in enumerate(segments(xs, ys)):
+                plt.plot(sx, sy, color=color, marker="braille", label=name if i == 0 else None)
+                values.extend(sy)
+        if not values:
+            self.message = "no history yet"
+            plt.title(f"last {zoom.label}: no history yet")
+            self.refresh()
+            return
+        low, high = min(values), max(values)
+        pad = max(0.5, (high - low) * 0.1)
+        bottom = low - pad
+        plt.ylim(bottom - pad, high + pad)
+        heat_x = [x for x, h in zip(xs, series.heat, strict=True) if h > 0]
+        cool_x = [x for x, c in zip(xs, series.cool, strict=True) if c > 0]
+        if heat_x:
+            plt.scatter(heat_x, [bottom] * len(heat_x), color="red", marker="▀")
+        if cool_x:
+            plt.scatter(cool_x, [bottom - pad / 2] * len(cool_x), color="blue", marker="▄")
+        self.message = ""
+        self.refresh()
+
+    def show_problem(self, zoom: Zoom, problem: str) -> None:
+        """No chart: say why (history disabled, connection lost)."""
+        self.plt.clear_data()
+        self.plt.clear_figure()
+        self.plt.title(f"last {zoom.label}: {problem}")
+        self.message = problem
+        self.points = 0
+        self.refresh()

@@ -1,0 +1,210 @@
+"""The profile editor: steps as a table, problems inline, a live preview, save to the profiles folder.
+
+Works on files only; no daemon needed. Validation is the profiles package's own, so what the
+editor accepts, ``brewctl profile validate`` and the daemon accept too.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from brewctl.profiles import Profile, dump_profile
+from brewctl.profiles.files import format_loc
+from brewctl.tui.confirm_screen import ConfirmScreen
+from brewctl.tui.profile_draft import ProfileDraft, step_summary
+from brewctl.tui.profile_preview import ProfilePreview
+from brewctl.tui.prompt_screen import PromptScreen
+from brewctl.tui.step_form_screen import StepFormScreen
+
+if TYPE_CHECKING:
+    from brewctl.tui.app import BrewApp
+
+__all__ = ["ProfileEditorScreen", "file_name_for"]
+
+
+def file_name_for(name: str) -> str:
+    """``"Clean ale (US-05)"`` -> ``"clean-ale-us-05.toml"``."""
+    slug = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")
+    return f"{slug or 'profile'}.toml"
+
+
+class ProfileEditorScreen(Screen[None]):
+    """Edit ``draft``; ``path`` is where it saves (default: the profiles folder, named after the profile)."""
+
+    DEFAULT_CSS = """
+    ProfileEditorScreen #title { height: 1; padding: 0 1; background: $primary-darken-2; }
+    ProfileEditorScreen DataTable { height: auto; max-height: 8; }
+    ProfileEditorScreen #problems { height: auto; max-height: 4; color: $error; padding: 0 1; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Back"),
+        Binding("a", "add", "Add"),
+        Binding("enter", "edit", "Edit"),
+        Binding("delete,x", "remove", "Remove"),
+        Binding("shift+up,K", "move(-1)", "Up"),
+        Binding("shift+down,J", "move(1)", "Down"),
+        Binding("n", "rename", "Name"),
+        Binding("u", "units", "°C/°F", show=False),
+        Binding("ctrl+s", "save", "Save"),
+    ]
+
+    def __init__(self, draft: ProfileDraft, path: Path | None = None) -> None:
+        super().__init__()
+        self.draft = draft
+        self.path = path
+        self.profile: Profile | None = None
+        self.problems: list[tuple[tuple[str | int, ...], str]] = []
+        self.saved_to: Path | None = None
+
+    @property
+    def brew(self) -> BrewApp:
+        return cast("BrewApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="title")
+        table: DataTable[str] = DataTable(cursor_type="row", zebra_stripes=True)
+        table.add_columns("#", "type", "name", "temp", "length")
+        yield table
+        yield Static("", id="problems")
+        yield ProfilePreview(units=self.brew.settings.units)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_all()
+        self.query_one(DataTable).focus()
+
+    def target_path(self) -> Path:
+        """Where Save writes."""
+        return self.path or self.brew.settings.profiles_dir / file_name_for(self.draft.name)
+
+    # --- view -----------------------------------------------------------------------------
+    def refresh_all(self, cursor: int | None = None) -> None:
+        """Re-validate and redraw table, problems, title and preview."""
+        self.profile, self.problems = self.draft.check()
+        bad = self.draft.problem_rows(self.problems)
+        table = self.query_one(DataTable)
+        row = table.cursor_row if cursor is None else cursor
+        table.clear()
+        for i, step in enumerate(self.draft.steps):
+            kind, name, temp, length = step_summary(step, self.draft.units)
+            table.add_row(f"{'⚠' if i in bad else ''}{i + 1}", kind, name, temp, length)
+        if self.draft.steps:
+            table.move_cursor(row=max(0, min(row, len(self.draft.steps) - 1)))
+        shown = [f"⚠ {format_loc(loc)}: {msg}" for loc, msg in self.problems]
+        self.query_one("#problems", Static).update("\n".join(shown))
+        mark = " (modified)" if self.draft.modified else ""
+        state = "valid" if self.profile is not None else f"{len(self.problems)} problem(s)"
+        self.query_one("#title", Static).update(
+            f"Profile {self.draft.name or '(no name)'} · {state}{mark} · {self.target_path().name}"
+        )
+        preview = self.query_one(ProfilePreview)
+        if self.profile is not None:
+            preview.show(self.profile)
+        else:
+            preview.show_invalid()
+
+    def _cursor(self) -> int:
+        return self.query_one(DataTable).cursor_row
+
+    # --- actions --------------------------------------------------------------------------
+    @work(exclusive=True, group="edit")
+    async def action_add(self) -> None:
+        """Add a step after the selected one."""
+        index = self._cursor() + 1 if self.draft.steps else 0
+        previous = self.draft.steps[index - 1] if index > 0 else {}
+        template: dict[str, Any] = {"type": "hold", "duration": "3d"}
+        if "temperature" in previous:
+            template["temperature"] = previous["temperature"]
+        self.draft.insert_step(index, template)
+        step = await self.app.push_screen_wait(StepFormScreen(self.draft, index, template))
+        if step is None:
+            self.draft.remove_step(index)
+            self.refresh_all()
+            return
+        self.draft.put_step(index, step)
+        self.refresh_all(cursor=index)
+
+    @work(exclusive=True, group="edit")
+    async def action_edit(self) -> None:
+        """Edit the selected step."""
+        if not self.draft.steps:
+            return
+        index = self._cursor()
+        step = await self.app.push_screen_wait(StepFormScreen(self.draft, index, self.draft.steps[index]))
+        if step is not None:
+            self.draft.put_step(index, step)
+            self.refresh_all(cursor=index)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_edit()
+
+    def action_remove(self) -> None:
+        """Delete the selected step."""
+        if self.draft.steps:
+            self.draft.remove_step(self._cursor())
+            self.refresh_all()
+
+    def action_move(self, delta: int) -> None:
+        """Move the selected step up or down."""
+        if self.draft.steps:
+            self.refresh_all(cursor=self.draft.move_step(self._cursor(), delta))
+
+    @work(exclusive=True, group="edit")
+    async def action_rename(self) -> None:
+        """Rename the profile (the file name follows, for a new file)."""
+        name = await self.app.push_screen_wait(
+            PromptScreen("Profile name:", self.draft.name, lambda t: None if t.strip() else "a name is required")
+        )
+        if name is not None:
+            self.draft.set_key("name", name.strip())
+            self.refresh_all()
+
+    def action_units(self) -> None:
+        """Switch the file between °C and °F (only a valid profile can be converted)."""
+        if self.profile is None:
+            self.notify("Fix the problems first: only a valid profile can change units.", severity="warning")
+            return
+        units = "F" if self.draft.units == "C" else "C"
+        modified = True
+        self.draft = ProfileDraft.from_profile(self.profile.model_copy(update={"units": units}))
+        self.draft.modified = modified
+        self.refresh_all()
+
+    @work(exclusive=True, group="edit")
+    async def action_save(self) -> None:
+        """Write the profile file (only when it validates)."""
+        if self.profile is None:
+            self.notify("Not saved: fix the problems shown first.", severity="error")
+            return
+        path = self.target_path()
+        if path != self.path and path.exists():
+            question = f"{path.name} exists in {path.parent}. Replace it?"
+            if not await self.app.push_screen_wait(ConfirmScreen(question)):
+                return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(dump_profile(self.profile), encoding="utf-8")
+        except OSError as exc:
+            self.notify(f"Not saved: {path}: {exc.strerror}", severity="error")
+            return
+        self.path = self.saved_to = path
+        self.draft.modified = False
+        self.refresh_all()
+        self.notify(f"Saved {path}")
+
+    @work(exclusive=True, group="edit")
+    async def action_close(self) -> None:
+        """Back; asks first when there are unsaved changes."""
+        if self.draft.modified and not await self.app.push_screen_wait(
+            ConfirmScreen("Leave without saving your changes?")
+        ):
+            return
+        self.dismiss(None)

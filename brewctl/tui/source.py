@@ -1,0 +1,52 @@
+"""The seam between the TUI and the daemon: what the screens may ask of it.
+
+:class:`DataSource` is the part of ``brewctl.service.client.ApiClient`` the TUI uses; an open
+``ApiClient`` satisfies it. :data:`SourceFactory` opens one (an async context manager), so the
+app can reconnect by opening a new one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
+from pathlib import Path
+from typing import Any, Protocol
+
+from brewctl.model import Command, CommandResult, Event, NodeStatus
+
+__all__ = ["DataSource", "SourceFactory", "api_source", "backoff_s"]
+
+
+class DataSource(Protocol):
+    """A connected daemon. Methods raise ``TransientError`` (e.g. ``ApiUnavailable``) when it goes away."""
+
+    async def status(self) -> NodeStatus: ...
+
+    async def command(self, fid: str, cmd: Command) -> CommandResult: ...
+
+    def stream(self) -> AsyncIterator[NodeStatus | Event]: ...
+
+    async def history(
+        self, fid: str, since_s: float, until_s: float | None = None, step_s: float | None = None
+    ) -> dict[str, Any]: ...
+
+    async def profiles(self) -> list[dict[str, Any]]: ...
+
+
+SourceFactory = Callable[[], AbstractAsyncContextManager[DataSource]]
+"""Opens a connection to the daemon; called again after each loss."""
+
+
+def api_source(socket_path: Path | str) -> SourceFactory:
+    """The real source: the daemon's local API on ``socket_path``."""
+    from brewctl.service.client import ApiClient
+
+    def open_client() -> AbstractAsyncContextManager[DataSource]:
+        return ApiClient(socket_path)
+
+    return open_client
+
+
+def backoff_s(attempt: int, *, first_s: float = 0.5, max_s: float = 10.0) -> float:
+    """Delay before reconnect ``attempt`` (0-based): doubles from ``first_s`` up to ``max_s``."""
+    return min(max_s, first_s * 2.0 ** min(attempt, 30))

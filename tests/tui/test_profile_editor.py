@@ -1,0 +1,151 @@
+"""The profile editor, offline: the steps table, the step form's inline validation, save, preview."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import DataTable, Input, OptionList, Static
+
+from brewctl.profiles import load_profile
+from brewctl.tui.app import BrewApp, Settings, make_app
+from brewctl.tui.file_picker_screen import FilePickerScreen
+from brewctl.tui.profile_editor_screen import ProfileEditorScreen
+from brewctl.tui.profile_preview import ProfilePreview
+from brewctl.tui.step_form_screen import StepFormScreen
+
+CLEAN_ALE = """\
+name = "Clean ale"
+units = "C"
+
+[[steps]]
+type = "hold"
+name = "Primary"
+temperature = 18
+duration = "5d"
+
+[[steps]]
+type = "ramp"
+temperature = 21
+duration = "2d"
+"""
+
+
+def offline_app(tmp_path: Path) -> BrewApp:
+    return make_app(settings=Settings(profiles_dir=tmp_path / "profiles", recipes_dir=tmp_path / "recipes"))
+
+
+def text_of(widget: Static) -> str:
+    return str(widget.content)
+
+
+async def test_new_profile_add_validate_reorder_save(tmp_path: Path) -> None:
+    app = offline_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("e")
+        assert isinstance(app.screen, FilePickerScreen)
+        options = app.screen.query_one(OptionList)
+        assert options.get_option_at_index(0).id == "new"  # empty folder: only "new" and "import"
+        await pilot.press("enter")
+        editor = app.screen
+        assert isinstance(editor, ProfileEditorScreen)
+        table = editor.query_one(DataTable)
+        assert table.row_count == 1
+
+        # Add a step with a bad duration: the form says what is wrong and refuses it.
+        await pilot.press("a")
+        form = app.screen
+        assert isinstance(form, StepFormScreen)
+        form.query_one("#f-duration", Input).value = "3x"
+        await pilot.pause()
+        assert "cannot read duration '3x'" in text_of(form.query_one("#problems", Static))
+        await pilot.press("enter")
+        assert app.screen is form  # not accepted
+        form.query_one("#f-duration", Input).value = "2d"
+        form.query_one("#f-temperature", Input).value = "12.5"
+        form.query_one("#f-name", Input).value = "Cold"
+        await pilot.pause()
+        assert text_of(form.query_one("#problems", Static)) == ""
+        await pilot.press("ctrl+s")
+        assert app.screen is editor
+        assert table.row_count == 2
+        assert editor.profile is not None and editor.profile.steps[1].name == "Cold"
+
+        # Reorder: the new step moves up to the top.
+        assert table.cursor_row == 1
+        await pilot.press("shift+up")
+        assert editor.draft.steps[0]["name"] == "Cold"
+        assert table.cursor_row == 0
+
+        # The preview shows the plan: 2 d + 7 d.
+        assert editor.query_one(ProfilePreview).total_days == 9.0
+
+        await pilot.press("n")
+        await pilot.press(*"Cold start", "enter")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        saved = tmp_path / "profiles" / "cold-start.toml"
+        assert editor.saved_to == saved
+        profile = load_profile(saved)
+        assert [s.name for s in profile.steps] == ["Cold", ""]
+        assert profile.steps[0].temperature_c == 12.5  # type: ignore[union-attr]
+
+
+async def test_invalid_file_opens_with_its_problems_and_is_not_saved(tmp_path: Path) -> None:
+    folder = tmp_path / "profiles"
+    folder.mkdir()
+    path = folder / "broken.toml"
+    path.write_text(CLEAN_ALE.replace('duration = "2d"', 'duration = "2d"\nrate = 1'))
+    app = offline_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("e")
+        picker = app.screen
+        assert isinstance(picker, FilePickerScreen)
+        label = str(picker.query_one(OptionList).get_option_at_index(0).prompt)
+        assert label.startswith("⚠ broken.toml") and "not both" in label
+        await pilot.press("enter")
+        editor = app.screen
+        assert isinstance(editor, ProfileEditorScreen)
+        assert editor.profile is None
+        assert "steps[1]" in text_of(editor.query_one("#problems", Static))
+        assert str(editor.query_one(DataTable).get_row_at(1)[0]).startswith("⚠")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "rate = 1" in path.read_text()  # unchanged
+
+        # Fix it in the form: clear the rate.
+        editor.query_one(DataTable).move_cursor(row=1)
+        await pilot.press("enter")
+        form = app.screen
+        assert isinstance(form, StepFormScreen)
+        assert "not both" in text_of(form.query_one("#problems", Static))
+        form.query_one("#f-rate", Input).value = ""
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        assert app.screen is editor and editor.profile is not None
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert load_profile(path).name == "Clean ale"
+
+
+async def test_remove_step_and_leave_asks_about_unsaved_changes(tmp_path: Path) -> None:
+    folder = tmp_path / "profiles"
+    folder.mkdir()
+    (folder / "clean-ale.toml").write_text(CLEAN_ALE)
+    app = offline_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("e", "enter")
+        editor = app.screen
+        assert isinstance(editor, ProfileEditorScreen)
+        assert editor.query_one(DataTable).row_count == 2
+        await pilot.press("x")
+        assert editor.query_one(DataTable).row_count == 1
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is not editor  # the question
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is editor
+        await pilot.press("escape", "y")
+        await pilot.pause()
+        assert isinstance(app.screen, FilePickerScreen)
+        assert load_profile(folder / "clean-ale.toml").steps[0].name == "Primary"  # untouched
