@@ -1,0 +1,206 @@
+"""DS18B20 probes on the 1-wire bus, read through w1thermsensor.
+
+``ProbeReader`` reads every configured probe of a cycle concurrently on its own small thread
+pool, so the 750 ms conversions overlap and the event loop never blocks on sysfs. Faults are
+reported per probe as data, never raised:
+
+- CRC error (``crc=.. NO``, a noisy bus) and the 85 °C power-on value (a probe that browned out
+  and has not converted yet) are retried within the cycle; if they persist the sample has no
+  value and says why. 85 °C is never passed on as a temperature.
+- A probe that left the bus gives a sample without a value; when it comes back it is read
+  again, with nothing to reset (each read looks the probe up afresh).
+
+Staleness (how long a missing probe is tolerated) is the control core's business: the reader
+only reports what the bus says. ``scan_bus`` lists what is on the bus, for ``brewctl sensors``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+from collections.abc import Awaitable, Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Self
+
+from w1thermsensor import (
+    NoSensorFoundError,
+    ResetValueError,
+    Sensor,
+    SensorNotReadyError,
+    W1ThermSensor,
+    W1ThermSensorError,
+)
+
+from brewctl.config import ProbeConfig
+from brewctl.errors import UserError
+
+__all__ = [
+    "ERROR_CRC",
+    "ERROR_MISSING",
+    "ERROR_RESET",
+    "ERROR_TIMEOUT",
+    "BusProbe",
+    "ProbeReader",
+    "ProbeSample",
+    "scan_bus",
+]
+
+log = logging.getLogger(__name__)
+
+ERROR_CRC = "CRC error"
+ERROR_RESET = "power-on reset value"
+ERROR_MISSING = "not on the bus"
+ERROR_TIMEOUT = "read timed out"
+
+_MAX_THREADS = 16
+
+
+@dataclass(frozen=True)
+class ProbeSample:
+    """One probe's reading in one cycle. ``value_c`` is calibrated (offset applied) or None."""
+
+    name: str
+    value_c: float | None
+    error: str | None = None
+    attempts: int = 1
+    """Reads it took (more than one after a CRC error or a power-on value)."""
+
+
+@dataclass(frozen=True)
+class BusProbe:
+    """A probe found on the bus by ``scan_bus``: raw reading (no calibration) or why not."""
+
+    id: str
+    value_c: float | None
+    error: str | None = None
+
+
+def _sensor_class(base_directory: Path | None) -> type[W1ThermSensor]:
+    """W1ThermSensor looking in ``base_directory`` (without touching the library's global)."""
+    cls: type[W1ThermSensor] = W1ThermSensor
+    if base_directory is not None:
+        cls = type("W1ThermSensorAt", (W1ThermSensor,), {"BASE_DIRECTORY": Path(base_directory)})
+    return cls
+
+
+def _read_celsius(cls: type[W1ThermSensor], sensor_id: str, offset_c: float) -> float:
+    """Blocking: look the probe up and read it (w1thermsensor applies the offset)."""
+    sensor = cls(Sensor.DS18B20, sensor_id.removeprefix("28-"), offset=offset_c)
+    value = float(sensor.get_temperature())
+    if not math.isfinite(value):
+        raise ValueError(f"non-finite reading {value!r}")
+    return round(value, 4)
+
+
+def _classify(exc: BaseException) -> tuple[str, bool]:
+    """(error text, worth retrying within the cycle)."""
+    if isinstance(exc, SensorNotReadyError):
+        return ERROR_CRC, True
+    if isinstance(exc, ResetValueError):
+        return ERROR_RESET, True
+    if isinstance(exc, NoSensorFoundError):
+        return ERROR_MISSING, False
+    if isinstance(exc, TimeoutError):
+        return ERROR_TIMEOUT, False
+    return f"unreadable: {type(exc).__name__}: {exc}", True
+
+
+class ProbeReader:
+    """Reads configured probes; an async context manager owning the reading threads.
+
+    ``retries`` extra reads follow a CRC error or power-on value within the same cycle,
+    ``retry_delay_s`` apart (via the injectable ``sleep``). A read stuck longer than
+    ``timeout_s`` is given up for this cycle.
+    """
+
+    def __init__(
+        self,
+        probes: Mapping[str, ProbeConfig],
+        *,
+        base_directory: Path | None = None,
+        retries: int = 2,
+        retry_delay_s: float = 0.1,
+        timeout_s: float = 5.0,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        if retries < 0:
+            raise ValueError("retries must be >= 0")
+        self.probes = dict(probes)
+        self.retries = retries
+        self.retry_delay_s = retry_delay_s
+        self.timeout_s = timeout_s
+        self._sleep = sleep
+        self._cls = _sensor_class(base_directory)
+        self._pool: ThreadPoolExecutor | None = None
+
+    async def __aenter__(self) -> Self:
+        if self._pool is not None:
+            raise RuntimeError("ProbeReader is not re-entrant")
+        workers = min(_MAX_THREADS, max(1, len(self.probes)))
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="brewctl-probe")
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            # A read stuck in the kernel cannot be interrupted; do not wait for it.
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    async def read_all(self) -> dict[str, ProbeSample]:
+        """Read every probe concurrently; one sample per configured probe name."""
+        if self._pool is None:
+            raise RuntimeError("use ProbeReader as 'async with ProbeReader(...) as reader'")
+        names = list(self.probes)
+        samples = await asyncio.gather(*(self._read_one(n, self.probes[n]) for n in names))
+        return dict(zip(names, samples, strict=True))
+
+    async def _read_one(self, name: str, probe: ProbeConfig) -> ProbeSample:
+        assert self._pool is not None
+        loop = asyncio.get_running_loop()
+        error = ""
+        attempt = 0
+        for attempt in range(1, self.retries + 2):
+            future = loop.run_in_executor(self._pool, _read_celsius, self._cls, probe.id, probe.offset_c)
+            try:
+                value = await asyncio.wait_for(future, self.timeout_s)
+            except (W1ThermSensorError, OSError, ValueError, IndexError, TimeoutError) as exc:
+                error, retry = _classify(exc)
+                if not retry or attempt > self.retries:
+                    break
+                log.debug("probe %s (%s): %s, reading again", name, probe.id, error)
+                await self._sleep(self.retry_delay_s)
+            else:
+                return ProbeSample(name, value, None, attempt)
+        log.info("probe %s (%s): %s", name, probe.id, error)
+        return ProbeSample(name, None, error, attempt)
+
+
+def scan_bus(base_directory: Path | None = None) -> list[BusProbe]:
+    """Every DS18B20 on the bus with its raw reading, sorted by id. Blocking (reads in parallel).
+
+    Raises ``UserError`` when there is no 1-wire bus directory at all.
+    """
+    cls = _sensor_class(base_directory)
+    try:
+        found = sorted(f"28-{s.id}" for s in cls.get_available_sensors([Sensor.DS18B20]))
+    except FileNotFoundError:
+        raise UserError(
+            f"{cls.BASE_DIRECTORY}: no 1-wire bus (is 'dtoverlay=w1-gpio' in the Pi's config.txt?)"
+        ) from None
+
+    def read(sensor_id: str) -> BusProbe:
+        try:
+            return BusProbe(sensor_id, _read_celsius(cls, sensor_id, 0.0))
+        except (W1ThermSensorError, OSError, ValueError, IndexError) as exc:
+            return BusProbe(sensor_id, None, _classify(exc)[0])
+
+    if not found:
+        return []
+    with ThreadPoolExecutor(max_workers=min(_MAX_THREADS, len(found))) as pool:
+        return list(pool.map(read, found))

@@ -1,0 +1,199 @@
+"""ProbeReader and scan_bus over a fake sysfs tree, through w1thermsensor's own parsing."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from w1thermsensor import W1ThermSensor
+
+from brewctl.config import ProbeConfig
+from brewctl.drivers import probes as probes_module
+from brewctl.drivers.fake_w1 import FakeW1Bus
+from brewctl.drivers.probes import (
+    ERROR_CRC,
+    ERROR_MISSING,
+    ERROR_RESET,
+    ERROR_TIMEOUT,
+    BusProbe,
+    ProbeReader,
+    ProbeSample,
+    scan_bus,
+)
+from brewctl.errors import UserError
+
+BEER, CHAMBER = "28-0316a2795aff", "28-0416a27c3bff"
+PROBES = {
+    "beer": ProbeConfig(id=BEER, offset_c=0.25),
+    "chamber": ProbeConfig(id=CHAMBER),
+}
+
+
+async def no_sleep(_: float) -> None:
+    await asyncio.sleep(0)
+
+
+@pytest.fixture
+def bus(tmp_path: Path) -> FakeW1Bus:
+    """A fake tree that w1thermsensor's global does NOT point at: the reader must use base_directory."""
+    return FakeW1Bus(tmp_path / "devices")
+
+
+def reader(bus: FakeW1Bus, **kwargs: object) -> ProbeReader:
+    return ProbeReader(PROBES, base_directory=bus.base_directory, sleep=no_sleep, **kwargs)  # type: ignore[arg-type]
+
+
+async def test_reads_every_probe_with_calibration(bus: FakeW1Bus) -> None:
+    bus.set_temperature(BEER, 19.5)
+    bus.set_temperature(CHAMBER, -1.0625)
+    async with reader(bus) as r:
+        samples = await r.read_all()
+    assert samples == {
+        "beer": ProbeSample("beer", 19.75, None, 1),
+        "chamber": ProbeSample("chamber", -1.0625, None, 1),
+    }
+    assert Path("/sys/bus/w1/devices") == W1ThermSensor.BASE_DIRECTORY, "the library global is untouched"
+
+
+async def test_crc_error_is_retried_within_the_cycle(bus: FakeW1Bus) -> None:
+    bus.set_temperature(BEER, 18.0)
+    bus.set_crc_error(CHAMBER)
+    healed: list[float] = []
+
+    async def heal_then_continue(delay: float) -> None:
+        healed.append(delay)
+        bus.set_temperature(CHAMBER, 4.0)  # the next conversion comes through clean
+
+    async with ProbeReader(PROBES, base_directory=bus.base_directory, sleep=heal_then_continue) as r:
+        samples = await r.read_all()
+    assert samples["chamber"] == ProbeSample("chamber", 4.0, None, 2)
+    assert samples["beer"].value_c == 18.25
+    assert healed == [0.1]
+
+
+async def test_persistent_crc_error_gives_no_value_after_all_retries(bus: FakeW1Bus) -> None:
+    bus.set_temperature(BEER, 18.0)
+    bus.set_crc_error(CHAMBER)
+    async with reader(bus, retries=3) as r:
+        samples = await r.read_all()
+    assert samples["chamber"] == ProbeSample("chamber", None, ERROR_CRC, 4)
+    assert samples["beer"].value_c == 18.25
+
+
+async def test_power_on_value_is_discarded_never_passed_on(bus: FakeW1Bus) -> None:
+    bus.set_temperature(BEER, 18.0)
+    bus.set_power_on_reset(CHAMBER)
+    async with reader(bus) as r:
+        samples = await r.read_all()
+    assert samples["chamber"] == ProbeSample("chamber", None, ERROR_RESET, 3)
+
+
+async def test_a_probe_that_leaves_and_comes_back_resumes(bus: FakeW1Bus) -> None:
+    bus.set_temperature(BEER, 18.0)
+    bus.set_temperature(CHAMBER, 3.0)
+    async with reader(bus) as r:
+        assert (await r.read_all())["chamber"].value_c == 3.0
+        bus.remove(CHAMBER)
+        gone = (await r.read_all())["chamber"]
+        assert gone == ProbeSample("chamber", None, ERROR_MISSING, 1), "a missing probe is not retried"
+        bus.set_temperature(CHAMBER, 3.5)
+        assert (await r.read_all())["chamber"].value_c == 3.5
+
+
+async def test_a_probe_missing_at_start_is_picked_up_later(bus: FakeW1Bus) -> None:
+    bus.set_temperature(BEER, 18.0)
+    async with reader(bus) as r:
+        assert (await r.read_all())["chamber"].error == ERROR_MISSING
+        bus.set_temperature(CHAMBER, 2.0)
+        assert (await r.read_all())["chamber"].value_c == 2.0
+
+
+async def test_garbled_file_is_an_error_sample_not_a_crash(bus: FakeW1Bus) -> None:
+    bus.set_temperature(BEER, 18.0)
+    bus.set_temperature(CHAMBER, 2.0)
+    (bus.base_directory / CHAMBER / "w1_slave").write_text("00 : crc=00 YES\n")
+    async with reader(bus, retries=0) as r:
+        sample = (await r.read_all())["chamber"]
+    assert sample.value_c is None
+    assert sample.error is not None and sample.error.startswith("unreadable")
+
+
+async def test_probes_are_read_concurrently_off_the_event_loop(bus: FakeW1Bus, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each read blocks like a 12-bit conversion; the cycle takes one conversion, not two,
+    and the loop keeps running meanwhile."""
+    bus.set_temperature(BEER, 18.0)
+    bus.set_temperature(CHAMBER, 2.0)
+    both_started = threading.Barrier(2, timeout=5)
+    real = probes_module._read_celsius
+
+    def slow_read(cls: type[W1ThermSensor], sensor_id: str, offset_c: float) -> float:
+        both_started.wait()  # deadlocks (BrokenBarrierError) unless both reads run at once
+        return real(cls, sensor_id, offset_c)
+
+    monkeypatch.setattr(probes_module, "_read_celsius", slow_read)
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0)
+
+    async with reader(bus) as r:
+        task = asyncio.create_task(ticker())
+        samples = await r.read_all()
+        task.cancel()
+    assert [s.value_c for s in samples.values()] == [18.25, 2.0]
+    assert ticks > 0
+
+
+async def test_a_stuck_read_times_out(bus: FakeW1Bus, monkeypatch: pytest.MonkeyPatch) -> None:
+    bus.set_temperature(BEER, 18.0)
+    bus.set_temperature(CHAMBER, 2.0)
+    release = threading.Event()
+    real = probes_module._read_celsius
+
+    def stuck_on_chamber(cls: type[W1ThermSensor], sensor_id: str, offset_c: float) -> float:
+        if sensor_id == CHAMBER:
+            release.wait(5)
+        return real(cls, sensor_id, offset_c)
+
+    monkeypatch.setattr(probes_module, "_read_celsius", stuck_on_chamber)
+    try:
+        async with reader(bus, timeout_s=0.05) as r:
+            samples = await r.read_all()
+    finally:
+        release.set()
+    assert samples["chamber"] == ProbeSample("chamber", None, ERROR_TIMEOUT, 1)
+    assert samples["beer"].value_c == 18.25
+
+
+async def test_read_all_outside_the_context_is_an_error(bus: FakeW1Bus) -> None:
+    with pytest.raises(RuntimeError, match="async with"):
+        await reader(bus).read_all()
+
+
+def test_scan_bus_lists_probes_with_raw_readings(bus: FakeW1Bus) -> None:
+    bus.set_temperature(CHAMBER, 4.5)
+    bus.set_temperature(BEER, 19.0)
+    bus.set_crc_error("28-000000000001")
+    start = time.monotonic()
+    found = scan_bus(bus.base_directory)
+    assert time.monotonic() - start < 5
+    assert found == [
+        BusProbe("28-000000000001", None, ERROR_CRC),
+        BusProbe(BEER, 19.0),
+        BusProbe(CHAMBER, 4.5),
+    ]
+
+
+def test_scan_bus_without_a_bus_is_a_user_error(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match="no 1-wire bus"):
+        scan_bus(tmp_path / "missing")
+
+
+def test_scan_bus_on_an_empty_bus(bus: FakeW1Bus) -> None:
+    assert scan_bus(bus.base_directory) == []
