@@ -1,0 +1,281 @@
+"""CLI clients of the daemon: ``brewctl status``, ``brewctl set``, ``brewctl profile start|pause|...``.
+
+They talk to ``brewctl run`` over its local API socket: ``--socket``, else ``$BREWCTL_SOCKET``,
+else ``node.socket_path`` of ``--config`` (default ``/etc/brewctl/config.toml`` if it exists),
+else ``/run/brewctl/brewctl.sock``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
+
+from brewctl.cli import Commands
+from brewctl.config import DEFAULT_CONFIG_PATH, Mode, NodeConfig, load_config
+from brewctl.errors import CommandError, TransientError, UserError
+from brewctl.model import (
+    Command,
+    CommandResult,
+    FermenterStatus,
+    NodeStatus,
+    OutputStatus,
+    ProfileAction,
+    SetBeerSetpoint,
+    SetChamberSetpoint,
+    SetMode,
+    StartProfile,
+)
+from brewctl.units import format_duration
+
+__all__ = ["format_status", "register"]
+
+T = TypeVar("T")
+_PROFILE_ACTIONS = {
+    "pause": "pause the running profile (its clock stops; the setpoint is held)",
+    "resume": "resume a paused profile",
+    "skip": "end the current step now (or --to-step N)",
+    "stop": "stop the profile and hold the beer at the current setpoint",
+    "confirm": "confirm a wait-for-brewer step (e.g. dry hops are in)",
+}
+
+
+def _add_socket_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--socket", type=Path, help="daemon API socket (default: from the config)")
+    p.add_argument("--config", type=Path, help=f"config file to take the socket from (default {DEFAULT_CONFIG_PATH})")
+
+
+def register(commands: Commands) -> None:
+    """Add ``status``, ``set`` and the daemon actions of ``profile``."""
+    p = commands.top.add_parser("status", help="show the running controller's status")
+    p.add_argument("--json", action="store_true", help="print the NodeStatus as JSON")
+    p.add_argument("--mqtt", metavar="HOST[:PORT]", help="show every node on this MQTT broker instead")
+    _add_socket_args(p)
+    p.set_defaults(func=cmd_status)
+
+    p = commands.top.add_parser("set", help="change a fermenter's mode or setpoints")
+    p.add_argument("fermenter", help="fermenter id (e.g. fv1)")
+    p.add_argument("--beer", type=float, metavar="°C", help="beer setpoint")
+    p.add_argument("--chamber", type=float, metavar="°C", help="chamber setpoint")
+    p.add_argument("--mode", choices=[m.value for m in Mode], help="control mode")
+    _add_socket_args(p)
+    p.set_defaults(func=cmd_set)
+
+    p = commands.profile.add_parser("start", help="start a profile on a fermenter (daemon)")
+    p.add_argument("fermenter")
+    p.add_argument("profile", help="profile name or file in the daemon's profiles folder")
+    p.add_argument("--at-step", type=int, default=1, metavar="N", help="start at step N (1-based, default 1)")
+    _add_socket_args(p)
+    p.set_defaults(func=cmd_profile_start)
+    for action, text in _PROFILE_ACTIONS.items():
+        p = commands.profile.add_parser(action, help=f"{text} (daemon)")
+        p.add_argument("fermenter")
+        if action == "skip":
+            p.add_argument("--to-step", type=int, metavar="N", help="jump to step N (1-based)")
+        _add_socket_args(p)
+        p.set_defaults(func=cmd_profile_action, action=action)
+
+
+# --- plumbing -------------------------------------------------------------------------------
+
+
+def socket_path(args: argparse.Namespace) -> Path:
+    """Where the daemon's API socket is, from the arguments, environment or config."""
+    if getattr(args, "socket", None):
+        return Path(args.socket)
+    env = os.environ.get("BREWCTL_SOCKET")
+    if env:
+        return Path(env)
+    config_path: Path | None = getattr(args, "config", None)
+    if config_path is None and DEFAULT_CONFIG_PATH.is_file():
+        config_path = DEFAULT_CONFIG_PATH
+    if config_path is not None:
+        return load_config(config_path).node.socket_path
+    return NodeConfig.model_fields["socket_path"].default  # type: ignore[no-any-return]
+
+
+def _with_client(args: argparse.Namespace, work: Callable[[Any], Awaitable[T]]) -> T:
+    from brewctl.service.client import ApiClient
+
+    async def go() -> T:
+        async with ApiClient(socket_path(args)) as api:
+            return await work(api)
+
+    try:
+        return asyncio.run(go())
+    except TransientError as exc:
+        raise UserError(str(exc)) from None
+
+
+def _send(args: argparse.Namespace, fermenter: str, cmds: Sequence[Command]) -> int:
+    async def work(api: Any) -> list[CommandResult]:
+        results = []
+        for cmd in cmds:
+            result: CommandResult = await api.command(fermenter, cmd)
+            results.append(result)
+            if not result.ok:
+                break
+        return results
+
+    results = _with_client(args, work)
+    for result in results:
+        if not result.ok:
+            raise CommandError(f"{fermenter}: {result.error}")
+    last = results[-1].status if results else None
+    if last is not None:
+        print(format_fermenter_line(last))
+    return 0
+
+
+def _id() -> str:
+    return f"cli-{uuid.uuid4().hex[:16]}"
+
+
+# --- commands -------------------------------------------------------------------------------
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """``brewctl status``."""
+    if args.mqtt:
+        statuses = _fleet(args.mqtt)
+    else:
+
+        async def work(api: Any) -> NodeStatus:
+            status: NodeStatus = await api.status()
+            return status
+
+        statuses = [_with_client(args, work)]
+    if args.json:
+        if args.mqtt:
+            print(json.dumps([s.model_dump(mode="json") for s in statuses], indent=2))
+        else:
+            print(statuses[0].model_dump_json(indent=2))
+        return 0
+    print("\n\n".join(format_status(s) for s in statuses) if statuses else "no brewctl node on this broker")
+    return 0
+
+
+def _fleet(spec: str) -> list[NodeStatus]:
+    host, _, port_text = spec.rpartition(":") if spec.count(":") == 1 else (spec, "", "")
+    try:
+        port = int(port_text) if port_text else 1883
+    except ValueError:
+        raise UserError(f"--mqtt: bad port in {spec!r} (expected HOST or HOST:PORT)") from None
+    try:
+        from brewctl.mqtt.fleet import fleet_status
+    except ImportError:
+        raise UserError("--mqtt: this brewctl has no MQTT fleet support (brewctl.mqtt.fleet is missing)") from None
+    try:
+        return list(asyncio.run(fleet_status(host or spec, port)))
+    except TransientError as exc:
+        raise UserError(f"--mqtt {spec}: {exc}") from None
+
+
+def _build(option: str, make: Callable[[], T]) -> T:
+    """Build a command; a bad value is a user error naming the option."""
+    try:
+        return make()
+    except ValidationError as exc:
+        problem = exc.errors()[0]["msg"]
+        raise UserError(f"{option}: {problem}") from None
+
+
+def cmd_set(args: argparse.Namespace) -> int:
+    """``brewctl set FERMENTER --beer X --chamber Y --mode M``."""
+    cmds: list[Command] = []
+    if args.beer is not None:
+        cmds.append(_build("--beer", lambda: SetBeerSetpoint(id=_id(), value_c=args.beer)))
+    if args.chamber is not None:
+        cmds.append(_build("--chamber", lambda: SetChamberSetpoint(id=_id(), value_c=args.chamber)))
+    if args.mode is not None:
+        cmds.append(SetMode(id=_id(), mode=Mode(args.mode)))
+    if not cmds:
+        raise UserError("set: give --beer, --chamber and/or --mode")
+    return _send(args, args.fermenter, cmds)
+
+
+def cmd_profile_start(args: argparse.Namespace) -> int:
+    """``brewctl profile start FERMENTER PROFILE [--at-step N]``."""
+    if args.at_step < 1:
+        raise UserError("--at-step: steps are numbered from 1")
+    return _send(args, args.fermenter, [StartProfile(id=_id(), profile=args.profile, at_step=args.at_step - 1)])
+
+
+def cmd_profile_action(args: argparse.Namespace) -> int:
+    """``brewctl profile pause|resume|skip|stop|confirm FERMENTER``."""
+    to_step = getattr(args, "to_step", None)
+    if to_step is not None and to_step < 1:
+        raise UserError("--to-step: steps are numbered from 1")
+    cmd = ProfileAction(
+        id=_id(),
+        kind=f"profile_{args.action}",
+        to_step=None if to_step is None else to_step - 1,
+    )
+    return _send(args, args.fermenter, [cmd])
+
+
+# --- formatting -----------------------------------------------------------------------------
+
+
+def _t(value: float | None) -> str:
+    return "--" if value is None else f"{value:.1f}"
+
+
+def _pair(actual: float | None, setpoint: float | None) -> str:
+    return _t(actual) if setpoint is None else f"{_t(actual)} → {_t(setpoint)}"
+
+
+def _output(o: OutputStatus) -> str:
+    if o.role == "heat" and 0.0 < o.value < 1.0:
+        state = f"{o.value:.0%}"
+    elif o.role == "valve" and 0.0 < o.value < 1.0:
+        state = f"{o.value:.0%} open"
+    else:
+        state = "on" if o.active else "off"
+    return f"{o.role} {state}"
+
+
+def _profile(f: FermenterStatus) -> str:
+    p = f.profile
+    if p is None:
+        return "-"
+    if p.finished:
+        return f"{p.name}: finished"
+    text = f"{p.name}: step {p.step_index + 1}/{p.step_count}"
+    if p.step_remaining_s is not None:
+        text += f", {format_duration(p.step_remaining_s)} left"
+    if p.paused:
+        text += " (paused)"
+    if p.waiting_for_brewer:
+        text += " (waiting for you)"
+    return text
+
+
+def format_fermenter_line(f: FermenterStatus) -> str:
+    """One line: id, mode, beer and chamber (actual → setpoint), outputs, profile."""
+    outputs = ", ".join(_output(o) for o in f.outputs) or "-"
+    return (
+        f"{f.id:<10} {f.mode.value:<8} {_pair(f.beer_c, f.beer_setpoint_c):<14} "
+        f"{_pair(f.chamber_c, f.chamber_setpoint_c):<14} {outputs:<24} {_profile(f)}"
+    )
+
+
+def format_status(status: NodeStatus) -> str:
+    """A readable table of a node's fermenters, then its alarms."""
+    extra = ", simulated" if status.simulated else ""
+    lines = [f"{status.node} (brewctl {status.version}, up {format_duration(status.uptime_s)}{extra})"]
+    header = f"{'FERMENTER':<10} {'MODE':<8} {'BEER °C':<14} {'CHAMBER °C':<14} {'OUTPUTS':<24} PROFILE"
+    lines.append(header)
+    lines.extend(format_fermenter_line(f) for f in status.fermenters.values())
+    alarms = [(None, a) for a in status.alarms] + [(f.id, a) for f in status.fermenters.values() for a in f.alarms]
+    for fid, alarm in alarms:
+        where = f"{fid}: " if fid else ""
+        lines.append(f"  ! {alarm.severity}: {where}{alarm.message}")
+    return "\n".join(lines)

@@ -1,0 +1,477 @@
+"""``brewctl run``: the daemon that composes probes, control, outputs, state, API and components.
+
+One ``AsyncExitStack`` owns the resources (simulated rig, probe reader, output bank, API
+socket); one ``TaskGroup`` runs the loops:
+
+- probe loop: read every probe each ``node.probe_period_s`` (calibrated by the reader);
+- control loop: after each read, per fermenter: target (mode, setpoints or profile), one
+  ``FermenterController.step``, outputs to the ``OutputBank``, a ``NodeStatus`` to the hub,
+  events for changes, a systemd watchdog ping;
+- the output bank's loop (SSR time-proportioning, valve travel);
+- state persistence (every change right away, and every ``PERSIST_INTERVAL_S`` while a
+  profile runs);
+- the API server, and the optional components, each supervised.
+
+Outputs stay off until the first control step; they go off on SIGTERM/SIGINT (clean exit)
+and on any unhandled error (the exception propagates: exit non-zero, systemd restarts us).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Mapping
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from brewctl import __version__
+from brewctl.config import Config, FermenterConfig, Mode
+from brewctl.core import profile_runner
+from brewctl.core.control import ControlResult, FermenterController, Target
+from brewctl.core.profile_runner import GravityReading, ProfileTarget
+from brewctl.drivers.outputs import OutputBank, exclusive_pairs
+from brewctl.drivers.probes import ProbeReader
+from brewctl.errors import CommandError, ProfileError
+from brewctl.model import (
+    Alarm,
+    Command,
+    CommandResult,
+    FermenterStatus,
+    GravityStatus,
+    NodeStatus,
+    PidTerms,
+    ProfileStatus,
+    StartProfile,
+)
+from brewctl.profiles import find_profile, load_profile
+from brewctl.profiles.model import Profile
+from brewctl.service import sdnotify
+from brewctl.service.api import ApiServer, make_app
+from brewctl.service.clock import Clock
+from brewctl.service.commands import apply_command
+from brewctl.service.components import optional_components, supervise
+from brewctl.service.hub import Component, Hub
+from brewctl.service.state import (
+    STATE_FILE_NAME,
+    DaemonState,
+    FermenterState,
+    load_state_file,
+    reconcile_with_config,
+    save_state_file,
+)
+
+__all__ = ["PERSIST_INTERVAL_S", "Daemon", "DaemonOptions"]
+
+log = logging.getLogger(__name__)
+
+PERSIST_INTERVAL_S = 60.0
+"""While a profile runs, its position is saved at least this often (clock seconds)."""
+
+
+class _StopRequested(Exception):  # noqa: N818 (a signal, not an error)
+    """Raised inside the task group to end it cleanly."""
+
+
+@dataclass(frozen=True)
+class DaemonOptions:
+    """How to run: ``None`` paths come from the config's ``[node]``."""
+
+    simulate: bool = False
+    state_dir: Path | None = None
+    socket_path: Path | None = None
+    install_signal_handlers: bool = True
+
+
+@dataclass
+class _Fermenter:
+    """Runtime data of one fermenter (the persisted part is in ``state``)."""
+
+    fid: str
+    cfg: FermenterConfig
+    controller: FermenterController
+    state: FermenterState
+    last_mono: float | None = None
+    result: ControlResult | None = None
+    profile_target: ProfileTarget | None = None
+    alarms: tuple[Alarm, ...] = ()
+    status: FermenterStatus | None = None
+
+
+class Daemon:
+    """The controller daemon. ``await Daemon(config, options, clock=...).run()``."""
+
+    def __init__(
+        self,
+        config: Config,
+        options: DaemonOptions | None = None,
+        *,
+        clock: Clock | None = None,
+        components: list[Component] | None = None,
+    ) -> None:
+        self.config = config
+        self.options = options or DaemonOptions()
+        self.clock = clock or Clock()
+        self.state_dir = self.options.state_dir or config.node.state_dir
+        self.socket_path = self.options.socket_path or config.node.socket_path
+        self.state_path = self.state_dir / STATE_FILE_NAME
+        self.period_s = config.node.probe_period_s
+        self._components = components
+        self.hub: Hub | None = None
+        self.bank: OutputBank | None = None
+        self.fermenters: dict[str, _Fermenter] = {}
+        self._probe_values: dict[str, tuple[float, float]] = {}
+        """probe name -> (calibrated °C, monotonic time of the read)."""
+        self._probe_errors: dict[str, str] = {}
+        self._stop = asyncio.Event()
+        self._readings = asyncio.Event()
+        self._save_lock = asyncio.Lock()
+        self._command_lock = asyncio.Lock()
+        self._started_mono = self.clock.monotonic()
+        self._last_save_mono = self._started_mono
+        self._cycles = 0
+        self._last_sd_status = ""
+        self._save_now = False
+        self.ready = asyncio.Event()
+        """Set after the first control step (READY=1)."""
+
+    # --- lifecycle ----------------------------------------------------------------------
+
+    def request_stop(self) -> None:
+        """Stop cleanly (SIGTERM/SIGINT): outputs off, state saved, exit 0."""
+        log.info("stop requested")
+        self._stop.set()
+
+    async def run(self) -> None:
+        """Run until ``request_stop``; an unhandled error propagates after outputs went off."""
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        self.hub = Hub(self.config.node.name, wall_clock=self.clock.wall)
+        self._load_state()
+        components = (
+            self._components if self._components is not None else optional_components(self.config, self.state_dir)
+        )
+        loop = asyncio.get_running_loop()
+        if self.options.install_signal_handlers:
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(sig, self.request_stop)
+        try:
+            async with AsyncExitStack() as stack:
+                await self._run_in(stack, components)
+        finally:
+            if self.options.install_signal_handlers:
+                for sig in (signal.SIGTERM, signal.SIGINT):
+                    loop.remove_signal_handler(sig)
+            sdnotify.notify("STOPPING=1")
+            log.info("stopped: every output is off")
+
+    async def _run_in(self, stack: AsyncExitStack, components: list[Component]) -> None:
+        assert self.hub is not None
+        base_directory: Path | None = None
+        pin_factory: Any = None
+        rigs = None
+        if self.options.simulate:
+            from brewctl.service.simulation import SimulatedRigs
+
+            rigs = await stack.enter_async_context(SimulatedRigs(self.config, self.clock))
+            base_directory, pin_factory = rigs.w1_directory, rigs.pin_factory
+        reader = await stack.enter_async_context(
+            ProbeReader(self.config.probes, base_directory=base_directory, sleep=self.clock.sleep)
+        )
+        self.bank = await stack.enter_async_context(
+            OutputBank(
+                self.config.outputs,
+                pin_factory=pin_factory,
+                clock=self.clock.monotonic,
+                sleep=self.clock.sleep,
+                exclusive=exclusive_pairs(self.config),
+            )
+        )
+        stack.callback(self.bank.all_off)  # belt and braces: first thing undone on the way out
+        self.hub.set_command_handler(self.handle_command)
+        self.hub.extra["daemon"] = self
+        routes = [r for c in components if hasattr(c, "api_routes") for r in c.api_routes()]
+        app = make_app(
+            self.hub, fermenters=tuple(self.fermenters), list_profiles=self.list_profiles, extra_routes=routes
+        )
+        await stack.enter_async_context(ApiServer(app, self.socket_path, group=self.config.node.socket_group))
+        try:
+            async with asyncio.TaskGroup() as tg:
+                tg.create_task(self._probe_loop(reader), name="probes")
+                tg.create_task(self._control_loop(), name="control")
+                tg.create_task(self.bank.run(), name="outputs")
+                tg.create_task(self._persist_loop(), name="persistence")
+                if rigs is not None:
+                    tg.create_task(rigs.run(), name="simulation")
+                for component in components:
+                    tg.create_task(supervise(component, self.hub, sleep=self.clock.sleep), name=component.name)
+                tg.create_task(self._wait_for_stop(), name="stop")
+        except* _StopRequested:
+            pass
+        finally:
+            self.bank.all_off()
+            await self._save()
+
+    async def _wait_for_stop(self) -> None:
+        await self._stop.wait()
+        raise _StopRequested
+
+    # --- state --------------------------------------------------------------------------
+
+    def _load_state(self) -> None:
+        saved = load_state_file(self.state_path)
+        state, notes = reconcile_with_config(saved, self.config)
+        for note in notes:
+            log.warning("%s", note)
+        if saved is not None:
+            log.info("resumed state from %s", self.state_path)
+        for fid, fcfg in self.config.fermenters.items():
+            self.fermenters[fid] = _Fermenter(fid, fcfg, FermenterController(fcfg), state.fermenters[fid])
+
+    def snapshot(self) -> DaemonState:
+        """The state to persist now."""
+        return DaemonState(fermenters={fid: f.state for fid, f in self.fermenters.items()})
+
+    async def _save(self) -> None:
+        async with self._save_lock:
+            snapshot = self.snapshot()
+            await asyncio.to_thread(save_state_file, self.state_path, snapshot, wall_s=self.clock.wall())
+            self._last_save_mono = self.clock.monotonic()
+
+    async def _persist_loop(self) -> None:
+        while True:
+            await self.clock.sleep(min(PERSIST_INTERVAL_S, self.period_s))
+            due = self.clock.monotonic() - self._last_save_mono >= PERSIST_INTERVAL_S
+            if due and any(f.state.progress is not None for f in self.fermenters.values()):
+                await self._save()
+
+    # --- probes -------------------------------------------------------------------------
+
+    async def _probe_loop(self, reader: ProbeReader) -> None:
+        while True:
+            started = self.clock.monotonic()
+            samples = await reader.read_all()
+            now = self.clock.monotonic()
+            for name, sample in samples.items():
+                if sample.value_c is not None:
+                    self._probe_values[name] = (sample.value_c, now)
+                    self._probe_errors.pop(name, None)
+                elif sample.error:
+                    self._probe_errors[name] = sample.error
+            self._readings.set()
+            await self.clock.sleep(self.period_s - (self.clock.monotonic() - started))
+
+    def reading(self, probe: str | None, now_mono: float) -> float | None:
+        """A probe's calibrated value, or None if unknown or older than ``stale_after_s``."""
+        if probe is None or probe not in self._probe_values:
+            return None
+        value, at = self._probe_values[probe]
+        return value if now_mono - at <= self.config.node.stale_after_s else None
+
+    # --- control ------------------------------------------------------------------------
+
+    async def _control_loop(self) -> None:
+        watchdog_s = sdnotify.watchdog_period_s()
+        # Wait for readings, but never longer than a period (or half the watchdog timeout):
+        # a stuck probe read makes readings stale (outputs go safe), it never stalls control.
+        wait_s = self.period_s * 1.5 / self.clock.speed
+        if watchdog_s is not None:
+            wait_s = min(wait_s, watchdog_s / 2)
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._readings.wait(), wait_s)
+            self._readings.clear()
+            self.control_cycle()
+            if watchdog_s is not None:
+                sdnotify.notify("WATCHDOG=1")
+            if self._cycles == 1:
+                sdnotify.notify("READY=1")
+                self.ready.set()
+                log.info("first control step done: ready")
+            await self._profile_saves()
+
+    async def _profile_saves(self) -> None:
+        """Persist right away when a profile changed step or finished."""
+        if self._save_now:
+            self._save_now = False
+            await self._save()
+
+    def control_cycle(self) -> None:
+        """One synchronous control step of every fermenter, then publish the status."""
+        assert self.hub is not None and self.bank is not None
+        now = self.clock.monotonic()
+        for f in self.fermenters.values():
+            self._step_fermenter(f, now)
+        self._cycles += 1
+        self._publish(now)
+
+    def _step_fermenter(self, f: _Fermenter, now: float) -> None:
+        assert self.hub is not None and self.bank is not None
+        cfg = f.cfg
+        readings = {
+            "beer": self.reading(cfg.beer_probe, now),
+            "chamber": self.reading(cfg.chamber_probe, now),
+            "room": self.reading(cfg.room_probe, now),
+        }
+        dt = 0.0 if f.last_mono is None else max(0.0, now - f.last_mono)
+        f.last_mono = now
+        state = f.state
+        target = Target(state.mode, state.beer_setpoint_c, state.chamber_setpoint_c)
+        f.profile_target = None
+        if state.profile is not None and state.progress is not None:
+            before = state.progress
+            gravity = self._gravity_readings(f.fid)
+            progress, ptarget = profile_runner.advance(
+                state.profile, before, dt, beer_c=readings["beer"], gravity=gravity
+            )
+            f.state = state.model_copy(update={"progress": progress})
+            f.profile_target = ptarget
+            if (progress.step_index, progress.finished) != (before.step_index, before.finished):
+                self._announce_step(f, ptarget.status)
+            if state.mode is Mode.PROFILE:
+                target = Target(Mode.PROFILE, ptarget.beer_setpoint_c, state.chamber_setpoint_c)
+        result = f.controller.step(now, readings, target)
+        f.result = result
+        for role, output in (("heat", cfg.heater), ("cool", cfg.cooler), ("valve", cfg.valve)):
+            if output is not None:
+                self.bank.set(output, result.outputs.get(role, 0.0))
+        alarms = result.alarms + (f.profile_target.alarms if f.profile_target is not None else ())
+        self._announce_alarms(f.fid, f.alarms, alarms)
+        f.alarms = alarms
+        f.status = self._fermenter_status(f, readings)
+
+    def _gravity_readings(self, fid: str) -> tuple[GravityReading, ...]:
+        assert self.hub is not None
+        wall = self.clock.wall()
+        return tuple(GravityReading(sg=g.sg, age_s=max(0.0, wall - g.at_s)) for g in self.hub.gravity(fid))
+
+    def _announce_step(self, f: _Fermenter, status: ProfileStatus) -> None:
+        assert self.hub is not None
+        if status.finished:
+            message = f"profile {status.name!r} finished"
+        else:
+            label = status.step_name or status.step_kind.replace("_", " ")
+            message = f"profile {status.name!r}: step {status.step_index + 1}/{status.step_count} ({label})"
+        self.hub.event(
+            "profile_step",
+            message,
+            fermenter=f.fid,
+            step=status.step_index,
+            finished=status.finished,
+        )
+        self._save_now = True
+
+    def _announce_alarms(self, fid: str, before: tuple[Alarm, ...], after: tuple[Alarm, ...]) -> None:
+        assert self.hub is not None
+        old = {a.code: a for a in before}
+        new = {a.code: a for a in after}
+        for code, alarm in new.items():
+            if code not in old:
+                self.hub.event("alarm", alarm.message, fermenter=fid, code=code, severity=alarm.severity)
+        for code, alarm in old.items():
+            if code not in new:
+                self.hub.event("alarm_cleared", f"cleared: {alarm.message}", fermenter=fid, code=code)
+
+    def _fermenter_status(self, f: _Fermenter, readings: Mapping[str, float | None]) -> FermenterStatus:
+        assert self.hub is not None
+        result = f.result
+        gravity = None
+        samples = self.hub.gravity(f.fid)
+        if samples:
+            last = samples[-1]
+            gravity = GravityStatus(sg=last.sg, age_s=max(0.0, self.clock.wall() - last.at_s), source=last.source)
+        beer_sp = result.beer_setpoint_c if result is not None else None
+        if beer_sp is None and f.state.mode is Mode.BEER:
+            beer_sp = f.state.beer_setpoint_c
+        return FermenterStatus(
+            id=f.fid,
+            name=f.cfg.name,
+            rig=f.cfg.rig.value,
+            mode=f.state.mode,
+            beer_c=readings.get("beer"),
+            chamber_c=readings.get("chamber"),
+            room_c=readings.get("room"),
+            beer_setpoint_c=beer_sp,
+            chamber_setpoint_c=result.chamber_setpoint_c if result is not None else None,
+            outputs=result.output_status if result is not None else (),
+            pid=result.pid if result is not None else PidTerms(),
+            alarms=f.alarms,
+            profile=f.profile_target.status if f.profile_target is not None else None,
+            gravity=gravity,
+            safe=result.safe if result is not None else True,
+            updated_s=self.clock.wall(),
+        )
+
+    def _publish(self, now: float) -> None:
+        assert self.hub is not None
+        status = NodeStatus(
+            node=self.config.node.name,
+            version=__version__,
+            uptime_s=now - self._started_mono,
+            simulated=self.options.simulate,
+            fermenters={fid: f.status for fid, f in self.fermenters.items() if f.status is not None},
+            alarms=self.hub.node_alarms,
+        )
+        self.hub.publish_status(status)
+        line = "; ".join(_summary(s) for s in status.fermenters.values())
+        if line != self._last_sd_status:
+            self._last_sd_status = line
+            sdnotify.notify(f"STATUS={line}")
+
+    # --- commands -----------------------------------------------------------------------
+
+    async def handle_command(self, fid: str, cmd: Command, source: str) -> CommandResult:
+        """The one command handler (API, MQTT, CLI): validate, apply, persist, announce."""
+        assert self.hub is not None
+        f = self.fermenters.get(fid)
+        if f is None:
+            return CommandResult(ok=False, error=f"no fermenter {fid!r}")
+        async with self._command_lock:
+            if cmd.id is not None and cmd.id in f.state.command_ids:
+                return CommandResult(ok=True, duplicate=True, status=f.status)
+            profile: Profile | None = None
+            if isinstance(cmd, StartProfile):
+                try:
+                    profile = await asyncio.to_thread(find_profile, cmd.profile, [self.config.node.profiles_dir])
+                except ProfileError as exc:
+                    return CommandResult(ok=False, error=f"profile: {exc}")
+            current_sp = f.result.beer_setpoint_c if f.result is not None else None
+            try:
+                new, changes = apply_command(f.state, cmd, f.cfg, profile=profile, beer_setpoint_now_c=current_sp)
+            except CommandError as exc:
+                return CommandResult(ok=False, error=str(exc))
+            f.state = new.remember(cmd.id)
+            if isinstance(cmd, StartProfile):
+                f.last_mono = None  # profile time starts now
+            await self._save()
+            for change in changes:
+                self.hub.event(change.kind, change.message, fermenter=fid, source=source, **change.data)
+            if self._cycles > 0:
+                # Apply it now rather than at the next period, so the answer shows its effect.
+                self.control_cycle()
+            return CommandResult(ok=True, status=f.status)
+
+    async def list_profiles(self) -> list[dict[str, Any]]:
+        """The profile library (``GET /v1/profiles``)."""
+        return await asyncio.to_thread(_list_profiles, self.config.node.profiles_dir)
+
+
+def _list_profiles(folder: Path) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for path in sorted(folder.glob("*.toml")) if folder.is_dir() else ():
+        try:
+            p = load_profile(path)
+        except ProfileError as exc:
+            rows.append({"file": path.name, "error": str(exc)})
+            continue
+        rows.append({"file": path.name, "name": p.name, "description": p.description, "steps": len(p.steps)})
+    return rows
+
+
+def _summary(s: FermenterStatus) -> str:
+    def t(v: float | None) -> str:
+        return "--" if v is None else f"{v:.1f}"
+
+    return f"{s.id} {s.mode.value} beer {t(s.beer_c)}/{t(s.beer_setpoint_c)}"
