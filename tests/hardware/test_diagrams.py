@@ -1,0 +1,181 @@
+"""The wiring diagrams and the hardware guide agree with the example configuration.
+
+Each SVG in ``hardware/diagrams`` names the outputs it shows as ``outputs.NAME`` and labels
+header pins as ``GPIO17 (pin 11)``. These tests read the committed SVG text (no renderer
+needed) and check the pins against ``config.example.toml``, the physical header layout, and
+the generator script that drew them.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from brewctl.config import Config, load_config
+
+ROOT = Path(__file__).resolve().parents[2]
+HARDWARE = ROOT / "hardware"
+DIAGRAMS = HARDWARE / "diagrams"
+README = HARDWARE / "README.md"
+EXAMPLE = ROOT / "config.example.toml"
+ONE_WIRE_GPIO = 4
+SVG_NS = "{http://www.w3.org/2000/svg}"
+
+# BCM GPIO -> physical pin on the 40-pin header, written out here independently of the generator.
+PHYSICAL_PIN = {
+    2: 3, 3: 5, 4: 7, 14: 8, 15: 10, 17: 11, 18: 12, 27: 13, 22: 15, 23: 16, 24: 18, 10: 19,
+    9: 21, 25: 22, 11: 23, 8: 24, 7: 26, 0: 27, 1: 28, 5: 29, 6: 31, 12: 32, 13: 33, 19: 35,
+    16: 36, 26: 37, 20: 38, 21: 40,
+}  # fmt: skip
+
+GPIO_RE = re.compile(r"\bGPIO(\d+)\b")
+GPIO_PIN_RE = re.compile(r"\bGPIO(\d+) \(pin (\d+)\)")
+OUTPUT_RE = re.compile(r"\boutputs\.([A-Za-z0-9_][A-Za-z0-9_-]*)")
+LINK_RE = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
+
+
+@pytest.fixture(scope="module")
+def config() -> Config:
+    return load_config(EXAMPLE)
+
+
+def svg_text(svg: str) -> str:
+    """All the visible text of an SVG document, one <text> element per line."""
+    root = ET.fromstring(svg)
+    return "\n".join("".join(el.itertext()) for el in root.iter(f"{SVG_NS}text"))
+
+
+def pin_problems(text: str, config: Config) -> list[str]:
+    """What is wrong with the GPIO labels of one diagram's text (empty when it is right).
+
+    The GPIO numbers drawn must be exactly the pins of the outputs the diagram names
+    (``outputs.NAME``), plus the 1-wire pin; every ``GPIOn (pin m)`` must be the real header pin.
+    """
+    problems = []
+    shown = set(OUTPUT_RE.findall(text))
+    for name in sorted(shown - set(config.outputs)):
+        problems.append(f"names outputs.{name}, which the example config does not have")
+    expected = {p for name in shown & set(config.outputs) for p in config.outputs[name].pins}
+    drawn = {int(n) for n in GPIO_RE.findall(text)}
+    for p in sorted(expected - drawn):
+        problems.append(f"GPIO{p} of the outputs shown is not drawn")
+    for p in sorted(drawn - expected - {ONE_WIRE_GPIO}):
+        problems.append(f"GPIO{p} is drawn but is no pin of the outputs shown ({', '.join(sorted(shown))})")
+    for bcm, physical in GPIO_PIN_RE.findall(text):
+        if PHYSICAL_PIN.get(int(bcm)) != int(physical):
+            problems.append(f"GPIO{bcm} is labelled pin {physical}, but it is pin {PHYSICAL_PIN.get(int(bcm))}")
+    return problems
+
+
+def committed() -> dict[str, str]:
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(DIAGRAMS.glob("*.svg"))}
+
+
+def test_the_four_diagrams_exist() -> None:
+    assert set(committed()) >= {"onewire.svg", "chest-freezer.svg", "glycol.svg", "motorized-valve.svg"}
+
+
+@pytest.mark.parametrize("name", sorted(committed()))
+def test_diagram_pins_match_the_example_config(name: str, config: Config) -> None:
+    text = svg_text(committed()[name])
+    assert GPIO_RE.search(text), f"{name} labels no GPIO pin"
+    assert pin_problems(text, config) == [], name
+
+
+def test_every_output_pin_appears_in_a_diagram(config: Config) -> None:
+    texts = {name: svg_text(svg) for name, svg in committed().items()}
+    for oid, out in config.outputs.items():
+        homes = [name for name, text in texts.items() if oid in OUTPUT_RE.findall(text)]
+        assert homes, f"outputs.{oid} is drawn in no diagram"
+        for p in out.pins:
+            assert any(p in {int(n) for n in GPIO_RE.findall(texts[h])} for h in homes), f"GPIO{p} ({oid}) not drawn"
+
+
+def test_the_one_wire_diagram_shows_gpio4_and_every_probe(config: Config) -> None:
+    text = svg_text(committed()["onewire.svg"])
+    assert {int(n) for n in GPIO_RE.findall(text)} == {ONE_WIRE_GPIO}
+    assert f"GPIO{ONE_WIRE_GPIO} (pin 7)" in text
+    assert f"dtoverlay=w1-gpio,gpiopin={ONE_WIRE_GPIO}" in text
+    assert "4.7 kΩ" in text
+    for name, probe in config.probes.items():
+        assert name in text and probe.id in text, name
+
+
+def test_the_checker_notices_a_wrong_pin(config: Config) -> None:
+    """The checks above can fail: a diagram with a moved or mislabelled pin is caught."""
+    good = svg_text(committed()["chest-freezer.svg"])
+    assert pin_problems(good, config) == []
+    moved = good.replace("GPIO17", "GPIO5")
+    assert pin_problems(moved, config) == [
+        "GPIO17 of the outputs shown is not drawn",
+        "GPIO5 is drawn but is no pin of the outputs shown (fv1_cool, fv1_heat)",
+        "GPIO5 is labelled pin 11, but it is pin 29",
+    ]
+    mislabelled = good.replace("GPIO18 (pin 12)", "GPIO18 (pin 13)")
+    assert pin_problems(mislabelled, config) == ["GPIO18 is labelled pin 13, but it is pin 12"]
+    unknown = good + "\noutputs.fv9_cool"
+    assert pin_problems(unknown, config) == ["names outputs.fv9_cool, which the example config does not have"]
+
+
+def _generator() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("hardware_diagrams_generate", DIAGRAMS / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up here
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_generator_reproduces_the_committed_svgs(config: Config, tmp_path: Path) -> None:
+    """The generator needs only the standard library and brewctl, so this never skips."""
+    gen = _generator()
+    assert gen.main(["--out", str(tmp_path)]) == 0
+    fresh = {p.name: p.read_text(encoding="utf-8") for p in sorted(tmp_path.glob("*.svg"))}
+    assert fresh == committed(), "run: python hardware/diagrams/generate.py, and commit the SVGs"
+    assert gen.render_all(config) == fresh  # and it is deterministic
+
+
+def test_generator_header_table_matches_the_real_header() -> None:
+    assert _generator().HEADER_PIN == PHYSICAL_PIN
+
+
+def _slug(heading: str) -> str:
+    """GitHub's anchor for a Markdown heading."""
+    s = re.sub(r"[^\w\- ]", "", heading.strip().lower())
+    return s.replace(" ", "-")
+
+
+def test_readme_links_resolve() -> None:
+    text = README.read_text(encoding="utf-8")
+    anchors = {_slug(m) for m in re.findall(r"^#{1,6} (.+)$", text, flags=re.M)}
+    links = LINK_RE.findall(text)
+    assert links, "the README links nothing"
+    for target in links:
+        if re.match(r"^[a-z]+:", target):
+            continue  # an absolute URL
+        path, _, anchor = target.partition("#")
+        if path:
+            assert (HARDWARE / path).exists(), f"hardware/README.md links {target}, which does not exist"
+        elif anchor:
+            assert anchor in anchors, f"hardware/README.md links #{anchor}, no such heading"
+    linked = {Path(t.partition("#")[0]).name for t in links}
+    for name in committed():
+        assert name in linked, f"hardware/README.md does not show diagrams/{name}"
+
+
+def test_readme_pins_match_the_example_config(config: Config) -> None:
+    text = README.read_text(encoding="utf-8")
+    for bcm, physical in GPIO_PIN_RE.findall(text):
+        assert PHYSICAL_PIN.get(int(bcm)) == int(physical), f"README: GPIO{bcm} is pin {PHYSICAL_PIN.get(int(bcm))}"
+    for oid, out in config.outputs.items():
+        for p in out.pins:
+            assert re.search(rf"`{re.escape(oid)}`.*GPIO{p}\b|GPIO{p}\b.*`{re.escape(oid)}`", text), (
+                f"README: no line gives {oid} on GPIO{p}"
+            )
+    assert f"dtoverlay=w1-gpio,gpiopin={ONE_WIRE_GPIO}" in text
