@@ -14,8 +14,9 @@ Commands are values 0..1 given to ``set(name, value)``:
   right time (estimated position, ``travel_s``), never both relays at once. At start of
   ``run()`` each valve is re-homed by driving it fully closed (its safe end).
 
-``run()`` is the loop that switches SSRs and stops valves on time; it sleeps until the next
-edge (at most ``max_tick_s``). When it stops, every output goes off. Optional ``exclusive``
+``run()`` is the loop that switches SSRs and stops valves on time. It does not poll: it
+sleeps until the next edge, and a ``set()`` wakes it to re-plan (``max_tick_s`` is only a
+safety net). When it stops, every output goes off. Optional ``exclusive``
 pairs (e.g. a fermenter's heater and cooler) are never energised together: if both are
 commanded on, both stay off. The control core's guards come first; this is a last line.
 """
@@ -90,7 +91,7 @@ class OutputBank:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         exclusive: Iterable[tuple[str, str]] = (),
-        max_tick_s: float = 0.25,
+        max_tick_s: float = 30.0,
         valve_deadband: float = 0.02,
         valve_rest_s: float = 0.5,
     ) -> None:
@@ -117,6 +118,7 @@ class OutputBank:
         self._t0 = 0.0
         self._last_step = 0.0
         self._entered = False
+        self._wake = asyncio.Event()
         self._reset_commands()
 
     # --- lifecycle ----------------------------------------------------------------------
@@ -174,6 +176,7 @@ class OutputBank:
         self._command(name, clamp_unit(value))
         self._halted = False
         self.step()
+        self._wake.set()  # the next edge may have moved: let run() re-plan its sleep
 
     def _command(self, name: str, value: float) -> None:
         if name in self._valve_targets:
@@ -220,7 +223,16 @@ class OutputBank:
         try:
             while True:
                 delay = self.step()
-                await self._sleep(delay)
+                self._wake.clear()
+                sleeper = asyncio.ensure_future(self._sleep(delay))
+                waker = asyncio.ensure_future(self._wake.wait())
+                try:
+                    done, _ = await asyncio.wait((sleeper, waker), return_when=asyncio.FIRST_COMPLETED)
+                finally:
+                    sleeper.cancel()
+                    waker.cancel()
+                if sleeper in done:
+                    sleeper.result()  # a failing sleep fails the loop
         finally:
             self.all_off()
 

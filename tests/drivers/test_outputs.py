@@ -131,8 +131,8 @@ async def test_ssr_duty_is_time_proportioned_over_its_period(mock_factory: MockF
         with pytest.raises(asyncio.CancelledError):
             await bank.run()
     assert fake_time.on_time("heat", start, start + 100.0) == pytest.approx(30.0, abs=1e-6)
-    # Edges are slept to exactly (no polling): on 3 s, off 7 s, capped at max_tick_s.
-    assert all(d <= 0.25 + 1e-9 for _, d, _ in fake_time.trace)
+    # No polling: the loop sleeps exactly from edge to edge, on 3 s, off 7 s.
+    assert [round(d, 6) for _, d, _ in fake_time.trace[:6]] == [3.0, 7.0] * 3
     assert levels(mock_factory)[18] is False
 
 
@@ -220,8 +220,11 @@ async def test_valve_reversal_goes_through_a_stop(interlocked_factory: MockFacto
         bank.set("valve", 0.0)  # reverse: the interlocked pins fail if both are ever on
         assert bank.energised() == {"valve.open": False, "valve.close": False}, "stop first"
         stopped = fake_time.now
-        while not bank.energised()["valve.close"]:
-            fake_time.now += bank.step()
+        while True:
+            delay = bank.step()
+            if bank.energised()["valve.close"]:
+                break
+            fake_time.now += delay
             assert fake_time.now - stopped < 1.0
         assert fake_time.now - stopped >= bank.valve_rest_s, "the motor rests before reversing"
         assert bank.energised() == {"valve.open": False, "valve.close": True}
@@ -306,3 +309,26 @@ async def test_not_reentrant_and_step_needs_the_context(mock_factory: MockFactor
         with pytest.raises(RuntimeError, match="re-entrant"):
             async with bank:
                 pass
+
+
+async def test_set_wakes_the_loop_to_replan_its_sleep(mock_factory: MockFactory) -> None:
+    now = 0.0
+    planned: list[float] = []
+
+    async def sleep_forever(delay: float) -> None:
+        planned.append(delay)
+        await asyncio.Event().wait()  # only a wake-up ends it
+
+    async with OutputBank({"heat": SSR_HIGH}, clock=lambda: now, sleep=sleep_forever) as bank:
+        task = asyncio.create_task(bank.run())
+        for _ in range(10):  # let the loop run a few turns
+            await asyncio.sleep(0)
+        assert planned == [bank.max_tick_s], "idle: nothing to time, only the safety net"
+        bank.set("heat", 0.4)
+        for _ in range(10):  # let the loop run a few turns
+            await asyncio.sleep(0)
+        assert planned == [bank.max_tick_s, 4.0], "re-planned to the end of the 4 s on-time"
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    assert mock_factory.pin(18).state is False

@@ -1,0 +1,132 @@
+"""``brewctl sensors`` (what is on the 1-wire bus) and ``brewctl outputs-off`` (force outputs off)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from brewctl.cli import Commands
+from brewctl.config import DEFAULT_CONFIG_PATH, Config, load_config
+from brewctl.units import c_to_f
+
+if TYPE_CHECKING:  # importing the drivers pulls in w1thermsensor: only when a command needs it
+    from brewctl.drivers.probes import BusProbe
+
+__all__ = ["format_sensors", "register", "snippet_names"]
+
+_NAME_TAKEN = re.compile(r"^new_(\d+)$")
+
+
+def register(commands: Commands) -> None:
+    """Add ``brewctl sensors`` and ``brewctl outputs-off``."""
+    p = commands.top.add_parser(
+        "sensors",
+        help="list the DS18B20 probes on the 1-wire bus",
+        description="List the DS18B20 probes on the 1-wire bus with their current (uncalibrated) "
+        "temperature, mark the ones the config names, and print a config snippet for new ones.",
+    )
+    p.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        help=f"config file (default {DEFAULT_CONFIG_PATH} if it exists; without one the bus is still listed)",
+    )
+    p.add_argument("--w1-dir", type=Path, default=None, help="1-wire devices folder (default /sys/bus/w1/devices)")
+    p.set_defaults(func=sensors)
+
+    o = commands.top.add_parser(
+        "outputs-off",
+        help="drive every configured output to its off level and exit",
+        description="Drive every configured output pin to its off level, then release it. The systemd "
+        "unit runs this after the daemon stops for any reason (ExecStopPost), so a crashed or killed "
+        "daemon does not leave a heater or compressor on.",
+    )
+    o.add_argument("--config", type=Path, default=DEFAULT_CONFIG_PATH, help="config file (default %(default)s)")
+    o.set_defaults(func=outputs_off)
+
+
+def _load_optional(path: Path | None) -> Config | None:
+    if path is not None:
+        return load_config(path)
+    if DEFAULT_CONFIG_PATH.is_file():
+        return load_config(DEFAULT_CONFIG_PATH)
+    return None
+
+
+def snippet_names(config: Config | None, count: int) -> list[str]:
+    """``count`` fresh probe names ``new_1``, ``new_2``, ... not already used in the config."""
+    taken = set(config.probes) if config is not None else set()
+    names: list[str] = []
+    i = 0
+    while len(names) < count:
+        i += 1
+        if f"new_{i}" not in taken:
+            names.append(f"new_{i}")
+    return names
+
+
+def format_sensors(found: list[BusProbe], config: Config | None) -> str:
+    """The report: one line per probe on the bus, configured probes not found, a snippet for new ones."""
+    by_id = {p.id: name for name, p in config.probes.items()} if config is not None else {}
+    fahrenheit = config is not None and config.node.units == "F"
+    lines = [f"{'ID':<17}{'TEMPERATURE':<22}CONFIG"]
+    new: list[str] = []
+    for probe in found:
+        sensor_id, value_c = probe.id, probe.value_c
+        if value_c is None:
+            reading = probe.error or "no reading"
+        elif fahrenheit:
+            reading = f"{c_to_f(value_c):.2f} °F"
+        else:
+            reading = f"{value_c:.2f} °C"
+        name = by_id.get(sensor_id)
+        if name is None:
+            new.append(sensor_id)
+            where = "new" if config is not None else "-"
+        else:
+            where = f"probes.{name}"
+            offset = config.probes[name].offset_c if config is not None else 0.0
+            if offset and value_c is not None:
+                where += f" (offset {offset:+g} °C)"
+        lines.append(f"{sensor_id:<17}{reading:<22}{where}")
+    if not found:
+        lines.append("(no DS18B20 probes on the bus)")
+    present = {probe.id for probe in found}
+    missing = [
+        f"probes.{name} ({p.id})" for name, p in (config.probes.items() if config else []) if p.id not in present
+    ]
+    if missing:
+        lines += ["", "In the config but not on the bus: " + ", ".join(missing)]
+    if new:
+        lines += ["", "Config snippet for the new probes (rename them, then add to the config):", ""]
+        for name, sensor_id in zip(snippet_names(config, len(new)), new, strict=True):
+            lines += [f"[probes.{name}]", f'id = "{sensor_id}"', ""]
+        lines.pop()
+    return "\n".join(lines)
+
+
+def sensors(args: argparse.Namespace) -> int:
+    """List the bus. Exit 0 (even when probes are faulty: this is a diagnostic)."""
+    from brewctl.drivers.probes import scan_bus
+
+    config = _load_optional(args.config)
+    print(format_sensors(scan_bus(args.w1_dir), config))
+    return 0
+
+
+def outputs_off(args: argparse.Namespace) -> int:
+    """Claim every configured output at its off level and release it."""
+    from brewctl.drivers.outputs import OutputBank
+
+    config = load_config(args.config)
+
+    async def off() -> None:
+        async with OutputBank(config.outputs):
+            pass
+
+    asyncio.run(off())
+    print(f"{len(config.outputs)} output(s) off")
+    return 0
