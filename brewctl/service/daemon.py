@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from brewctl import __version__
 from brewctl.config import Config, FermenterConfig, Mode
@@ -63,6 +63,9 @@ from brewctl.service.state import (
     reconcile_with_config,
     save_state_file,
 )
+
+if TYPE_CHECKING:
+    from brewctl.service.simulation import SimulatedRigs
 
 __all__ = ["PERSIST_INTERVAL_S", "Daemon", "DaemonOptions"]
 
@@ -122,6 +125,7 @@ class Daemon:
         self._components = components
         self.hub: Hub | None = None
         self.bank: OutputBank | None = None
+        self.rigs: SimulatedRigs | None = None
         self.fermenters: dict[str, _Fermenter] = {}
         self._probe_values: dict[str, tuple[float, float]] = {}
         """probe name -> (calibrated °C, monotonic time of the read)."""
@@ -175,7 +179,7 @@ class Daemon:
         if self.options.simulate:
             from brewctl.service.simulation import SimulatedRigs
 
-            rigs = await stack.enter_async_context(SimulatedRigs(self.config, self.clock))
+            rigs = self.rigs = await stack.enter_async_context(SimulatedRigs(self.config, self.clock))
             base_directory, pin_factory = rigs.w1_directory, rigs.pin_factory
         reader = await stack.enter_async_context(
             ProbeReader(self.config.probes, base_directory=base_directory, sleep=self.clock.sleep)

@@ -45,6 +45,8 @@ class SimulatedRigs:
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self._written: dict[str, float] = {}
         self._valves: dict[str, float] = {}
+        self.levels_at_exit: dict[str, bool] = {}
+        """Every output channel's level when the rig closed (after the daemon's outputs)."""
 
     @property
     def w1_directory(self) -> Path:
@@ -65,10 +67,12 @@ class SimulatedRigs:
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        on = [name for name, level in self.pin_levels().items() if level]
+        self.levels_at_exit = self.pin_levels()
+        on = [name for name, level in self.levels_at_exit.items() if level]
         log.info("simulated outputs at exit: %s", ", ".join(on) if on else "all off")
         if self.pin_factory is not None:
-            self.pin_factory.close()
+            # Mock pins are process-wide in gpiozero: release them for the next user.
+            self.pin_factory.reset()
         if self._tmp is not None:
             self._tmp.cleanup()
 

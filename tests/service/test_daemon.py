@@ -1,0 +1,194 @@
+"""The daemon in-process: simulated rigs through the real probe reader, output bank and core."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from pathlib import Path
+
+import pytest
+
+from brewctl.config import Config, Mode
+from brewctl.core.control import FermenterController
+from brewctl.model import SetBeerSetpoint, SetMode, StartProfile
+from brewctl.service.clock import Clock, ScaledClock
+from brewctl.service.daemon import Daemon, DaemonOptions
+from brewctl.service.hub import Hub
+from brewctl.service.state import load_state_file
+
+from .conftest import running, wait_until
+
+
+async def test_outputs_follow_control_and_go_off_at_stop(config: Config, tmp_path: Path, short_dir: Path) -> None:
+    async with running(config, tmp_path / "state", short_dir / "s") as daemon:
+        assert daemon.hub is not None and daemon.rigs is not None
+        rigs = daemon.rigs
+        result = await daemon.hub.command("fv2", SetBeerSetpoint(value_c=30), "test")
+        assert result.ok
+        assert (await daemon.hub.command("fv2", SetMode(mode=Mode.BEER), "test")).ok
+        await wait_until(lambda: rigs.pin_levels()["fv2_heat"])
+        # fv1's beer (20 °C) is above its setpoint (19 °C): its active-low compressor relay runs.
+        await wait_until(lambda: rigs.pin_levels()["fv1_cool"])
+        assert rigs.pin_factory.pin(17).state == 0
+    assert rigs.levels_at_exit and not any(rigs.levels_at_exit.values())
+
+
+async def test_a_control_error_stops_the_daemon_with_outputs_off(
+    config: Config, tmp_path: Path, short_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(self: FermenterController, *args: object) -> object:
+        raise RuntimeError("bug in the core")
+
+    monkeypatch.setattr(FermenterController, "step", broken)
+    daemon = Daemon(
+        config,
+        DaemonOptions(simulate=True, state_dir=tmp_path, socket_path=short_dir / "s", install_signal_handlers=False),
+        clock=ScaledClock(100),
+        components=[],
+    )
+    with pytest.raises(ExceptionGroup) as info:
+        await asyncio.wait_for(daemon.run(), 10)
+    assert info.group_contains(RuntimeError, match="bug in the core")
+    assert not daemon.ready.is_set()
+    assert daemon.rigs is not None and not any(daemon.rigs.levels_at_exit.values())
+    assert not (short_dir / "s").exists()
+
+
+async def test_commands_are_persisted_before_the_answer(config: Config, tmp_path: Path, short_dir: Path) -> None:
+    async with running(config, tmp_path / "state", short_dir / "s") as daemon:
+        assert daemon.hub is not None
+        result = await daemon.hub.command("fv1", StartProfile(id="start-1", profile="test-ale", at_step=1), "test")
+        assert result.ok, result.error
+        saved = load_state_file(tmp_path / "state" / "state.json")
+        assert saved is not None
+        fv1 = saved.fermenters["fv1"]
+        assert fv1.mode is Mode.PROFILE and fv1.progress is not None and fv1.progress.step_index == 1
+        assert fv1.profile is not None and fv1.profile.name == "Test ale"
+        assert fv1.command_ids == ("start-1",)
+        assert result.status is not None and result.status.beer_setpoint_c == 21.0
+
+
+async def test_profile_copy_is_used_not_the_edited_file(config: Config, tmp_path: Path, short_dir: Path) -> None:
+    async with running(config, tmp_path / "state", short_dir / "s") as daemon:
+        assert daemon.hub is not None
+        assert (await daemon.hub.command("fv1", StartProfile(profile="test-ale"), "test")).ok
+    (config.node.profiles_dir / "test-ale.toml").write_text(
+        'name = "Test ale"\n[[steps]]\ntype = "hold"\ntemperature = 30\nduration = "1h"\n'
+    )
+    async with running(config, tmp_path / "state", short_dir / "s") as daemon:
+        status = daemon.fermenters["fv1"].status
+        assert status is not None and status.profile is not None
+        assert (status.profile.step_count, status.beer_setpoint_c) == (3, 18.0)
+
+
+async def test_restart_resumes_the_profile_where_it_was(config: Config, tmp_path: Path, short_dir: Path) -> None:
+    async with running(config, tmp_path / "state", short_dir / "s", clock=ScaledClock(2000)) as daemon:
+        assert daemon.hub is not None
+        assert (await daemon.hub.command("fv1", StartProfile(profile="test-ale", at_step=1), "test")).ok
+        f = daemon.fermenters["fv1"]
+        await wait_until(lambda: f.state.progress is not None and f.state.progress.total_elapsed_s > 600)
+    assert f.state.progress is not None
+    stopped_at = f.state.progress.total_elapsed_s
+    async with running(config, tmp_path / "state", short_dir / "s", clock=ScaledClock(1)) as daemon:
+        progress = daemon.fermenters["fv1"].state.progress
+        assert progress is not None
+        assert progress.step_index == 1
+        # Clean stop saves the exact position; downtime does not count as profile time.
+        assert stopped_at <= progress.total_elapsed_s < stopped_at + 10
+
+
+class JumpingWallClock(ScaledClock):
+    """A scaled clock whose wall time jumps a day ahead once (NTP sync on a Pi without RTC)."""
+
+    jumped = False
+
+    def wall(self) -> float:
+        return super().wall() + (86400.0 if self.jumped else 0.0)
+
+
+async def test_wall_clock_jump_does_not_move_the_profile(config: Config, tmp_path: Path, short_dir: Path) -> None:
+    clock = JumpingWallClock(500)
+    async with running(config, tmp_path / "state", short_dir / "s", clock=clock) as daemon:
+        assert daemon.hub is not None
+        assert (await daemon.hub.command("fv1", StartProfile(profile="test-ale"), "test")).ok
+        f = daemon.fermenters["fv1"]
+        start = clock.monotonic()
+        await asyncio.sleep(0.2)
+        clock.jumped = True
+        await asyncio.sleep(0.3)
+        assert f.state.progress is not None
+        elapsed = clock.monotonic() - start
+        # Profile time follows the monotonic clock (within a couple of control periods).
+        assert elapsed - 3 * config.node.probe_period_s <= f.state.progress.total_elapsed_s <= elapsed
+        assert f.state.progress.step_index == 0
+
+
+class FrozenClock(Clock):
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+def test_probe_readings_go_stale(config: Config) -> None:
+    clock = FrozenClock()
+    daemon = Daemon(config, clock=clock)
+    daemon._probe_values["fv1_beer"] = (18.5, 1000.0)
+    assert daemon.reading("fv1_beer", 1000.0 + config.node.stale_after_s) == 18.5
+    assert daemon.reading("fv1_beer", 1000.1 + config.node.stale_after_s) is None
+    assert daemon.reading("fv1_chamber", 1000.0) is None
+    assert daemon.reading(None, 1000.0) is None
+
+
+class Flaky:
+    """A component that fails every time it runs."""
+
+    name = "flaky"
+
+    def __init__(self) -> None:
+        self.runs = 0
+
+    async def run(self, hub: Hub) -> None:
+        self.runs += 1
+        raise ConnectionError("broker unreachable")
+
+
+async def test_a_failing_component_is_an_alarm_and_never_stops_control(
+    config: Config, tmp_path: Path, short_dir: Path
+) -> None:
+    flaky = Flaky()
+    async with running(config, tmp_path / "state", short_dir / "s", components=[flaky]) as daemon:
+        hub = daemon.hub
+        assert hub is not None
+        await wait_until(lambda: flaky.runs >= 3)
+        await wait_until(
+            lambda: hub.latest is not None and any(a.code == "component_flaky_failed" for a in hub.latest.alarms)
+        )
+        cycles = daemon._cycles
+        await wait_until(lambda: daemon._cycles > cycles + 2)
+
+
+async def test_sd_notify_ready_status_watchdog_stopping(
+    config: Config, tmp_path: Path, short_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    address = str(short_dir / "notify")
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
+        sock.bind(address)
+        sock.setblocking(False)
+        monkeypatch.setenv("NOTIFY_SOCKET", address)
+        monkeypatch.setenv("WATCHDOG_USEC", "1000000")
+        monkeypatch.delenv("WATCHDOG_PID", raising=False)
+        async with running(config, tmp_path / "state", short_dir / "s", clock=ScaledClock(20)):
+            await asyncio.sleep(0.3)
+        messages = []
+        while True:
+            try:
+                messages.append(sock.recv(4096).decode())
+            except BlockingIOError:
+                break
+    assert "READY=1" in messages
+    assert messages.index("READY=1") > messages.index("WATCHDOG=1")  # the first ping comes with the first step
+    assert messages.count("WATCHDOG=1") >= 2
+    assert any(m.startswith("STATUS=fv1 beer") for m in messages)
+    assert messages[-1] == "STOPPING=1"
