@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import dataclasses
+import logging
 import time
 import uuid
 from collections.abc import Callable
@@ -29,6 +30,8 @@ from brewctl.tui.format import Units
 from brewctl.tui.source import DataSource, SourceFactory, api_source, backoff_s
 
 __all__ = ["BrewApp", "Settings", "make_app"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,7 @@ class BrewApp(App[None]):
     """The latest status from the daemon (None before the first one)."""
     connected: reactive[bool] = reactive(False)
     """True while the event stream is flowing."""
-    link_state: reactive[str] = reactive("")
+    link_state: reactive[str] = reactive("", always_update=True)
     """Why the connection is down, '' when fine."""
 
     def __init__(
@@ -106,14 +109,17 @@ class BrewApp(App[None]):
                             self._event(item)
             except (TransientError, OSError) as exc:
                 reason = str(exc) or type(exc).__name__
+            except Exception as exc:  # noqa: BLE001 (the link must outlive any client failure; it is shown)
+                reason = f"{type(exc).__name__}: {exc}"
+                log.warning("daemon link failed: %s", reason)
             finally:
                 self.source = None
             self.retry_in_s = backoff_s(
                 attempt, first_s=self.settings.backoff_first_s, max_s=self.settings.backoff_max_s
             )
             attempt += 1
-            self.link_state = reason
             self.connected = False
+            self.link_state = reason
             await asyncio.sleep(self.retry_in_s)
 
     def _event(self, event: Event) -> None:

@@ -39,7 +39,8 @@ class ConnectionBar(Static):
     def show_lost(self, reason: str, retry_in_s: float) -> None:
         """The daemon went away; the app retries on its own."""
         self.add_class("-lost")
-        self.update(f"CONNECTION LOST: {reason} · retrying in {retry_in_s:.0f}s")
+        when = f"{retry_in_s:.1f}" if retry_in_s < 10 else f"{retry_in_s:.0f}"
+        self.update(f"CONNECTION LOST: {reason} · retrying in {when}s")
 
     def show_offline(self) -> None:
         """Editors only: no daemon asked for."""

@@ -54,8 +54,13 @@ class DashboardScreen(FermenterActions):
             bar.show_connecting(app.settings.where)
         self.watch(app, "node", self._node_changed)
         self.watch(app, "connected", self._connection_changed, init=False)
+        self.watch(app, "link_state", self._link_state_changed, init=False)
 
     # --- state from the app ---------------------------------------------------------------
+    def _link_state_changed(self, reason: str) -> None:
+        if reason and not self.brew.connected:
+            self.query_one(ConnectionBar).show_lost(reason, self.brew.retry_in_s)
+
     def _connection_changed(self, connected: bool) -> None:
         bar = self.query_one(ConnectionBar)
         app = self.brew

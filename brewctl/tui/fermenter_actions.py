@@ -190,10 +190,13 @@ class FermenterActions(Screen[None]):
             return
         options = []
         for entry in library:
-            name = str(entry.get("name") or entry.get("file") or "?")
-            steps = entry.get("steps", entry.get("step_count", ""))
-            label = f"{name} ({steps} steps)" if steps != "" else name
-            options.append((str(entry.get("file") or name), label))
+            if entry.get("error"):
+                continue  # a broken file in the library: `brewctl profile validate` explains it
+            file = str(entry.get("file") or "")
+            name = str(entry.get("name") or file)
+            steps = entry.get("steps")
+            label = f"{name} ({steps} steps)" if steps is not None else name
+            options.append((file.removesuffix(".toml") or name, label))
         if not options:
             self.notify("The daemon's profile library is empty.", severity="warning")
             return

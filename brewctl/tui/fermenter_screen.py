@@ -60,6 +60,7 @@ class FermenterScreen(FermenterActions):
     def on_mount(self) -> None:
         self.watch(self.brew, "node", self._node_changed, init=False)
         self.watch(self.brew, "connected", self._connection_changed)
+        self.watch(self.brew, "link_state", self._link_state_changed, init=False)
         self.query_one(FermenterCard).focus()
 
     def selected(self) -> FermenterStatus | None:
@@ -72,6 +73,10 @@ class FermenterScreen(FermenterActions):
         return f.updated_s if f is not None and f.updated_s > 0 else self.brew.clock()
 
     # --- updates --------------------------------------------------------------------------
+    def _link_state_changed(self, reason: str) -> None:
+        if reason and not self.brew.connected:
+            self.query_one(ConnectionBar).show_lost(reason, self.brew.retry_in_s)
+
     def _connection_changed(self, connected: bool) -> None:
         bar = self.query_one(ConnectionBar)
         node = self.brew.node

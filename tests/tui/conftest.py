@@ -1,0 +1,158 @@
+"""A real simulated daemon for the TUI tests: ``python -m brewctl run --simulate --speed 60``.
+
+It runs on a copy of ``config.example.toml`` in a temporary folder (with its own state
+folder, socket and a small profile library), so the tests drive exactly what a brewer
+drives. ``Daemon.kill()`` and ``Daemon.start()`` drop and restore the connection.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from brewctl.tui.app import BrewApp, Settings, make_app
+
+ROOT = Path(__file__).resolve().parents[2]
+
+LIBRARY = {
+    "dry-hop-ale.toml": """\
+name = "Dry hop ale"
+description = "For the TUI tests: hold, wait for the dry hops, hold."
+
+[[steps]]
+type = "hold"
+name = "Primary"
+temperature = 19
+duration = "2d"
+
+[[steps]]
+type = "wait_for_brewer"
+name = "Dry hop"
+temperature = 19
+message = "add the dry hops"
+
+[[steps]]
+type = "hold"
+name = "Condition"
+temperature = 20
+duration = "3d"
+""",
+}
+
+
+class Daemon:
+    """One ``brewctl run --simulate`` process on a private socket; restartable."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.config = folder / "config.toml"
+        self.state_dir = folder / "state"
+        self.socket = folder / "brewctl.sock"
+        self.log = folder / "daemon.log"
+        self.proc: subprocess.Popen[bytes] | None = None
+        shutil.copy(ROOT / "config.example.toml", self.config)
+        (folder / "profiles").mkdir(exist_ok=True)
+        (folder / "recipes").mkdir(exist_ok=True)
+        for name, text in LIBRARY.items():
+            (folder / "profiles" / name).write_text(text)
+
+    def start(self, timeout_s: float = 15.0) -> None:
+        """Start it and wait until the socket answers."""
+        assert self.proc is None
+        env = {**os.environ, "W1THERMSENSOR_NO_KERNEL_MODULE": "1"}
+        with self.log.open("ab") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "brewctl", "run", "--simulate", "--speed", "60",
+                 "--config", str(self.config), "--state-dir", str(self.state_dir), "--socket", str(self.socket)],
+                cwd=self.folder, env=env, stdout=log, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"daemon exited with {self.proc.returncode}:\n{self.log.read_text()[-3000:]}")
+            if self._answers():
+                return
+            time.sleep(0.02)
+        self.stop()
+        raise RuntimeError(f"daemon did not open {self.socket} within {timeout_s} s:\n{self.log.read_text()[-3000:]}")
+
+    def _answers(self) -> bool:
+        if not self.socket.exists():
+            return False
+        with socket.socket(socket.AF_UNIX) as s:
+            try:
+                s.connect(str(self.socket))
+            except OSError:
+                return False
+        return True
+
+    def kill(self) -> None:
+        """Drop it hard (SIGKILL): no goodbye on the stream."""
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(timeout=10)
+        self.proc = None
+        self.socket.unlink(missing_ok=True)
+
+    def stop(self) -> None:
+        """Stop it cleanly (SIGTERM), as systemd would."""
+        if self.proc is None:
+            return
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+        self.proc = None
+
+
+@pytest.fixture(scope="module")
+def daemon(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Daemon]:
+    """A simulated daemon shared by the tests of one module."""
+    d = Daemon(tmp_path_factory.mktemp("daemon"))
+    d.start()
+    yield d
+    d.stop()
+
+
+@pytest.fixture
+def own_daemon(tmp_path: Path) -> Iterator[Daemon]:
+    """A daemon for one test (that kills it)."""
+    d = Daemon(tmp_path)
+    d.start()
+    yield d
+    d.stop()
+
+
+def app_for(daemon: Daemon) -> BrewApp:
+    """The TUI as ``brewctl tui --socket ...`` builds it, with a quick reconnect for the tests."""
+    settings = Settings(
+        profiles_dir=daemon.folder / "profiles",
+        recipes_dir=daemon.folder / "recipes",
+        backoff_first_s=0.1,
+        backoff_max_s=0.5,
+    )
+    return make_app(socket_path=daemon.socket, settings=settings)
+
+
+async def until(pilot: Pilot[None], predicate: Callable[[], bool], timeout_s: float = 10.0, what: str = "") -> None:
+    """Let the app run until ``predicate()`` holds (the daemon works in its own time)."""
+    deadline = time.monotonic() + timeout_s
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what or predicate}")
+        await pilot.pause(0.05)
+
+
+Waiter = Callable[[Pilot[None], Callable[[], bool]], Awaitable[None]]

@@ -1,0 +1,95 @@
+"""The dashboard and its confirmed actions, against a real simulated daemon."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, OptionList, Static
+
+from brewctl.config import Mode
+from brewctl.tui.choice_screen import ChoiceScreen
+from brewctl.tui.confirm_screen import ConfirmScreen
+from brewctl.tui.connection_bar import ConnectionBar
+from brewctl.tui.dashboard_screen import DashboardScreen
+from brewctl.tui.fermenter_card import FermenterCard
+from brewctl.tui.prompt_screen import PromptScreen
+from tests.tui.conftest import Daemon, app_for, until
+
+
+def card(app: object, fid: str) -> FermenterCard:
+    return app.screen.query_one(f"#card-{fid}", FermenterCard)  # type: ignore[attr-defined, no-any-return]
+
+
+async def test_all_fermenters_at_a_glance(daemon: Daemon) -> None:
+    app = app_for(daemon)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: len(app.screen.query(FermenterCard)) == 3, what="three cards")
+        bar = str(app.screen.query_one(ConnectionBar).content)
+        assert "brewery-pi" in bar and "SIMULATED" in bar and "live" in bar
+        fv1 = card(app, "fv1")
+        assert fv1.border_title == "FV1 chest freezer (fv1)"
+        assert fv1.border_subtitle == "beer"
+        text = str(fv1.content)
+        assert "Beer " in text and "→ 19.0°C" in text and "Chamber " in text
+        assert "Heat " in text and "Cool " in text  # each output and why
+        assert "Valve" in str(card(app, "fv2").content)
+        # Live: statuses keep coming from the stream (no polling).
+        first = app.node.fermenters["fv1"].updated_s  # type: ignore[union-attr]
+        await until(pilot, lambda: app.node.fermenters["fv1"].updated_s > first, what="a newer status")  # type: ignore[union-attr]
+        # Keyboard: down moves the selection.
+        await pilot.press("down")
+        assert isinstance(app.screen, DashboardScreen)
+        assert app.screen.selected().id == "fv2"  # type: ignore[union-attr]
+
+
+async def test_change_mode_with_confirmation(daemon: Daemon) -> None:
+    app = app_for(daemon)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: len(app.screen.query(FermenterCard)) == 3, what="cards")
+        await pilot.press("down", "down")  # fv3, mode off
+        await pilot.press("m")
+        assert isinstance(app.screen, ChoiceScreen)
+        app.screen.query_one(OptionList).highlighted = 1  # beer
+        await pilot.press("enter")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")  # changed my mind: nothing is sent
+        await pilot.pause(0.3)
+        assert app.node.fermenters["fv3"].mode == Mode.OFF  # type: ignore[union-attr]
+
+        await pilot.press("m")
+        app.screen.query_one(OptionList).highlighted = 1
+        await pilot.press("enter")
+        assert "from off to beer" in str(app.screen.query_one("#question", Static).content)
+        await pilot.press("y")
+        await until(pilot, lambda: card(app, "fv3").border_subtitle == "beer", what="fv3 in beer mode")
+        await pilot.press("m")
+        app.screen.query_one(OptionList).highlighted = 0
+        await pilot.press("enter", "y")
+        await until(pilot, lambda: card(app, "fv3").border_subtitle == "off", what="fv3 off again")
+
+
+async def test_setpoints_are_checked_then_confirmed(daemon: Daemon) -> None:
+    app = app_for(daemon)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: len(app.screen.query(FermenterCard)) == 3, what="cards")
+        await pilot.press("b")  # fv1 is selected first
+        prompt = app.screen
+        assert isinstance(prompt, PromptScreen)
+        assert prompt.query_one(Input).value == "19.0"
+        prompt.query_one(Input).value = "99"
+        await pilot.press("enter")
+        assert app.screen is prompt  # refused, with the reason
+        assert "less than or equal to 40" in str(prompt.query_one("#error", Static).content)
+        prompt.query_one(Input).value = "18.5"
+        await pilot.press("enter")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await until(pilot, lambda: app.node.fermenters["fv1"].beer_setpoint_c == 18.5, what="setpoint 18.5")  # type: ignore[union-attr]
+        assert "→ 18.5°C" in str(card(app, "fv1").content)
+
+        await pilot.press("c")
+        app.screen.query_one(Input).value = "4"
+        await pilot.press("enter", "y")
+        await until(
+            pilot,
+            lambda: any("chamber setpoint 4.0°C" in n.message for n in app._notifications),
+            what="the chamber setpoint acknowledged",
+        )

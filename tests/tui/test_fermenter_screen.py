@@ -1,0 +1,62 @@
+"""One fermenter with its history chart and zoom, and a dropped connection, against a real daemon."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+from brewctl.tui.connection_bar import ConnectionBar
+from brewctl.tui.dashboard_screen import DashboardScreen
+from brewctl.tui.fermenter_card import FermenterCard
+from brewctl.tui.fermenter_screen import FermenterScreen
+from brewctl.tui.history_chart import HistoryChart
+from tests.tui.conftest import Daemon, app_for, until
+
+
+async def test_chart_and_zoom(daemon: Daemon) -> None:
+    app = app_for(daemon)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: len(app.screen.query(FermenterCard)) == 3, what="cards")
+        await pilot.press("enter")
+        screen = app.screen
+        assert isinstance(screen, FermenterScreen) and screen.fid == "fv1"
+        chart = screen.query_one(HistoryChart)
+        await until(pilot, lambda: chart.message != "loading history …", what="the history answer")
+        # Either the daemon records history (a chart with points) or the chart says why there is none.
+        assert chart.points > 0 or chart.message.startswith("no history")
+        assert screen.zoom.label == "24 h"
+        await pilot.press("z")
+        assert screen.zoom.label == "7 d"
+        await pilot.press("z")
+        assert screen.zoom.label == "6 h"
+        await until(pilot, lambda: chart.message != "loading history …")
+        # The card on top follows the stream too.
+        assert "FV1 chest freezer" in str(screen.query_one(FermenterCard).border_title)
+        await pilot.press("escape")
+        assert isinstance(app.screen, DashboardScreen)
+
+
+async def test_dropped_connection_shows_and_reconnects(own_daemon: Daemon) -> None:
+    app = app_for(own_daemon)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.connected and len(app.screen.query(FermenterCard)) == 3, what="connected")
+        assert app.connections == 1
+        bar = app.screen.query_one(ConnectionBar)
+
+        own_daemon.kill()
+        await until(pilot, lambda: not app.connected, what="the loss noticed")
+        await until(pilot, lambda: "CONNECTION LOST" in str(bar.content), what="the loss shown")
+        assert bar.has_class("-lost")
+        # The next attempts say why plainly.
+        await until(pilot, lambda: "daemon is not running" in str(bar.content), what="the reason shown")
+        # Actions refuse clearly while the daemon is away; the last status stays on screen.
+        await pilot.press("m")
+        assert isinstance(app.screen, DashboardScreen)
+        assert any("Not connected" in n.message for n in app._notifications)
+        assert len(app.screen.query(FermenterCard)) == 3
+
+        own_daemon.start()
+        await until(pilot, lambda: app.connected, timeout_s=15, what="the reconnection")
+        assert app.connections == 2
+        await until(pilot, lambda: "live" in str(bar.content))
+        assert not bar.has_class("-lost")
+        assert str(app.screen.query_one("#last-event", Static).content) is not None
