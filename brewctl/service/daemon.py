@@ -173,6 +173,13 @@ class Daemon:
 
     async def _run_in(self, stack: AsyncExitStack, components: list[Component]) -> None:
         assert self.hub is not None
+        # The socket first: a second daemon must fail before it touches any GPIO pin.
+        self.hub.extra["daemon"] = self
+        routes = [r for c in components if hasattr(c, "api_routes") for r in c.api_routes()]
+        app = make_app(
+            self.hub, fermenters=tuple(self.fermenters), list_profiles=self.list_profiles, extra_routes=routes
+        )
+        await stack.enter_async_context(ApiServer(app, self.socket_path, group=self.config.node.socket_group))
         base_directory: Path | None = None
         pin_factory: Any = None
         rigs = None
@@ -195,12 +202,6 @@ class Daemon:
         )
         stack.callback(self.bank.all_off)  # belt and braces: first thing undone on the way out
         self.hub.set_command_handler(self.handle_command)
-        self.hub.extra["daemon"] = self
-        routes = [r for c in components if hasattr(c, "api_routes") for r in c.api_routes()]
-        app = make_app(
-            self.hub, fermenters=tuple(self.fermenters), list_profiles=self.list_profiles, extra_routes=routes
-        )
-        await stack.enter_async_context(ApiServer(app, self.socket_path, group=self.config.node.socket_group))
         try:
             async with asyncio.TaskGroup() as tg:
                 tg.create_task(self._probe_loop(reader), name="probes")

@@ -1,0 +1,157 @@
+"""The local API over its Unix socket, through ``ApiClient`` and raw HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import stat
+from pathlib import Path
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from brewctl.config import Config, Mode
+from brewctl.model import Event, NodeStatus, SetBeerSetpoint, SetMode
+from brewctl.service.client import ApiClient, ApiError, ApiUnavailable
+from brewctl.service.hub import Hub
+from brewctl.service.state import load_state_file
+
+from .conftest import running
+
+
+async def _post(socket: Path, fid: str, body: bytes) -> tuple[int, dict[str, object]]:
+    async with (
+        aiohttp.ClientSession(connector=aiohttp.UnixConnector(path=str(socket))) as session,
+        session.post(f"http://x/v1/fermenters/{fid}/commands", data=body) as resp,
+    ):
+        return resp.status, await resp.json()
+
+
+async def test_status_and_socket_mode(config: Config, tmp_path: Path, short_dir: Path) -> None:
+    sock = short_dir / "s"
+    async with running(config, tmp_path, sock), ApiClient(sock) as api:
+        status = await api.status()
+        assert status.node == "testnode" and status.simulated
+        assert set(status.fermenters) == {"fv1", "fv2"}
+        assert status.fermenters["fv1"].beer_c is not None
+        assert stat.S_IMODE(sock.stat().st_mode) == 0o660
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "message"),
+    [
+        (b'{"kind": "set_beer", "value_c": 99}', 400, "value_c: Input should be less than or equal to 40"),
+        (b'{"kind": "set_beer", "value_c": 19, "colour": 3}', 400, "colour: unknown field"),
+        (b'{"kind": "set_beer"}', 400, "value_c: missing"),
+        (b'{"kind": "warm_up"}', 400, "kind: missing or unknown command kind"),
+        (b'{"kind": "set_mode", "mode": "warm"}', 400, "mode: Input should be"),
+        (b"{not json", 400, "body: not valid JSON"),
+        (b'{"kind": "set_chamber", "value_c": 39}', 400, "value_c: 39 °C is outside"),
+        (b'{"kind": "profile_start", "profile": "no-such"}', 400, "profile: no profile named 'no-such'"),
+        (b'{"kind": "profile_pause"}', 400, "no profile is running"),
+    ],
+)
+async def test_bad_commands_are_refused_and_change_nothing(
+    config: Config, tmp_path: Path, short_dir: Path, body: bytes, code: int, message: str
+) -> None:
+    sock = short_dir / "s"
+    async with running(config, tmp_path, sock) as daemon:
+        before = daemon.snapshot()
+        status, answer = await _post(sock, "fv1", body)
+        assert status == code
+        assert answer["ok"] is False and message in str(answer["error"])
+        assert daemon.snapshot() == before
+
+
+async def test_unknown_fermenter_is_404(config: Config, tmp_path: Path, short_dir: Path) -> None:
+    async with running(config, tmp_path, short_dir / "s"):
+        status, answer = await _post(short_dir / "s", "fv9", b'{"kind": "set_beer", "value_c": 19}')
+        assert status == 404 and "no fermenter 'fv9'" in str(answer["error"])
+
+
+async def test_command_applies_and_repeated_id_is_a_duplicate(config: Config, tmp_path: Path, short_dir: Path) -> None:
+    sock = short_dir / "s"
+    async with running(config, tmp_path, sock) as daemon, ApiClient(sock) as api:
+        first = await api.command("fv1", SetBeerSetpoint(id="abc-1", value_c=20.5))
+        assert first.ok and not first.duplicate
+        assert first.status is not None and first.status.beer_setpoint_c == 20.5
+        await api.command("fv1", SetBeerSetpoint(value_c=17))
+        again = await api.command("fv1", SetBeerSetpoint(id="abc-1", value_c=20.5))
+        assert again.ok and again.duplicate
+        assert daemon.fermenters["fv1"].state.beer_setpoint_c == 17.0  # not applied twice
+    saved = load_state_file(tmp_path / "state.json")
+    assert saved is not None and "abc-1" in saved.fermenters["fv1"].command_ids
+
+
+async def test_stream_sends_statuses_and_events(config: Config, tmp_path: Path, short_dir: Path) -> None:
+    sock = short_dir / "s"
+    async with running(config, tmp_path, sock), ApiClient(sock) as api, ApiClient(sock) as commands:
+        got: list[NodeStatus | Event] = []
+
+        async def listen() -> None:
+            async for item in api.stream():
+                got.append(item)
+                if isinstance(item, Event) and item.kind == "mode":
+                    return
+
+        listener = asyncio.create_task(listen())
+        while not got:
+            await asyncio.sleep(0.01)
+        assert (await commands.command("fv2", SetMode(mode=Mode.CHAMBER))).ok
+        await asyncio.wait_for(listener, 5)
+        assert isinstance(got[0], NodeStatus)
+        event = got[-1]
+        assert isinstance(event, Event)
+        assert (event.fermenter, event.data["mode"], event.data["source"]) == ("fv2", "chamber", "api")
+
+
+async def test_profiles_listing(config: Config, tmp_path: Path, short_dir: Path) -> None:
+    (config.node.profiles_dir / "broken.toml").write_text("name = 3\n")
+    async with running(config, tmp_path, short_dir / "s"), ApiClient(short_dir / "s") as api:
+        rows = await api.profiles()
+    assert rows[0]["file"] == "broken.toml" and "error" in rows[0]
+    assert rows[1] == {"file": "test-ale.toml", "name": "Test ale", "description": "", "steps": 3}
+
+
+async def test_history_without_recorder_is_503(config: Config, tmp_path: Path, short_dir: Path) -> None:
+    async with running(config, tmp_path, short_dir / "s"), ApiClient(short_dir / "s") as api:
+        with pytest.raises(ApiError, match="HTTP 503"):
+            await api.history("fv1", since_s=0)
+
+
+class WithRoutes:
+    """A component offering the history route."""
+
+    name = "history"
+
+    async def run(self, hub: Hub) -> None:
+        await asyncio.Event().wait()
+
+    def api_routes(self) -> list[web.RouteDef]:
+        async def history(request: web.Request) -> web.Response:
+            return web.json_response({"fermenter": request.match_info["id"], "since_s": request.query["since_s"]})
+
+        return [web.get("/v1/fermenters/{id}/history", history)]
+
+
+async def test_component_routes_are_served(config: Config, tmp_path: Path, short_dir: Path) -> None:
+    async with (
+        running(config, tmp_path, short_dir / "s", components=[WithRoutes()]),
+        ApiClient(short_dir / "s") as api,
+    ):
+        assert await api.history("fv1", since_s=5) == {"fermenter": "fv1", "since_s": "5"}
+
+
+async def test_client_says_when_the_daemon_is_not_running(short_dir: Path) -> None:
+    async with ApiClient(short_dir / "nothing.sock") as api:
+        with pytest.raises(ApiUnavailable, match="daemon is not running"):
+            await api.status()
+
+
+async def test_second_daemon_on_the_same_socket_is_refused(config: Config, tmp_path: Path, short_dir: Path) -> None:
+    from brewctl.errors import ConfigError
+
+    async with running(config, tmp_path / "a", short_dir / "s"):
+        with pytest.raises(ConfigError, match="already serving"):
+            async with running(config, tmp_path / "b", short_dir / "s"):
+                pass
