@@ -87,16 +87,17 @@ async def test_stream_sends_statuses_and_events(config: Config, tmp_path: Path, 
     sock = short_dir / "s"
     async with running(config, tmp_path, sock), ApiClient(sock) as api, ApiClient(sock) as commands:
         got: list[NodeStatus | Event] = []
+        first = asyncio.Event()
 
         async def listen() -> None:
             async for item in api.stream():
                 got.append(item)
+                first.set()
                 if isinstance(item, Event) and item.kind == "mode":
                     return
 
         listener = asyncio.create_task(listen())
-        while not got:
-            await asyncio.sleep(0.01)
+        await asyncio.wait_for(first.wait(), 5)
         assert (await commands.command("fv2", SetMode(mode=Mode.CHAMBER))).ok
         await asyncio.wait_for(listener, 5)
         assert isinstance(got[0], NodeStatus)
