@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, WithJsonSchema, model_validator
 
 from brewctl.profiles.model import (
     FORMAT_VERSION,
@@ -31,8 +31,10 @@ from brewctl.profiles.model import (
 from brewctl.units import c_to_f, delta_f_to_c, f_to_c, parse_duration, plato_to_sg, sg_to_plato
 
 __all__ = [
+    "STEP_ADAPTER",
     "Problem",
     "ProfileDocument",
+    "convert_step",
     "from_profile",
     "json_schema",
     "to_profile",
@@ -160,6 +162,8 @@ StepDoc = Annotated[
     Field(discriminator="type"),
 ]
 
+STEP_ADAPTER: TypeAdapter[HoldDoc | RampDoc | FreeRiseDoc | HoldUntilDoc | WaitForBrewerDoc] = TypeAdapter(StepDoc)
+
 
 class ProfileDocument(_Doc):
     """A brewctl fermentation profile file (TOML)."""
@@ -182,7 +186,29 @@ def json_schema() -> dict[str, Any]:
     """The JSON Schema of profile files (what editors validate against)."""
     schema = ProfileDocument.model_json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    return schema
+    cleaned: dict[str, Any] = _without_null(schema)
+    return cleaned
+
+
+def _without_null(node: Any) -> Any:
+    """TOML has no null: an optional key is simply left out, so drop ``{"type": "null"}`` branches."""
+    if isinstance(node, list):
+        return [_without_null(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _without_null(v) for k, v in node.items()}
+    branches = out.get("anyOf")
+    if isinstance(branches, list) and {"type": "null"} in branches:
+        rest = [b for b in branches if b != {"type": "null"}]
+        del out["anyOf"]
+        if out.get("default", 0) is None:
+            del out["default"]
+        if len(rest) == 1:
+            inner = dict(rest[0])
+            inner.update(out)
+            return inner
+        out["anyOf"] = rest
+    return out
 
 
 # --- conversion ---------------------------------------------------------------------------
@@ -212,7 +238,7 @@ def _check_gravity(value: float, gravity_units: str, loc: tuple[str | int, ...],
 def _until(
     conds: list[GravityDoc | StableDoc | AttenuationDoc],
     combine: Literal["any", "all"],
-    doc: ProfileDocument,
+    gravity_units: str,
     loc: tuple[str | int, ...],
     problems: list[Problem],
 ) -> Until:
@@ -221,60 +247,63 @@ def _until(
         here = (*loc, j)
         if isinstance(cond, GravityDoc):
             out.append(
-                GravityAtOrBelow(
-                    sg=_check_gravity(cond.at_or_below, doc.gravity_units, (*here, "at_or_below"), problems)
-                )
+                GravityAtOrBelow(sg=_check_gravity(cond.at_or_below, gravity_units, (*here, "at_or_below"), problems))
             )
         elif isinstance(cond, StableDoc):
             if cond.period <= 0:
                 problems.append(((*here, "period"), "the period must be longer than zero"))
             out.append(GravityStable(within_points=cond.within_points, period_s=max(cond.period, 1.0)))
         else:
-            og = None if cond.og is None else _check_gravity(cond.og, doc.gravity_units, (*here, "og"), problems)
+            og = None if cond.og is None else _check_gravity(cond.og, gravity_units, (*here, "og"), problems)
             out.append(Attenuation(percent=cond.percent, og_sg=og))
     return Until(combine=combine, conditions=tuple(out))
+
+
+StepModel = HoldStep | RampStep | FreeRiseStep | HoldUntilStep | WaitForBrewerStep
+
+
+def convert_step(
+    step: HoldDoc | RampDoc | FreeRiseDoc | HoldUntilDoc | WaitForBrewerDoc,
+    i: int,
+    units: Literal["C", "F"],
+    gravity_units: Literal["sg", "plato"],
+    problems: list[Problem],
+) -> StepModel:
+    """Normalise one validated step; range problems are appended to ``problems``."""
+    loc: tuple[str | int, ...] = ("steps", i)
+    if isinstance(step, FreeRiseDoc):
+        lo = _check_temp(step.min, units, (*loc, "min"), problems)
+        hi = _check_temp(step.max, units, (*loc, "max"), problems)
+        if lo is not None and hi is not None and lo >= hi:
+            problems.append(((*loc, "min"), "the alarm bound 'min' must be below 'max'"))
+            lo = hi = None
+        until = _until(step.until, step.combine, gravity_units, (*loc, "until"), problems) if step.until else None
+        return FreeRiseStep(name=step.name, duration_s=step.duration, min_c=lo, max_c=hi, until=until)
+    temp = _check_temp(step.temperature, units, (*loc, "temperature"), problems)
+    t = 20.0 if temp is None else temp
+    if isinstance(step, HoldDoc):
+        return HoldStep(name=step.name, temperature_c=t, duration_s=step.duration)
+    if isinstance(step, RampDoc):
+        start = _check_temp(step.from_, units, (*loc, "from"), problems)
+        rate = None
+        if step.rate is not None:
+            rate = delta_f_to_c(step.rate) if units == "F" else step.rate
+            if rate > 100.0:
+                problems.append(((*loc, "rate"), f"a rate of {step.rate:g} °{units}/h is not a ramp"))
+                rate = 100.0
+        return RampStep(name=step.name, temperature_c=t, from_c=start, duration_s=step.duration, rate_c_per_h=rate)
+    if isinstance(step, HoldUntilDoc):
+        if step.max_duration <= 0:
+            problems.append(((*loc, "max_duration"), "max_duration must be longer than zero"))
+        until = _until(step.until, step.combine, gravity_units, (*loc, "until"), problems)
+        return HoldUntilStep(name=step.name, temperature_c=t, until=until, max_duration_s=max(step.max_duration, 1.0))
+    return WaitForBrewerStep(name=step.name, temperature_c=t, message=step.message)
 
 
 def to_profile(doc: ProfileDocument) -> tuple[Profile | None, list[Problem]]:
     """Normalise a validated document. Returns the profile, or None and every problem."""
     problems: list[Problem] = []
-    units = doc.units
-    steps: list[HoldStep | RampStep | FreeRiseStep | HoldUntilStep | WaitForBrewerStep] = []
-    for i, step in enumerate(doc.steps):
-        loc: tuple[str | int, ...] = ("steps", i)
-        if isinstance(step, FreeRiseDoc):
-            lo = _check_temp(step.min, units, (*loc, "min"), problems)
-            hi = _check_temp(step.max, units, (*loc, "max"), problems)
-            if lo is not None and hi is not None and lo >= hi:
-                problems.append(((*loc, "min"), "the alarm bound 'min' must be below 'max'"))
-                lo = hi = None
-            until = _until(step.until, step.combine, doc, (*loc, "until"), problems) if step.until else None
-            steps.append(FreeRiseStep(name=step.name, duration_s=step.duration, min_c=lo, max_c=hi, until=until))
-            continue
-        temp = _check_temp(step.temperature, units, (*loc, "temperature"), problems)
-        t = 20.0 if temp is None else temp
-        if isinstance(step, HoldDoc):
-            steps.append(HoldStep(name=step.name, temperature_c=t, duration_s=step.duration))
-        elif isinstance(step, RampDoc):
-            start = _check_temp(step.from_, units, (*loc, "from"), problems)
-            rate = None
-            if step.rate is not None:
-                rate = delta_f_to_c(step.rate) if units == "F" else step.rate
-                if rate > 100.0:
-                    problems.append(((*loc, "rate"), f"a rate of {step.rate:g} °{units}/h is not a ramp"))
-                    rate = 100.0
-            steps.append(
-                RampStep(name=step.name, temperature_c=t, from_c=start, duration_s=step.duration, rate_c_per_h=rate)
-            )
-        elif isinstance(step, HoldUntilDoc):
-            if step.max_duration <= 0:
-                problems.append(((*loc, "max_duration"), "max_duration must be longer than zero"))
-            until = _until(step.until, step.combine, doc, (*loc, "until"), problems)
-            steps.append(
-                HoldUntilStep(name=step.name, temperature_c=t, until=until, max_duration_s=max(step.max_duration, 1.0))
-            )
-        else:
-            steps.append(WaitForBrewerStep(name=step.name, temperature_c=t, message=step.message))
+    steps = [convert_step(step, i, doc.units, doc.gravity_units, problems) for i, step in enumerate(doc.steps)]
     if problems:
         return None, problems
     profile = Profile(
@@ -375,7 +404,7 @@ def from_profile(profile: Profile, units: Literal["C", "F"] | None = None) -> di
             if step.duration_s is not None:
                 out["duration"] = _out_duration(step.duration_s)
             if step.rate_c_per_h is not None:
-                out["rate"] = _round(step.rate_c_per_h * 9.0 / 5.0 if u == "F" else step.rate_c_per_h, 3)
+                out["rate"] = _round(step.rate_c_per_h * 9.0 / 5.0 if u == "F" else step.rate_c_per_h, 6)
         elif isinstance(step, HoldUntilStep):
             if step.until.combine != "any":
                 out["combine"] = step.until.combine

@@ -16,7 +16,7 @@ import tomli_w
 from pydantic import ValidationError
 
 from brewctl.errors import ProfileError
-from brewctl.profiles.document import Problem, ProfileDocument, from_profile, to_profile
+from brewctl.profiles.document import STEP_ADAPTER, Problem, ProfileDocument, convert_step, from_profile, to_profile
 from brewctl.profiles.locate import TomlLocator
 from brewctl.profiles.model import FORMAT_VERSION, Profile
 
@@ -94,7 +94,20 @@ def profile_problems(data: Any) -> tuple[Profile | None, list[Problem]]:
     try:
         doc = ProfileDocument.model_validate(data)
     except ValidationError as exc:
-        return None, validation_problems(exc)
+        problems = validation_problems(exc)
+        # Steps that are well-formed on their own still get their range checks, so one run
+        # reports every problem.
+        top = data if isinstance(data, dict) else {}
+        units: Literal["C", "F"] = "F" if top.get("units") == "F" else "C"
+        gravity: Literal["sg", "plato"] = "plato" if top.get("gravity_units") == "plato" else "sg"
+        raw_steps = top.get("steps")
+        for i, raw in enumerate(raw_steps if isinstance(raw_steps, list) else []):
+            try:
+                step = STEP_ADAPTER.validate_python(raw)
+            except ValidationError:
+                continue
+            convert_step(step, i, units, gravity, problems)
+        return None, problems
     return to_profile(doc)
 
 
