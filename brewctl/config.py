@@ -144,15 +144,31 @@ class OutputConfig(_Frozen):
 
 
 class TuningConfig(_Frozen):
-    """Control loop tuning. Defaults follow BrewPi's proven values."""
+    """Control loop tuning (see docs/control.md). Defaults were tuned on the simulated chest freezer."""
 
-    kp: float = Field(5.0, description="Beer PID proportional gain (degC chamber per degC beer error).")
-    ki: float = Field(0.25, ge=0.0, description="Beer PID integral gain (per hour).")
-    kd: float = Field(-1.5, description="Beer PID derivative gain on the beer slope (degC/h).")
+    kp: float = Field(6.0, description="Beer PID proportional gain (degC chamber per degC beer error).")
+    ki: float = Field(4.0, ge=0.0, description="Beer PID integral gain (per hour).")
+    kd: float = Field(0.0, description="Beer PID derivative gain on the beer slope (degC/h).")
     span_c: float = Field(10.0, ge=0.5, le=30.0, description="Chamber setpoint stays within beer setpoint +- span.")
     integrator_band_c: float = Field(0.5, ge=0.0, le=5.0, description="Integrate only while |error| is below this.")
     chamber_kp: float = Field(0.5, ge=0.0, description="Chamber loop: heater duty per degC below setpoint.")
-    chamber_hysteresis_c: float = Field(0.3, ge=0.0, le=5.0, description="Chamber cooling dead band.")
+    chamber_hysteresis_c: float = Field(2.0, ge=0.0, le=10.0, description="Chamber cooling dead band (+-).")
+    max_hysteresis_c: float = Field(
+        10.0, ge=0.0, le=15.0, description="Cascade: the cooling band widens up to this while the beer stays steady."
+    )
+    ripple_c: float = Field(0.15, ge=0.0, le=2.0, description="Cascade: beer ripple allowed before the band narrows.")
+    heat_hysteresis_c: float = Field(
+        0.3, ge=0.0, le=10.0, description="Chamber heating starts this far below setpoint."
+    )
+    pid_period_s: float = Field(60.0, ge=1.0, le=3600.0, description="Beer PID update period.")
+    beer_filter_s: float = Field(
+        600.0, ge=0.0, le=7200.0, description="Beer reading smoothing (time constant) for the PID."
+    )
+    direct_hysteresis_c: float = Field(
+        0.2, ge=0.0, le=5.0, description="Beer-only control (glycol, no chamber probe): dead band."
+    )
+    valve_kp: float = Field(1.0, ge=0.0, description="Motorized valve: opening per degC beer above setpoint.")
+    valve_ki: float = Field(1.0, ge=0.0, description="Motorized valve: integral gain (per hour).")
 
 
 class GuardConfig(_Frozen):
@@ -164,6 +180,8 @@ class GuardConfig(_Frozen):
     heat_min_on_s: float = Field(180.0, ge=0.0, le=3600.0)
     heat_cool_dead_time_s: float = Field(600.0, ge=0.0, le=7200.0, description="Idle time between heating and cooling.")
     peak_estimation: bool = Field(True, description="Stop cooling early (the evaporator cools on after a stop).")
+    valve_min_on_s: float = Field(30.0, ge=0.0, le=3600.0, description="Glycol solenoid minimum open time.")
+    valve_min_off_s: float = Field(60.0, ge=0.0, le=3600.0, description="Glycol solenoid minimum closed time.")
 
 
 class FermenterConfig(_Frozen):

@@ -4,7 +4,7 @@ Cooling is on/off with a dead band: it starts above ``setpoint + hysteresis`` an
 the chamber is *predicted* to bottom out at ``setpoint - hysteresis``. The prediction is the
 peak estimator: after the compressor stops, the cold evaporator keeps cooling the air for
 minutes, so the loop stops early by the drop it learned from earlier cycles
-(``PeakEstimator``). Heating is a proportional duty, started below ``setpoint - hysteresis``
+(``PeakEstimator``). Heating is a proportional duty, started below ``setpoint - heat_hysteresis``
 and held until the setpoint is reached. The guards (``brewctl.core.guards``) get the last word.
 """
 
@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["ChamberLoop", "ChamberRequest", "PeakEstimator"]
+__all__ = ["RECOVERY_S", "ChamberLoop", "ChamberRequest", "PeakEstimator"]
+
+RECOVERY_S = 7200.0
+"""After cooling stops, the chamber gets this long to come back up before the heater may help."""
 
 
 class PeakEstimator:
@@ -71,26 +74,61 @@ class ChamberRequest:
 class ChamberLoop:
     """Requests for one chamber (or, without a chamber probe, for the beer directly)."""
 
-    __slots__ = ("has_cool", "has_heat", "hysteresis_c", "kp", "peak", "use_peak")
+    __slots__ = (
+        "band_c",
+        "has_cool",
+        "has_heat",
+        "heat_hysteresis_c",
+        "hysteresis_c",
+        "kp",
+        "max_hysteresis_c",
+        "peak",
+        "use_peak",
+    )
 
     def __init__(
-        self, *, has_heat: bool, has_cool: bool, hysteresis_c: float, kp: float, peak_estimation: bool
+        self,
+        *,
+        has_heat: bool,
+        has_cool: bool,
+        hysteresis_c: float,
+        kp: float,
+        peak_estimation: bool,
+        heat_hysteresis_c: float | None = None,
+        max_hysteresis_c: float | None = None,
     ) -> None:
         self.has_heat = has_heat
         self.has_cool = has_cool
         self.hysteresis_c = hysteresis_c
+        self.max_hysteresis_c = max(hysteresis_c, max_hysteresis_c if max_hysteresis_c is not None else hysteresis_c)
+        self.band_c = hysteresis_c
+        """The cooling band in use: between ``hysteresis_c`` and ``max_hysteresis_c`` (see ``adapt``)."""
+        self.heat_hysteresis_c = hysteresis_c if heat_hysteresis_c is None else heat_hysteresis_c
         self.kp = kp
         self.use_peak = peak_estimation
         self.peak = PeakEstimator()
 
     def request(
-        self, temp_c: float, setpoint_c: float, *, heating: bool, cooling: bool, cool_on_s: float
+        self,
+        temp_c: float,
+        setpoint_c: float,
+        *,
+        heating: bool,
+        cooling: bool,
+        cool_on_s: float,
+        cool_off_s: float = float("inf"),
     ) -> ChamberRequest:
-        """What the loop wants, given the guarded state of the outputs right now."""
-        h = self.hysteresis_c
+        """What the loop wants, given the guarded state of the outputs right now.
+
+        ``cool_on_s`` / ``cool_off_s``: how long the cooler has been on / off. Within
+        ``RECOVERY_S`` of a cooling stop the heater waits for the whole cooling band (the
+        chamber dips after every cooling cycle and comes back by itself).
+        """
+        h = self.band_c
         error = setpoint_c - temp_c  # > 0: too cold
         duty = 0.0
-        if self.has_heat and (error > h or (heating and error > 0)):
+        heat_band = h if (self.has_cool and cool_off_s < RECOVERY_S) else self.heat_hysteresis_c
+        if self.has_heat and (error > heat_band or (heating and error > 0)):
             duty = min(1.0, max(0.05, self.kp * error))
         want_cool = False
         note = ""
@@ -102,6 +140,14 @@ class ChamberLoop:
                     note = f"stopping early: peak estimate -{drop:.1f} °C"
             else:
                 want_cool = -error > h
-        if duty > 0 and want_cool:  # cannot both be asked for with h >= 0; keep the cooler
+        if duty > 0 and want_cool:  # pragma: no cover  # cannot both be asked for with h >= 0; keep the cooler
             duty = 0.0
         return ChamberRequest(duty, want_cool, note)
+
+    def adapt(self, beer_ripple_c: float, ripple_c: float) -> None:
+        """Once per cooling cycle: widen the cooling band while the beer barely moved, narrow it
+        when it moved more than ``ripple_c``. Fewer compressor starts where the beer allows."""
+        if beer_ripple_c < 0.5 * ripple_c:
+            self.band_c = min(self.max_hysteresis_c, self.band_c * 1.25)
+        elif beer_ripple_c > ripple_c:
+            self.band_c = max(self.hysteresis_c, self.band_c * 0.7)

@@ -107,6 +107,8 @@ class FermenterController:
             has_heat=self.has_heat,
             has_cool=cools,
             hysteresis_c=t.chamber_hysteresis_c,
+            heat_hysteresis_c=t.heat_hysteresis_c,
+            max_hysteresis_c=t.max_hysteresis_c,
             kp=t.chamber_kp,
             peak_estimation=g.peak_estimation and self.has_cool,
         )
@@ -123,6 +125,8 @@ class FermenterController:
         self._valve_now = 0.0
         self._valve_last_s = 0.0
         self._now_s = 0.0
+        self._cooled = False
+        self._ripple: tuple[float, float] | None = None
         self._last_chamber_sp: float | None = None
         self._prev_beer_sp: float | None = None
         self._off_since: tuple[float, float] | None = None
@@ -156,6 +160,8 @@ class FermenterController:
         want_cool = plan.want_cool or plan.valve_opening >= _VALVE_OPEN_MIN
         state, verdict = arbitrate(prev, want_heat, want_cool, now_s, self.limits, force_off=plan.force_off)
         self._state = state
+        self._cooled = self._cooled or state.cool.on
+        self._track_ripple(prev, state, plan)
         self._track_peak(now_s, prev, state, good["chamber"], forced=plan.force_off)
 
         outputs: dict[str, float] = {}
@@ -278,7 +284,14 @@ class FermenterController:
     ) -> _Plan:
         assert self._state is not None
         st = self._state
-        req = loop.request(temp_c, sp_c, heating=st.heat.on, cooling=st.cool.on, cool_on_s=st.cool.elapsed(self._now_s))
+        req = loop.request(
+            temp_c,
+            sp_c,
+            heating=st.heat.on,
+            cooling=st.cool.on,
+            cool_on_s=st.cool.elapsed(self._now_s),
+            cool_off_s=self._cool_off_s(),
+        )
         return _Plan(
             heat_duty=req.heat_duty,
             want_cool=req.want_cool,
@@ -286,6 +299,13 @@ class FermenterController:
             beer_sp=beer_sp,
             chamber_sp=chamber_sp,
         )
+
+    def _cool_off_s(self) -> float:
+        """Seconds since cooling stopped; infinite if it never ran since the start."""
+        st = self._state
+        if st is None or st.cool.on or not self._cooled:
+            return float("inf")
+        return st.cool.elapsed(self._now_s)
 
     def _valve_plan(self, now_s: float, beer: float, sp_beer: float) -> _Plan:
         t = self.cfg.tuning
@@ -324,6 +344,22 @@ class FermenterController:
                 peak.stopped(now_s, chamber, now_s - prev.cool.changed_s)
         elif not state.cool.on:
             peak.observe(now_s, chamber, state.heat.on)
+
+    def _track_ripple(self, prev: HeatCool, state: HeatCool, plan: _Plan) -> None:
+        """Beer ripple (half the swing of the smoothed beer) over each cooling cycle, start to
+        start, adapts the chamber cooling band."""
+        pid = self._beer_pid
+        beer = pid.filtered_c if pid is not None else None
+        if beer is None or plan.beer_sp is None or plan.chamber_sp is None:
+            self._ripple = None
+            return
+        if state.cool.on and not prev.cool.on:
+            if self._ripple is not None:
+                lo, hi = min(self._ripple[0], beer), max(self._ripple[1], beer)
+                self._chamber_loop.adapt((hi - lo) / 2.0, self.cfg.tuning.ripple_c)
+            self._ripple = (beer, beer)
+        elif self._ripple is not None:
+            self._ripple = (min(self._ripple[0], beer), max(self._ripple[1], beer))
 
     def _off_target(self, now_s: float, beer: float | None, sp: float, alarms: list[Alarm]) -> None:
         """Raise beer_off_target when the beer stays too far off and does not come closer."""

@@ -91,9 +91,7 @@ class ChestFreezer:
 
     def fermentation_w(self) -> float:
         p = self.params
-        return fermentation_heat_w(
-            self.t_s, total_j=p.ferment_total_j, lag_s=p.ferment_lag_s, peak_s=p.ferment_peak_s
-        )
+        return fermentation_heat_w(self.t_s, total_j=p.ferment_total_j, lag_s=p.ferment_lag_s, peak_s=p.ferment_peak_s)
 
     def read(self) -> Mapping[str, float | None]:
         q = self.params.probe_step_c
