@@ -86,6 +86,8 @@ class ApiClient:
     async def status(self) -> NodeStatus:
         """The node's current status."""
         code, body = await self._request("GET", "/v1/status")
+        if code == 503:
+            raise ApiUnavailable(f"{self.socket_path}: the daemon is starting (no control step yet)")
         if code != 200:
             raise ApiError(f"status: HTTP {code}: {body.get('error', body) if isinstance(body, dict) else body}")
         return NodeStatus.model_validate(body)
