@@ -45,4 +45,4 @@ def fermentation_heat_w(t_s: float, *, total_j: float, lag_s: float, peak_s: flo
         return 0.0
     theta = max(1.0, (peak_s - lag_s) / (shape - 1.0))
     u = x / theta
-    return total_j * (u ** (shape - 1.0)) * math.exp(-u) / (math.gamma(shape) * theta)
+    return total_j * float(u ** (shape - 1.0)) * math.exp(-u) / (math.gamma(shape) * theta)

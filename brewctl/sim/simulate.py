@@ -100,7 +100,7 @@ class SimResult:
 
 def _as_setpoint_fn(profile: object) -> SetpointFn:
     if callable(profile):
-        fn: SetpointFn = profile  # type: ignore[assignment]
+        fn: SetpointFn = profile
         return fn
     from brewctl.sim.profile_adapter import profile_setpoints
 
@@ -135,8 +135,8 @@ def simulate(
     min_off_s = cfg.guards.valve_min_off_s if cool_role == "valve" else cfg.guards.cool_min_off_s
 
     trace = SimTrace()
-    n_steps = int(round(days * 86400.0 / period_s))
-    trace_every = max(1, int(round(trace_every_s / period_s)))
+    n_steps = round(days * 86400.0 / period_s)
+    trace_every = max(1, round(trace_every_s / period_s))
     sq_sum, n_err, max_abs = 0.0, 0, 0.0
     exclude_until = EXCLUDE_START_S
     prev_sp: float | None = None
@@ -159,11 +159,7 @@ def simulate(
             exclude_until = max(exclude_until, now + EXCLUDE_AFTER_STEP_S)
             if sp < prev_sp:
                 crash_sp, crash_min = sp, None
-        if sp is None or (crash_sp is not None and sp != crash_sp):
-            crash_sp_active = False
-        else:
-            crash_sp_active = crash_sp is not None
-        if crash_sp_active and beer is not None:
+        if crash_sp is not None and sp == crash_sp and beer is not None:
             crash_min = beer if crash_min is None else min(crash_min, beer)
         if now >= exclude_until and sp is not None and beer is not None:
             err = beer - sp
