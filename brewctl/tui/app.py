@@ -109,7 +109,7 @@ class BrewApp(App[None]):
                             self._event(item)
             except (TransientError, OSError) as exc:
                 reason = str(exc) or type(exc).__name__
-            except Exception as exc:  # noqa: BLE001 (the link must outlive any client failure; it is shown)
+            except Exception as exc:  # the link must outlive any client failure; the bar shows it
                 reason = f"{type(exc).__name__}: {exc}"
                 log.warning("daemon link failed: %s", reason)
             finally:

@@ -25,6 +25,7 @@ class DashboardScreen(FermenterActions):
     DashboardScreen #cards { height: 1fr; }
     DashboardScreen #last-event { height: 1; padding: 0 1; color: $text-muted; }
     DashboardScreen #empty { padding: 1 2; }
+    DashboardScreen #node-alarms { height: auto; padding: 0 1; background: $error; color: $text; text-style: bold; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Chart"),
@@ -38,6 +39,7 @@ class DashboardScreen(FermenterActions):
 
     def compose(self) -> ComposeResult:
         yield ConnectionBar(id="connection")
+        yield Static("", id="node-alarms")
         yield VerticalScroll(id="cards")
         yield Static("", id="last-event")
         yield Footer()
@@ -74,6 +76,9 @@ class DashboardScreen(FermenterActions):
             return
         if self.brew.connected:
             self.query_one(ConnectionBar).show_live(node.node, node.version, node.simulated)
+        alarms = self.query_one("#node-alarms", Static)
+        alarms.update("\n".join(f"⚠ {a.message}" for a in node.alarms))
+        alarms.display = bool(node.alarms)
         cards = {card.fid: card for card in self.query(FermenterCard)}
         if list(cards) != list(node.fermenters):
             self._rebuild(node)

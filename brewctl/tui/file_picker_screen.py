@@ -21,11 +21,18 @@ from brewctl.tui.profile_editor_screen import ProfileEditorScreen
 from brewctl.tui.prompt_screen import PromptScreen
 
 if TYPE_CHECKING:
+    from brewctl.profiles.interchange import ImportResult
     from brewctl.tui.app import BrewApp
 
 __all__ = ["FilePickerScreen"]
 
 Kind = Literal["profile", "recipe"]
+
+
+def _import(typed_path: str) -> ImportResult:
+    from brewctl.profiles.interchange import import_file
+
+    return import_file(Path(typed_path.strip()).expanduser())
 
 
 def _first_line(text: str) -> str:
@@ -136,18 +143,20 @@ class FilePickerScreen(Screen[None]):
         """Import a BeerJSON, BeerXML, BrewPi, Fermentrack, BrewPiLess or CraftBeerPi file."""
         if self.kind != "profile":
             return
-        from brewctl.tui.importing import import_file
+        from brewctl.profiles.interchange import IMPORT_FORMATS
 
         text = await self.app.push_screen_wait(
-            PromptScreen("File to import (BeerJSON, BeerXML, BrewPi CSV, Fermentrack, BrewPiLess, CraftBeerPi):")
+            PromptScreen(f"File to import ({', '.join(IMPORT_FORMATS)}; detected by content):")
         )
         if not text:
             return
         try:
-            profile = await asyncio.to_thread(import_file, text)
+            result = await asyncio.to_thread(_import, text)
         except ProfileError as exc:
             self.notify(str(exc), severity="error", timeout=8)
             return
-        draft = ProfileDraft.from_profile(profile)
+        for warning in result.warnings:
+            self.notify(warning, title="import", severity="warning", timeout=8)
+        draft = ProfileDraft.from_profile(result.profile)
         draft.modified = True
         self.app.push_screen(ProfileEditorScreen(draft))

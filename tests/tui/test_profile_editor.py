@@ -149,3 +149,48 @@ async def test_remove_step_and_leave_asks_about_unsaved_changes(tmp_path: Path) 
         await pilot.pause()
         assert isinstance(app.screen, FilePickerScreen)
         assert load_profile(folder / "clean-ale.toml").steps[0].name == "Primary"  # untouched
+
+
+FERMENTRACK = """{"name": "FT ale", "points": [
+ {"ttl": "0:00:00", "temperature_setting": 66, "temp_format": "F"},
+ {"ttl": "3 days, 0:00:00", "temperature_setting": 66, "temp_format": "F"},
+ {"ttl": "5 days, 0:00:00", "temperature_setting": 70, "temp_format": "F"}]}"""
+
+
+async def test_import_from_another_format_then_save(tmp_path: Path) -> None:
+    source = tmp_path / "ft.json"
+    source.write_text(FERMENTRACK)
+    app = offline_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("e", "i")
+        app.screen.query_one(Input).value = str(source)
+        await pilot.press("enter")
+        for _ in range(40):
+            if isinstance(app.screen, ProfileEditorScreen):
+                break
+            await pilot.pause(0.05)
+        editor = app.screen
+        assert isinstance(editor, ProfileEditorScreen)
+        assert editor.draft.units == "F"  # kept in the file's units
+        assert [row[1] for row in (editor.query_one(DataTable).get_row_at(i) for i in range(2))] == ["hold", "ramp"]
+        assert "modified" in text_of(editor.query_one("#title", Static))
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        saved = load_profile(tmp_path / "profiles" / "ft-ale.toml")
+        assert abs(saved.steps[1].temperature_c - (70 - 32) * 5 / 9) < 0.01  # type: ignore[union-attr]
+
+
+async def test_import_of_an_unknown_file_says_why(tmp_path: Path) -> None:
+    source = tmp_path / "notes.txt"
+    source.write_text("just some notes\n")
+    app = offline_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("e", "i")
+        app.screen.query_one(Input).value = str(source)
+        await pilot.press("enter")
+        for _ in range(40):
+            if app._notifications:
+                break
+            await pilot.pause(0.05)
+        assert isinstance(app.screen, FilePickerScreen)
+        assert any("cannot tell the format" in n.message for n in app._notifications)
