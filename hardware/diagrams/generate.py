@@ -372,7 +372,7 @@ def one_wire_bus(cfg: Config) -> Svg:
     width = max(1000, 470 + spacing * len(probes))
     svg = Svg(
         width,
-        580,
+        597,
         "1-wire bus: DS18B20 probes",
         f"Raspberry Pi 3V3, GPIO{ONE_WIRE_GPIO} and GND run to every probe; "
         "one 4.7 kΩ resistor joins 3V3 and the data line.",
@@ -411,13 +411,13 @@ def one_wire_bus(cfg: Config) -> Svg:
             "Colours vary by maker: check the sheet.",
             "One 4.7 kΩ resistor for the whole bus, at the Pi end. "
             "Never 5 V on this bus: the Pi's pins take 3.3 V at most.",
-            f"Enable it in /boot/firmware/config.txt: dtoverlay=w1-gpio,gpiopin={ONE_WIRE_GPIO}   "
-            "Find the ids: brewctl sensors",
+            f"Enable it: add dtoverlay=w1-gpio,gpiopin={ONE_WIRE_GPIO} to /boot/firmware/config.txt, then reboot.",
+            "List the probes and their ids: brewctl sensors",
             "A dot joins wires; wires that cross without a dot are not connected.",
         ]
     ):
         svg.text(20, 490 + 17 * i, row, "small")
-    legend(svg, 20, 565, [("v33", "3V3 (probe VDD)"), ("data", "1-wire DATA"), ("gnd", "GND")])
+    legend(svg, 20, 582, [("v33", "3V3 (probe VDD)"), ("data", "1-wire DATA"), ("gnd", "GND")])
     return svg
 
 
