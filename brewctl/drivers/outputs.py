@@ -9,7 +9,8 @@ does the same at any time, synchronously, and never raises.
 Commands are values 0..1 given to ``set(name, value)``:
 
 - relay, solenoid: on iff value >= 0.5;
-- ssr: a duty, time-proportioned over the output's ``period_s`` (see ``timing.py``);
+- ssr: a duty, time-proportioned over the output's ``period_s`` (see ``timing.py``); the
+  periods of several SSRs are staggered so their heaters do not switch on together;
 - motorized-valve: a target opening, reached by driving the open or close relay for the
   right time (estimated position, ``travel_s``), never both relays at once. At start of
   ``run()`` each valve is re-homed by driving it fully closed (its safe end).
@@ -116,6 +117,7 @@ class OutputBank:
         self._valve_stopped_at: dict[str, float] = {}
         self._halted = False
         self._t0 = 0.0
+        self._phase_t0: dict[str, float] = {}
         self._last_step = 0.0
         self._entered = False
         self._wake = asyncio.Event()
@@ -136,6 +138,10 @@ class OutputBank:
             raise
         self._entered = True
         self._t0 = self._last_step = self._clock()
+        # SSR periods are staggered (k-th of n starts k/n of a period later) so heaters do not
+        # all switch on at the same instant.
+        ssrs = [n for n, c in self.outputs.items() if c.kind is OutputKind.SSR]
+        self._phase_t0 = {n: self._t0 + k / len(ssrs) * self.outputs[n].period_s for k, n in enumerate(ssrs)}
         return self
 
     async def __aexit__(
@@ -294,7 +300,7 @@ class OutputBank:
                 direction = self._valves[ch.output].direction
                 on = direction == (1 if ch.name.endswith(".open") else -1)
             elif cfg.kind is OutputKind.SSR:
-                on = time_proportion(self._commands[ch.output], cfg.period_s, now - self._t0)
+                on = time_proportion(self._commands[ch.output], cfg.period_s, now - self._phase_t0[ch.output])
             else:
                 on = self._commands[ch.output] >= 0.5
             wanted[ch.name] = on
@@ -304,7 +310,7 @@ class OutputBank:
         edges = [self.max_tick_s]
         for name, cfg in self.outputs.items():
             if cfg.kind is OutputKind.SSR:
-                edge = time_to_next_edge(self._commands[name], cfg.period_s, now - self._t0)
+                edge = time_to_next_edge(self._commands[name], cfg.period_s, now - self._phase_t0[name])
                 if edge is not None:
                     edges.append(edge)
             elif cfg.kind is OutputKind.MOTORIZED_VALVE:

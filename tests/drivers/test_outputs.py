@@ -332,3 +332,18 @@ async def test_set_wakes_the_loop_to_replan_its_sleep(mock_factory: MockFactory)
         with pytest.raises(asyncio.CancelledError):
             await task
     assert mock_factory.pin(18).state is False
+
+
+async def test_ssr_periods_are_staggered(mock_factory: MockFactory, fake_time: FakeTime) -> None:
+    two = {"h1": SSR_HIGH, "h2": OutputConfig(kind=OutputKind.SSR, pin=19, period_s=10)}
+    async with OutputBank(two, clock=fake_time.clock, sleep=fake_time.sleep) as bank:
+        bank.set("h1", 0.5)
+        bank.set("h2", 0.5)
+        seen = []
+        for _ in range(40):
+            fake_time.now += 0.5
+            bank.step()
+            on = bank.energised()
+            seen.append((on["h1"], on["h2"]))
+    assert all(a != b for a, b in seen), "half a period apart: exactly one heater on at a time"
+    assert sum(a for a, _ in seen) == sum(b for _, b in seen) == 20
