@@ -11,16 +11,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import tempfile
 import time
 from pathlib import Path
 
-os.environ.setdefault("W1THERMSENSOR_NO_KERNEL_MODULE", "1")
-
-from brewctl.config import ProbeConfig  # noqa: E402
-from brewctl.drivers import probes  # noqa: E402
-from brewctl.drivers.fake_w1 import FakeW1Bus  # noqa: E402
+from brewctl.config import ProbeConfig
+from brewctl.drivers import probes
+from brewctl.drivers.fake_w1 import FakeW1Bus
 
 
 async def cycle_times(reader: probes.ProbeReader, cycles: int) -> tuple[float, float]:
