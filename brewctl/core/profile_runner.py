@@ -47,6 +47,7 @@ from brewctl.units import format_duration
 __all__ = [
     "GRAVITY_STALE_S",
     "GravityReading",
+    "PlannedSetpoints",
     "ProfileProgress",
     "ProfileTarget",
     "advance",
@@ -427,3 +428,29 @@ def _target(
                 )
             )
     return ProfileTarget(beer_setpoint_c=setpoint, status=status(profile, progress), alarms=tuple(alarms))
+
+
+class PlannedSetpoints:
+    """``elapsed_s -> beer setpoint`` along a profile, for simulations and plots.
+
+    Calls must come with non-decreasing ``elapsed_s`` (an earlier time restarts the plan).
+    No gravity is known, so gravity steps end by their time fallback; with
+    ``auto_confirm`` a wait-for-brewer step is confirmed at once. ``beer_c`` is the beer
+    temperature assumed where a ramp starts "from the beer" (first step, after a free rise).
+    """
+
+    def __init__(self, profile: Profile, *, auto_confirm: bool = True, beer_c: float | None = None) -> None:
+        self.profile = profile
+        self.auto_confirm = auto_confirm
+        self.beer_c = beer_c
+        self.progress = start(profile)
+        self._at = 0.0
+
+    def __call__(self, elapsed_s: float) -> float | None:
+        if elapsed_s < self._at:
+            self.progress, self._at = start(self.profile), 0.0
+        self.progress, target = advance(self.profile, self.progress, elapsed_s - self._at, beer_c=self.beer_c)
+        self._at = elapsed_s
+        while self.auto_confirm and target.status.waiting_for_brewer:
+            self.progress, target = advance(self.profile, confirm(self.progress), 0.0, beer_c=self.beer_c)
+        return target.beer_setpoint_c
