@@ -96,10 +96,11 @@ class FermenterController:
             if self.has_valve
             else SwitchLimits(g.cool_min_on_s, g.cool_min_off_s)
         )
+        both = self.has_heat and (self.has_cool or self.has_valve)
         self.limits = HeatCoolLimits(
             heat=SwitchLimits(g.heat_min_on_s, g.heat_min_off_s),
             cool=cooler_limits,
-            dead_time_s=g.heat_cool_dead_time_s,
+            dead_time_s=g.heat_cool_dead_time_s if both else 0.0,
         )
         cools = self.has_cool or self.has_valve
         self._filters = {role: ProbeFilter() for role in PROBE_ROLES}

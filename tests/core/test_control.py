@@ -1,0 +1,165 @@
+"""FermenterController: modes, rigs, probe faults, explanations and alarms."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from brewctl.config import Mode, Rig
+from brewctl.core import FermenterController, Target
+from brewctl.core.control import ControlResult
+
+from .helpers import fermenter
+
+BEER19 = Target(Mode.BEER, beer_setpoint_c=19.0)
+
+
+def run(
+    ctrl: FermenterController,
+    readings: dict[str, float | None],
+    target: Target,
+    *,
+    start: float,
+    end: float,
+    dt: float = 10.0,
+) -> ControlResult:
+    t = start
+    result = ctrl.step(t, readings, target)
+    while t < end:
+        t += dt
+        result = ctrl.step(t, readings, target)
+    return result
+
+
+def status(result: ControlResult, role: str) -> str:
+    return next(s.reason for s in result.output_status if s.role == role)
+
+
+def test_warm_beer_cools_once_min_off_and_dead_time_from_start_are_over() -> None:
+    ctrl = FermenterController(fermenter())
+    warm = {"beer": 22.0, "chamber": 22.0, "room": 20.0}
+    r = ctrl.step(1000.0, warm, BEER19)
+    assert r.outputs == {"heat": 0.0, "cool": 0.0}
+    assert status(r, "cool").startswith("cooling blocked: dead time, 10:00 left")
+    blocked = next(s for s in r.output_status if s.role == "cool")
+    assert blocked.blocked_s == 600.0 and not blocked.active
+    r = run(ctrl, warm, BEER19, start=1010.0, end=1590.0)
+    assert r.outputs["cool"] == 0.0
+    r = run(ctrl, warm, BEER19, start=1600.0, end=1600.0)
+    assert r.outputs["cool"] == 1.0 and status(r, "cool") == "cooling"
+    assert r.chamber_setpoint_c is not None and r.chamber_setpoint_c < 19.0
+    assert r.pid.p < 0
+
+
+def test_chamber_setpoint_stays_within_span_and_limits() -> None:
+    ctrl = FermenterController(fermenter(chamber_min_c=5.0, tuning={"span_c": 4.0}))
+    r = run(ctrl, {"beer": 30.0, "chamber": 25.0}, BEER19, start=0.0, end=600.0)
+    assert r.chamber_setpoint_c == 15.0  # 19 - span
+    r = run(ctrl, {"beer": 30.0, "chamber": 25.0}, Target(Mode.BEER, 6.0), start=610.0, end=1200.0)
+    assert r.chamber_setpoint_c == 5.0  # chamber_min_c wins
+
+
+def test_cold_beer_heats_with_a_duty() -> None:
+    ctrl = FermenterController(fermenter())
+    r = run(ctrl, {"beer": 17.0, "chamber": 16.0}, BEER19, start=0.0, end=900.0)
+    assert 0.0 < r.outputs["heat"] <= 1.0 and r.outputs["cool"] == 0.0
+    assert status(r, "heat").startswith("heating ")
+
+
+def test_beer_probe_lost_holds_the_chamber_at_the_last_setpoint() -> None:
+    ctrl = FermenterController(fermenter())
+    good = run(ctrl, {"beer": 19.5, "chamber": 18.0}, BEER19, start=0.0, end=1200.0)
+    r = ctrl.step(1210.0, {"beer": None, "chamber": 18.0}, BEER19)
+    assert not r.safe
+    assert r.chamber_setpoint_c == good.chamber_setpoint_c
+    assert [a.code for a in r.alarms] == ["beer_probe_lost"]
+    assert "holding the chamber" in status(r, "cool")
+
+
+@pytest.mark.parametrize("bad", [None, math.nan, 85.0, 1e9, -273.0])
+def test_both_probes_unusable_goes_safe(bad: float | None) -> None:
+    ctrl = FermenterController(fermenter())
+    run(ctrl, {"beer": 25.0, "chamber": 25.0}, BEER19, start=0.0, end=1500.0)
+    r = ctrl.step(1510.0, {"beer": bad, "chamber": bad}, BEER19)
+    assert r.safe and r.outputs == {"heat": 0.0, "cool": 0.0}
+    codes = {a.code for a in r.alarms}
+    assert "all_probes_lost" in codes
+    assert any(a.severity == "critical" for a in r.alarms)
+    if bad is not None:
+        assert "probe_implausible" in codes
+    assert status(r, "cool").startswith("off: safe")
+
+
+def test_cooling_stops_at_once_when_probes_go_even_within_min_on() -> None:
+    ctrl = FermenterController(fermenter())
+    r = run(ctrl, {"beer": 25.0, "chamber": 25.0}, BEER19, start=0.0, end=700.0)
+    assert r.outputs["cool"] == 1.0
+    r = ctrl.step(710.0, {"beer": None, "chamber": None}, BEER19)
+    assert r.outputs["cool"] == 0.0
+
+
+def test_free_rise_is_all_off_without_alarm() -> None:
+    ctrl = FermenterController(fermenter())
+    r = run(ctrl, {"beer": 25.0, "chamber": 25.0}, Target(Mode.PROFILE, None), start=0.0, end=900.0)
+    assert r.outputs == {"heat": 0.0, "cool": 0.0} and not r.safe and r.alarms == ()
+    assert r.beer_setpoint_c is None
+
+
+def test_mode_off() -> None:
+    ctrl = FermenterController(fermenter())
+    r = run(ctrl, {"beer": 25.0, "chamber": 25.0}, Target(Mode.OFF), start=0.0, end=900.0)
+    assert r.outputs == {"heat": 0.0, "cool": 0.0} and not r.safe
+    assert status(r, "heat") == "off: mode off"
+
+
+def test_chamber_mode_controls_the_chamber_probe() -> None:
+    ctrl = FermenterController(fermenter())
+    target = Target(Mode.CHAMBER, chamber_setpoint_c=4.0)
+    r = run(ctrl, {"beer": 4.0, "chamber": 12.0}, target, start=0.0, end=900.0)
+    assert r.outputs["cool"] == 1.0 and r.chamber_setpoint_c == 4.0
+    r = ctrl.step(910.0, {"beer": 4.0, "chamber": None}, target)
+    assert r.safe and r.outputs["cool"] == 0.0
+
+
+def test_heat_only_and_cool_only_rigs_have_their_outputs_only() -> None:
+    heat_only = FermenterController(fermenter(Rig.HEAT_ONLY))
+    assert set(heat_only.step(0.0, {"beer": 15.0, "chamber": 15.0}, BEER19).outputs) == {"heat"}
+    cool_only = FermenterController(fermenter(Rig.COOL_ONLY))
+    assert set(cool_only.step(0.0, {"beer": 25.0, "chamber": 25.0}, BEER19).outputs) == {"cool"}
+
+
+def test_glycol_opens_the_solenoid_on_warm_beer_and_goes_safe_without_it() -> None:
+    ctrl = FermenterController(fermenter(Rig.GLYCOL))
+    r = run(ctrl, {"beer": 19.5}, BEER19, start=0.0, end=60.0)
+    assert r.outputs == {"valve": 1.0}
+    r = run(ctrl, {"beer": 18.7}, BEER19, start=70.0, end=200.0)
+    assert r.outputs == {"valve": 0.0}
+    r = ctrl.step(210.0, {"beer": None}, BEER19)
+    assert r.safe and r.outputs == {"valve": 0.0}
+    assert {a.code for a in r.alarms} >= {"beer_probe_lost", "all_probes_lost"}
+
+
+def test_motorized_valve_opening_follows_the_error() -> None:
+    ctrl = FermenterController(fermenter(Rig.VALVE, tuning={"valve_kp": 1.0, "valve_ki": 0.0}))
+    r = run(ctrl, {"beer": 19.4}, BEER19, start=0.0, end=120.0)
+    assert r.outputs["valve"] == pytest.approx(0.4, abs=0.01)
+    r = run(ctrl, {"beer": 21.0}, BEER19, start=130.0, end=200.0)
+    assert r.outputs["valve"] == 1.0
+
+
+def test_off_target_alarm_after_a_while_but_not_while_closing_in() -> None:
+    ctrl = FermenterController(fermenter(alarm_delta_c=1.0, alarm_after_s=600.0))
+    r = run(ctrl, {"beer": 22.0, "chamber": 22.0}, BEER19, start=0.0, end=590.0)
+    assert "beer_off_target" not in {a.code for a in r.alarms}
+    r = run(ctrl, {"beer": 22.0, "chamber": 22.0}, BEER19, start=600.0, end=700.0)
+    assert "beer_off_target" in {a.code for a in r.alarms}
+    # closing in by more than 0.5 degC restarts the clock
+    r = ctrl.step(710.0, {"beer": 21.4, "chamber": 20.0}, BEER19)
+    assert "beer_off_target" not in {a.code for a in r.alarms}
+
+
+def test_implausible_room_probe_is_ignored_when_not_configured() -> None:
+    ctrl = FermenterController(fermenter())
+    r = ctrl.step(0.0, {"beer": 19.0, "chamber": 19.0, "room": math.nan}, BEER19)
+    assert r.alarms == ()
