@@ -47,6 +47,10 @@ def _until(until: Until, gravity_units: str) -> str:
     return joiner.join(_condition(c, gravity_units) for c in until.conditions)
 
 
+def _join(name: str, detail: str) -> str:
+    return f"{name.strip()}: {detail}" if name.strip() else detail
+
+
 def step_rows(profile: Profile, units: Units | None = None) -> list[tuple[str, str, str, str, str]]:
     """``(#, kind, temperature, time, detail)`` for each step."""
     u = units or profile.units
@@ -72,14 +76,14 @@ def step_rows(profile: Profile, units: Units | None = None) -> list[tuple[str, s
             detail = f"alarm outside {bounds}" if step.min_c is not None or step.max_c is not None else "no control"
             if step.until is not None:
                 detail += f"; ends early: {_until(step.until, profile.gravity_units)}"
-            rows.append((f"{i + 1}", kind, "—", format_duration(step.duration_s), f"{name.strip()} {detail}".strip()))
+            rows.append((f"{i + 1}", kind, "—", format_duration(step.duration_s), _join(name, detail)))
         elif isinstance(step, HoldUntilStep):
-            detail = f"{name.strip()} until {_until(step.until, profile.gravity_units)}".strip()
+            detail = _join(name, f"until {_until(step.until, profile.gravity_units)}")
             time = f"≤ {format_duration(step.max_duration_s)}"
             rows.append((f"{i + 1}", kind, _t(step.temperature_c, u), time, detail))
         else:
             assert isinstance(step, WaitForBrewerStep)
-            detail = f"{name.strip()} {step.message}".strip() or "until you confirm"
+            detail = _join(name, step.message or "until you confirm")
             rows.append((f"{i + 1}", kind, _t(step.temperature_c, u), "until confirmed", detail))
         previous = None if isinstance(step, FreeRiseStep) else step.temperature_c
     return rows
