@@ -116,6 +116,7 @@ class OutputBank:
         self._homing: set[str] = set()
         self._valve_stopped_at: dict[str, float] = {}
         self._halted = False
+        self._clashing: set[tuple[str, str]] = set()
         self._t0 = 0.0
         self._phase_t0: dict[str, float] = {}
         self._last_step = 0.0
@@ -289,8 +290,12 @@ class OutputBank:
         blocked: set[str] = set()
         for a, b in self.exclusive:
             if self._requested_on(a) and self._requested_on(b):
-                log.warning("outputs %s and %s both commanded on: both kept off", a, b)
+                if (a, b) not in self._clashing:
+                    log.warning("outputs %s and %s both commanded on: both kept off", a, b)
+                    self._clashing.add((a, b))
                 blocked.update((a, b))
+            else:
+                self._clashing.discard((a, b))
         wanted: dict[str, bool] = {}
         for ch in self.channels:
             cfg = self.outputs[ch.output]

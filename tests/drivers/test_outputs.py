@@ -247,12 +247,17 @@ async def test_all_off_holds_a_valve_where_it_is(mock_factory: MockFactory, fake
         assert bank.valve_openings()["valve"] == pytest.approx(0.2 - OVERDRIVE)
 
 
-async def test_exclusive_pair_is_never_on_together(mock_factory: MockFactory) -> None:
+async def test_exclusive_pair_is_never_on_together(mock_factory: MockFactory, caplog: pytest.LogCaptureFixture) -> None:
     async with OutputBank(OUTPUTS, exclusive=[("heat", "cool")]) as bank:
         bank.set("heat", 1.0)
         assert bank.energised()["heat"] is True
         bank.set("cool", 1.0)
         assert bank.energised()["heat"] is False and bank.energised()["cool"] is False
+        bank.set("cool", 1.0)
+        bank.step()
+        assert [r.getMessage() for r in caplog.records].count(
+            "outputs heat and cool both commanded on: both kept off"
+        ) == 1
         bank.set("heat", 0.0)
         assert bank.energised()["cool"] is True
 
