@@ -8,7 +8,7 @@ from typing import ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer
+from textual.widgets import Footer, Static
 
 from brewctl.errors import BrewctlError
 from brewctl.model import FermenterStatus, NodeStatus
@@ -29,6 +29,7 @@ class FermenterScreen(FermenterActions):
 
     DEFAULT_CSS = """
     FermenterScreen FermenterCard { max-height: 9; }
+    FermenterScreen #chart-note { height: 1; padding: 0 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
@@ -54,6 +55,7 @@ class FermenterScreen(FermenterActions):
         status = self.selected()
         assert status is not None
         yield FermenterCard(status, units=self.brew.settings.units, clock=self.brew.clock)
+        yield Static("loading history …", id="chart-note")
         yield HistoryChart(units=self.brew.settings.units)
         yield Footer()
 
@@ -105,7 +107,9 @@ class FermenterScreen(FermenterActions):
 
     def _draw(self) -> None:
         self._last_draw = time.monotonic()
-        self.query_one(HistoryChart).show(self.series, self.zoom, self._now_s())
+        chart = self.query_one(HistoryChart)
+        chart.show(self.series, self.zoom, self._now_s())
+        self.query_one("#chart-note", Static).update(chart.caption)
 
     @work(exclusive=True, group="history")
     async def load_history(self) -> None:
@@ -114,6 +118,7 @@ class FermenterScreen(FermenterActions):
         source = self.brew.source
         if source is None:
             chart.show_problem(self.zoom, "not connected")
+            self.query_one("#chart-note", Static).update(chart.caption)
             return
         now = self._now_s()
         try:
@@ -121,6 +126,7 @@ class FermenterScreen(FermenterActions):
         except BrewctlError as exc:
             self.history_loaded = False
             chart.show_problem(self.zoom, f"no history ({exc})")
+            self.query_one("#chart-note", Static).update(chart.caption)
             return
         self.series = parse_history(data)
         self.history_loaded = True

@@ -64,7 +64,8 @@ def format_output(o: OutputStatus) -> str:
     """``Heat 40%: heating`` or ``Cool off: cooling blocked: min off, 2:40 left``."""
     state = f"{o.value:.0%}" if o.active or o.value > 0 else "off"
     text = f"{o.role.capitalize()} {state}"
-    return f"{text}: {o.reason}" if o.reason else text
+    reason = o.reason.removeprefix("off: ") if state == "off" else o.reason
+    return f"{text}: {reason}" if reason else text
 
 
 def format_clock(at_s: float, now_s: float) -> str:

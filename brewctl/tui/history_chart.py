@@ -21,6 +21,8 @@ class HistoryChart(PlotextPlot):
         super().__init__(id=id)
         self.units: Units = units
         self.message = "loading history …"
+        self.caption = self.message
+        """One line for above the chart: the window and the colours, or why there is no chart."""
         self.points = 0
 
     def show(self, series: Series, zoom: Zoom, now_s: float) -> None:
@@ -31,22 +33,24 @@ class HistoryChart(PlotextPlot):
         unit = f"°{self.units}"
         xs = [(t - now_s) / 3600.0 for t in series.ts_s]
         self.points = len(xs)
-        plt.title(f"last {zoom.label} ({unit}; red = heating, blue = cooling)")
-        plt.xlabel("hours ago")
+        self.caption = (
+            f"last {zoom.label}, {unit}: [yellow]beer[/] [cyan]chamber[/] [green]setpoint[/]"
+            " · [red]▀ heating[/] [blue]▄ cooling[/]"
+        )
         plt.xlim(-zoom.span_s / 3600.0, 0.0)
         values: list[float] = []
-        for name, column, color in (
-            ("setpoint", series.setpoint_c, "green"),
-            ("chamber", series.chamber_c, "cyan"),
-            ("beer", series.beer_c, "yellow"),
+        for column, color in (
+            (series.setpoint_c, "green"),
+            (series.chamber_c, "cyan"),
+            (series.beer_c, "yellow"),
         ):
             ys = [None if v is None else to_display_c(v, self.units) for v in column]
-            for i, (sx, sy) in enumerate(segments(xs, ys)):
-                plt.plot(sx, sy, color=color, marker="braille", label=name if i == 0 else None)
+            for sx, sy in segments(xs, ys):
+                plt.plot(sx, sy, color=color, marker="braille")
                 values.extend(sy)
         if not values:
             self.message = "no history yet"
-            plt.title(f"last {zoom.label}: no history yet")
+            self.caption = f"last {zoom.label}: no history yet"
             self.refresh()
             return
         low, high = min(values), max(values)
@@ -66,7 +70,7 @@ class HistoryChart(PlotextPlot):
         """No chart: say why (history disabled, connection lost)."""
         self.plt.clear_data()
         self.plt.clear_figure()
-        self.plt.title(f"last {zoom.label}: {problem}")
         self.message = problem
+        self.caption = f"last {zoom.label}: {problem}"
         self.points = 0
         self.refresh()

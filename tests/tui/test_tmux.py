@@ -1,0 +1,81 @@
+"""End to end in a real terminal: ``brewctl tui`` under tmux at 80x24, as a brewer on SSH sees it."""
+
+from __future__ import annotations
+
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.tui.conftest import ROOT, Daemon
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (scripts/test installs it)")
+
+
+class Tmux:
+    """A private tmux server (its own socket) with one 80x24 session."""
+
+    def __init__(self, folder: Path) -> None:
+        self.socket = folder / "tmux.sock"
+
+    def run(self, *args: str) -> str:
+        out = subprocess.run(["tmux", "-S", str(self.socket), *args], check=True, capture_output=True, text=True)
+        return out.stdout
+
+    def screen(self) -> str:
+        return self.run("capture-pane", "-p", "-t", "tui")
+
+    def wait_for(self, check: Callable[[str], bool], timeout_s: float = 15.0) -> str:
+        deadline = time.monotonic() + timeout_s
+        text = ""
+        while time.monotonic() < deadline:
+            text = self.screen()
+            if check(text):
+                return text
+            time.sleep(0.1)
+        raise AssertionError(f"the screen never matched; it shows:\n{text}")
+
+
+@pytest.fixture
+def tmux(tmp_path: Path) -> Iterator[Tmux]:
+    t = Tmux(tmp_path)
+    yield t
+    subprocess.run(["tmux", "-S", str(t.socket), "kill-server"], capture_output=True, check=False)
+
+
+def test_brewer_sees_the_dashboard_chart_and_quits(daemon: Daemon, tmux: Tmux) -> None:
+    command = shlex.join(
+        [sys.executable, "-m", "brewctl", "tui", "--socket", str(daemon.socket), "--config", str(daemon.config)]
+    )
+    tmux.run(
+        "new-session", "-d", "-s", "tui", "-x", "80", "-y", "24", "-c", str(ROOT),
+        f"{command}; echo TUI-EXIT=$?; sleep 60",
+    )  # fmt: skip
+    screen = tmux.wait_for(lambda s: "FV3 jacketed, ball valve" in s and "live" in s)
+    lines = screen.splitlines()
+    assert len(lines) == 24
+    assert all(len(line) <= 80 for line in lines)
+    assert "brewery-pi · SIMULATED" in lines[0]
+    assert "FV1 chest freezer (fv1)" in screen and "FV2 glycol conical (fv2)" in screen
+    assert "Beer 2" in screen or "Beer 1" in screen  # a real reading, in °C
+    assert "Cool off" in screen or "Cool 100%" in screen
+    footer = lines[-1]
+    for key in ("Chart", "Mode", "Beer°", "Profile", "Quit"):
+        assert key in footer
+
+    tmux.run("send-keys", "-t", "tui", "Enter")
+    screen = tmux.wait_for(lambda s: "last 24 h" in s and "Zoom" in s.splitlines()[-1])
+    assert "Back" in screen.splitlines()[-1]
+    assert "FV1 chest freezer (fv1)" in screen and "FV2" not in screen
+    tmux.run("send-keys", "-t", "tui", "z")
+    tmux.wait_for(lambda s: "last 7 d" in s)
+
+    tmux.run("send-keys", "-t", "tui", "Escape")
+    tmux.wait_for(lambda s: "FV3 jacketed" in s)
+    tmux.run("send-keys", "-t", "tui", "q")
+    tmux.wait_for(lambda s: "TUI-EXIT=0" in s)
