@@ -210,7 +210,8 @@ class OutputBank:
     def home_valves(self) -> None:
         """Forget the valve positions and drive each valve fully closed (its safe end) first.
 
-        Commanded openings apply once a valve is home. Done at start-up by ``run()``.
+        Commanded openings apply once a valve is home. A new bank starts with every valve
+        waiting to be homed (on the first ``step``); call this to re-home later.
         """
         for name in self._valves:
             self._valves[name] = ValveEstimate()

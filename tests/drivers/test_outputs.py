@@ -352,3 +352,24 @@ async def test_ssr_periods_are_staggered(mock_factory: MockFactory, fake_time: F
             seen.append((on["h1"], on["h2"]))
     assert all(a != b for a, b in seen), "half a period apart: exactly one heater on at a time"
     assert sum(a for a, _ in seen) == sum(b for _, b in seen) == 20
+
+
+async def test_home_valves_rehomes_then_returns_to_the_target(mock_factory: MockFactory, fake_time: FakeTime) -> None:
+    travel = VALVE_LOW.travel_s
+    async with OutputBank({"valve": VALVE_LOW}, clock=fake_time.clock, sleep=fake_time.sleep) as bank:
+        fake_time.bank = bank
+        bank.set("valve", 0.5)
+        fake_time.until = fake_time.now + 60.0
+        with pytest.raises(asyncio.CancelledError):
+            await bank.run()
+        assert bank.valve_openings()["valve"] == pytest.approx(0.5)
+        bank.set("valve", 0.5)  # run() stopped: all off; command again
+        fake_time.trace.clear()
+        bank.home_valves()
+        assert bank.energised() == {"valve.open": False, "valve.close": True}
+        t0 = fake_time.now
+        fake_time.until = t0 + 60.0
+        with pytest.raises(asyncio.CancelledError):
+            await bank.run()
+    assert fake_time.on_time("valve.close", t0, t0 + 60) == pytest.approx((1 + 2 * OVERDRIVE) * travel)
+    assert fake_time.on_time("valve.open", t0, t0 + 60) == pytest.approx((0.5 + OVERDRIVE) * travel)
