@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +13,7 @@ from brewctl.config import HistoryConfig, Mode
 from brewctl.recorder.history import COLUMNS, HistoryStore, UnknownFermenterError
 from brewctl.recorder.history_component import HistoryComponent
 from brewctl.service.hub import Hub
+from tests.recorder.helpers import settle, until
 from tests.recorder.statuses import T0, fermenter, node, wavy
 
 
@@ -22,18 +23,6 @@ class FakeMonotonic:
 
     def __call__(self) -> float:
         return self.now
-
-
-async def settle() -> None:
-    for _ in range(10):
-        await asyncio.sleep(0)
-
-
-async def until(predicate: Callable[[], bool], within_s: float = 5.0) -> None:
-    """Wait for work done on the recorder's thread (bounded)."""
-    async with asyncio.timeout(within_s):
-        while not predicate():  # noqa: ASYNC110 - the work happens on another thread
-            await asyncio.sleep(0.005)
 
 
 class Rig:

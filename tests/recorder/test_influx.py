@@ -1,0 +1,165 @@
+"""The InfluxDB writer against a real VictoriaMetrics: delivery, outage + restart, bounds."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from brewctl.config import HistoryConfig, InfluxConfig
+from brewctl.errors import ConfigError
+from brewctl.recorder.history_component import HistoryComponent
+from brewctl.recorder.influx import Backoff, InfluxComponent, read_token
+from brewctl.recorder.lineprotocol import status_lines
+from brewctl.service.hub import Hub
+from tests.recorder.conftest import VictoriaMetrics, free_port
+from tests.recorder.helpers import settle, until
+from tests.recorder.statuses import T0, fermenter, node, wavy
+
+FIDS = ("fv1", "fv2")
+
+
+class Running:
+    """A component running as a task, as the daemon would run it."""
+
+    def __init__(self, comp: InfluxComponent | HistoryComponent, hub: Hub) -> None:
+        self.comp = comp
+        self.task = asyncio.create_task(comp.run(hub))
+
+    async def stop(self) -> None:
+        self.task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await self.task
+
+
+async def start_influx(hub: Hub, state_dir: Path, url: str, **config: object) -> tuple[InfluxComponent, Running]:
+    comp = InfluxComponent(
+        state_dir,
+        InfluxConfig(url=url, batch_s=3600, **config),  # type: ignore[arg-type]
+        node=hub.node,
+        backoff=Backoff(initial_s=0.01, max_s=0.05),
+    )
+    running = Running(comp, hub)
+    await asyncio.wait_for(comp.started.wait(), 5)
+    return comp, running
+
+
+async def publish(hub: Hub, t: float) -> None:
+    hub.publish_status(wavy(FIDS, t))
+    await settle()
+
+
+def outbox_rows(state_dir: Path) -> int:
+    with sqlite3.connect(state_dir / "outbox.sqlite") as conn:
+        return int(conn.execute("SELECT count(*) FROM batch").fetchone()[0])
+
+
+def test_line_protocol_has_one_measurement_per_domain_and_numeric_fields() -> None:
+    fs = fermenter("fv 1", T0, heat=0.25, step=2, sg=1.048)
+    lines = status_lines(node(T0, fs), node="pi,a")
+    ms = round(T0 * 1000)
+    assert f"fermenter_temperature,node=pi\\,a,fermenter=fv\\ 1,probe=beer celsius=19.0 {ms}" in lines
+    assert f"fermenter_output,node=pi\\,a,fermenter=fv\\ 1,output=heat duty=0.25,active=1i {ms}" in lines
+    control = next(line for line in lines if line.startswith("fermenter_control"))
+    assert "mode=2i" in control and "profile_step=2i" in control and '"' not in control
+    assert any(line.startswith("fermenter_gravity") and "sg=1.048" in line for line in lines)
+    assert status_lines(node(T0, fs), node="pi,a") == lines  # same status, same points: re-sends overwrite
+
+
+async def test_points_reach_victoriametrics_without_touching_the_outbox(
+    victoria: VictoriaMetrics, tmp_path: Path
+) -> None:
+    hub = Hub("direct")
+    comp, running = await start_influx(hub, tmp_path, victoria.url)
+    for k in range(5):
+        await publish(hub, T0 + 5 * k)
+    await comp.flush()
+    assert comp.sent_points == 5 * len(status_lines(wavy(FIDS, T0)))
+    await running.stop()
+    assert outbox_rows(tmp_path) == 0  # nothing written to the SD card while the server answers
+    got = victoria.samples("direct")
+    beer = got[("fermenter_temperature_celsius", "fv1", "beer")]
+    assert [ts for ts, _ in beer] == [round((T0 + 5 * k) * 1000) for k in range(5)]
+    assert beer[1][1] == pytest.approx(wavy(FIDS, T0 + 5).fermenters["fv1"].beer_c)
+    assert ("fermenter_output_duty", "fv2", "cool") in got
+    assert ("fermenter_control_beer_setpoint_c", "fv1", "") in got
+
+
+async def test_an_outage_with_a_restart_delivers_every_point_exactly_once_in_order(
+    own_victoria: VictoriaMetrics, tmp_path: Path
+) -> None:
+    hub = Hub("outage")
+    history = Running(HistoryComponent(tmp_path, HistoryConfig()), hub)
+    comp, influx = await start_influx(hub, tmp_path, own_victoria.url)
+    t = T0
+    for _ in range(3):  # the server is up
+        await publish(hub, t)
+        t += 5
+    await comp.flush()
+    own_victoria.stop()  # outage begins
+    for _ in range(20):
+        await publish(hub, t)
+        t += 5
+        await until(lambda: comp.retry_due)  # backoff of 10-50 ms
+        await comp.flush()  # every send fails: the points go to the outbox
+    assert comp.outbox.points == 20 * len(status_lines(wavy(FIDS, T0)))
+    assert "influx_unreachable" in {a.code for a in hub.node_alarms}
+    await influx.stop()  # the daemon restarts in the middle of the outage
+    comp, influx = await start_influx(hub, tmp_path, own_victoria.url)
+    assert comp.outbox.points > 0
+    for _ in range(10):
+        await publish(hub, t)
+        t += 5
+    await comp.flush()
+    own_victoria.start()  # the server is back
+    await until(lambda: comp.retry_due)
+    await comp.flush()
+    assert comp.outbox.points == 0 and comp.pending_points == 0
+    assert "influx_unreachable" not in {a.code for a in hub.node_alarms}
+    await influx.stop()
+    await history.stop()
+
+    cycles = [T0 + 5 * k for k in range(33)]
+    got = own_victoria.samples("outage")
+    for fid in FIDS:
+        local = history.comp.store.query(fid, T0)  # type: ignore[union-attr]
+        assert [r[0] for r in local.rows] == cycles
+        for probe in ("beer", "chamber", "room"):
+            sent = got[("fermenter_temperature_celsius", fid, probe)]
+            assert [ts for ts, _ in sent] == [round(c * 1000) for c in cycles]  # each once, none missing
+        assert len(got[("fermenter_output_duty", fid, "heat")]) == len(cycles)
+
+
+async def test_a_full_outbox_drops_the_oldest_points_with_an_alarm(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING)
+    hub = Hub("full")
+    nowhere = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    comp, running = await start_influx(hub, tmp_path, nowhere, outbox_max_points=1000)
+    per_status = len(status_lines(wavy(FIDS, T0)))
+    for k in range(100):  # 1400 points
+        await publish(hub, T0 + 5 * k)
+        await comp.flush()
+    assert comp.outbox.points <= 1000
+    assert comp.dropped_points == 100 * per_status - comp.outbox.points
+    assert "outbox_full" in {a.code for a in hub.node_alarms}
+    await running.stop()
+    with sqlite3.connect(tmp_path / "outbox.sqlite") as conn:
+        text = "\n".join(lines for (lines,) in conn.execute("SELECT lines FROM batch ORDER BY id"))
+    stamps = [int(line.rsplit(" ", 1)[1]) for line in text.splitlines()]
+    assert stamps[-1] == round((T0 + 5 * 99) * 1000)  # the newest stayed
+    assert stamps[0] > round(T0 * 1000) and stamps == sorted(stamps)  # the oldest went; still in order
+    assert len([r for r in caplog.records if "outbox full" in r.getMessage()]) == 1  # one warning, not a flood
+
+
+def test_the_token_comes_from_its_file_and_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
+    token_file = tmp_path / "token"
+    token_file.write_text("s3cret-token\n")
+    assert read_token(InfluxConfig(url="http://x", token_file=token_file)) == "s3cret-token"
+    with pytest.raises(ConfigError, match="cannot read the InfluxDB token") as err:
+        read_token(InfluxConfig(url="http://x", token_file=tmp_path / "missing"))
+    assert str(tmp_path / "missing") in str(err.value)
