@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import re
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -118,15 +119,26 @@ def sensors(args: argparse.Namespace) -> int:
 
 
 def outputs_off(args: argparse.Namespace) -> int:
-    """Claim every configured output at its off level and release it."""
+    """Claim every configured output at its off level and release it; best effort, pin by pin.
+
+    Exit 0 when every output was driven off, 1 when some could not be claimed (named on stderr).
+    """
     from brewctl.drivers.outputs import OutputBank
 
     config = load_config(args.config)
+    failed: list[str] = []
 
     async def off() -> None:
-        async with OutputBank(config.outputs):
-            pass
+        for name, output in config.outputs.items():  # one at a time: a busy pin must not spare the others
+            try:
+                async with OutputBank({name: output}):
+                    pass
+            except Exception as exc:
+                failed.append(name)
+                pins = ", ".join(f"GPIO{p}" for p in output.pins)
+                print(f"brewctl: outputs.{name} ({pins}): could not drive off: {exc}", file=sys.stderr)
 
     asyncio.run(off())
-    print(f"{len(config.outputs)} output(s) off")
-    return 0
+    done = len(config.outputs) - len(failed)
+    print(f"{done} output(s) off" + (f", {len(failed)} failed (is the daemon still running?)" if failed else ""))
+    return 1 if failed else 0

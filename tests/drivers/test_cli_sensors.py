@@ -133,3 +133,19 @@ def test_outputs_off_forces_every_configured_pin_to_its_off_level(
     assert main(["outputs-off", "--config", str(config_file)]) == 0
     assert {p: mock_factory.pin(p).state for p in (17, 18, 22, 23)} == {17: True, 18: False, 22: True, 23: True}
     assert "3 output(s) off" in capsys.readouterr().out
+
+
+def test_outputs_off_does_every_pin_it_can_when_one_is_busy(
+    mock_factory: MockFactory, config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stuck_on = DigitalOutputDevice(18, initial_value=True)  # another process holds the heater pin
+    try:
+        for pin in (17, 23):
+            DigitalOutputDevice(pin, active_high=False, initial_value=True).close()
+        assert main(["outputs-off", "--config", str(config_file)]) == 1
+        assert {p: mock_factory.pin(p).state for p in (17, 22, 23)} == {17: True, 22: True, 23: True}
+        out, err = capsys.readouterr()
+        assert "outputs.heat (GPIO18): could not drive off" in err
+        assert "2 output(s) off, 1 failed (is the daemon still running?)" in out
+    finally:
+        stuck_on.close()
