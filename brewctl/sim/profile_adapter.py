@@ -1,11 +1,22 @@
-"""Adapter: a ``brewctl.profiles.Profile`` as a setpoint function (filled in below)."""
+"""A ``brewctl.profiles.Profile`` as a setpoint function for the simulator.
+
+Uses the profile runner's ``PlannedSetpoints``: no gravity is known in a simulation, so
+gravity conditions end by their time fallback and a wait-for-brewer step is confirmed at once.
+"""
 
 from __future__ import annotations
 
-from brewctl.sim.simulate import SetpointFn
+from brewctl.core.profile_runner import PlannedSetpoints, start, status
+from brewctl.profiles.model import Profile
 
-__all__ = ["profile_setpoints"]
+__all__ = ["profile_duration_s", "profile_setpoints"]
 
 
-def profile_setpoints(profile: object) -> SetpointFn:
-    raise TypeError(f"cannot simulate a {type(profile).__name__}: pass a callable elapsed_s -> setpoint")
+def profile_setpoints(profile: Profile, *, beer_c: float | None = None) -> PlannedSetpoints:
+    """``elapsed_s -> beer setpoint`` along ``profile``; ``beer_c``: where a ramp "from the beer" starts."""
+    return PlannedSetpoints(profile, beer_c=beer_c)
+
+
+def profile_duration_s(profile: Profile) -> float | None:
+    """The whole profile's length (the time fallbacks of conditions), None if unbounded."""
+    return status(profile, start(profile)).eta_s

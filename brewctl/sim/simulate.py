@@ -98,13 +98,17 @@ class SimResult:
     """JSON-serialisable; see docs/simulation.md for each key."""
 
 
-def _as_setpoint_fn(profile: object) -> SetpointFn:
+def _as_setpoint_fn(profile: object, plant: Plant) -> SetpointFn:
+    from brewctl.profiles.model import Profile
+
+    if isinstance(profile, Profile):
+        from brewctl.sim.profile_adapter import profile_setpoints
+
+        return profile_setpoints(profile, beer_c=plant.read().get("beer"))
     if callable(profile):
         fn: SetpointFn = profile
         return fn
-    from brewctl.sim.profile_adapter import profile_setpoints
-
-    return profile_setpoints(profile)
+    raise TypeError(f"cannot simulate a {type(profile).__name__}: pass a Profile or a callable elapsed_s -> setpoint")
 
 
 def simulate(
@@ -129,7 +133,7 @@ def simulate(
     cfg = config or default_config()
     plant = plant if plant is not None else plant_for(cfg.rig)
     ctrl: Controller = controller if controller is not None else FermenterController(cfg)
-    setpoint_at = _as_setpoint_fn(profile)
+    setpoint_at = _as_setpoint_fn(profile, plant)
     heater_w = getattr(plant, "heater_w", None)
     cool_role = "valve" if cfg.rig in (Rig.GLYCOL, Rig.VALVE) else "cool"
     min_off_s = cfg.guards.valve_min_off_s if cool_role == "valve" else cfg.guards.cool_min_off_s

@@ -1,0 +1,148 @@
+"""``brewctl sim PROFILE``: run a profile against a simulated fermenter in accelerated time.
+
+PROFILE is a profile file (``.toml``), a profile name from the library (``--profiles-dir``,
+default ``profiles``) or an inline spec such as ``"19:4d,ramp21:2d,21:2d,2:3d"``
+(see ``brewctl.sim.inline``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from brewctl.config import FermenterConfig, Rig, load_config
+from brewctl.errors import ConfigError, UserError
+from brewctl.sim import SimResult, Thermostat, default_config, parse_inline_profile, simulate
+from brewctl.units import parse_duration
+
+if TYPE_CHECKING:
+    from brewctl.cli import Commands
+
+__all__ = ["register"]
+
+_LABELS = {
+    "rms_c": ("beer rms error", "°C"),
+    "max_abs_c": ("beer max error", "°C"),
+    "crash_undershoot_c": ("crash undershoot", "°C"),
+    "compressor_starts_per_day": ("compressor starts/day", ""),
+    "min_off_violations": ("min-off violations", ""),
+    "heat_and_cool_together": ("heat+cool together", "steps"),
+    "cool_hours": ("cooling", "h"),
+    "heat_kwh": ("heater energy", "kWh"),
+}
+
+
+def register(commands: Commands) -> None:
+    """Add ``brewctl sim``."""
+    p = commands.top.add_parser(
+        "sim",
+        help="simulate a profile on a built-in fermenter",
+        description=__doc__.split("\n\n", 1)[1] if __doc__ else None,
+    )
+    p.add_argument("profile", metavar="PROFILE", help="profile file, library name or inline spec like 19:4d,2:3d")
+    p.add_argument("--days", type=_days, default=None, help="simulated time (default: the profile's length)")
+    p.add_argument("--json", action="store_true", help="print one JSON object (the metrics)")
+    p.add_argument("--plot", action="store_true", help="draw beer, chamber and setpoint in the terminal")
+    p.add_argument("--rig", choices=[r.value for r in Rig], default=Rig.HEAT_COOL.value, help="built-in plant")
+    p.add_argument("--thermostat", action="store_true", help="run the on/off thermostat yardstick instead")
+    p.add_argument("--config", type=Path, default=None, help="take tuning and guards from this config file")
+    p.add_argument("--fermenter", default=None, help="fermenter in --config (default: the first)")
+    p.add_argument("--profiles-dir", type=Path, default=Path("profiles"), help="profile library folder")
+    p.set_defaults(func=_run)
+
+
+def _days(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        try:
+            value = parse_duration(text) / 86400.0
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+    if not 0 < value <= 365:
+        raise argparse.ArgumentTypeError("--days must be between 0 and 365")
+    return value
+
+
+def _load_profile(spec: str, profiles_dir: Path) -> tuple[object, float | None]:
+    """(profile or setpoint function, its length in seconds or None)."""
+    path = Path(spec)
+    if path.suffix == ".toml" or path.is_file() or ":" not in spec:
+        from brewctl.profiles import find_profile
+        from brewctl.sim.profile_adapter import profile_duration_s
+
+        profile = find_profile(spec, [profiles_dir])
+        return profile, profile_duration_s(profile)
+    inline = parse_inline_profile(spec)
+    return inline, inline.duration_s
+
+
+def _fermenter(args: argparse.Namespace) -> FermenterConfig:
+    rig = Rig(args.rig)
+    if args.config is None:
+        return default_config(rig)
+    cfg = load_config(args.config)
+    if not cfg.fermenters:
+        raise ConfigError(f"{args.config}: no fermenters to simulate")
+    fid = args.fermenter or next(iter(cfg.fermenters))
+    if fid not in cfg.fermenters:
+        raise ConfigError(f"{args.config}: no fermenter named {fid!r}; have {', '.join(cfg.fermenters)}")
+    f = cfg.fermenters[fid]
+    return default_config(f.rig).model_copy(update={"tuning": f.tuning, "guards": f.guards, "name": f.name})
+
+
+def _run(args: argparse.Namespace) -> int:
+    profile, length_s = _load_profile(args.profile, args.profiles_dir)
+    days = args.days
+    if days is None:
+        if length_s is None or length_s <= 0:
+            raise UserError("the profile has no fixed length: give --days")
+        days = length_s / 86400.0
+    cfg = _fermenter(args)
+    controller = Thermostat() if args.thermostat else None
+    result = simulate(profile, days=days, config=cfg, controller=controller)
+    if args.json:
+        print(json.dumps(result.metrics))
+    else:
+        _print_metrics(result, print)
+    if args.plot:
+        _plot(result)
+    return 0
+
+
+def _print_metrics(result: SimResult, out: Callable[[str], None]) -> None:
+    m = result.metrics
+    out(f"simulated {m['days']:g} days")
+    for key, (label, unit) in _LABELS.items():
+        value = m.get(key)
+        text = "n/a" if value is None else f"{value:g}"
+        out(f"  {label:<24} {text} {unit}".rstrip())
+
+
+def _plot(result: SimResult) -> None:
+    import plotext as plt
+
+    tr = result.trace
+    days = [t / 86400.0 for t in tr.t_s]
+
+    def series(values: list[float | None]) -> tuple[list[float], list[float]]:
+        pairs = [(d, v) for d, v in zip(days, values, strict=True) if v is not None]
+        return [d for d, _ in pairs], [v for _, v in pairs]
+
+    plt.clear_figure()
+    plt.theme("clear")
+    for label, values in (
+        ("chamber", tr.chamber_c),
+        ("setpoint", tr.beer_setpoint_c),
+        ("beer", tr.beer_c),
+    ):
+        xs, ys = series(values)
+        if xs:
+            plt.plot(xs, ys, label=label)
+    plt.xlabel("days")
+    plt.ylabel("°C")
+    plt.plotsize(100, 25)
+    plt.show()

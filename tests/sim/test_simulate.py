@@ -1,0 +1,97 @@
+"""simulate(): the real controller against plants, metrics, the yardstick and the CLI."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+import pytest
+
+from brewctl.cli import main
+from brewctl.config import Rig
+from brewctl.sim import Thermostat, default_config, parse_inline_profile, simulate
+
+
+def test_short_hold_tracks_within_targets_and_never_violates_guards() -> None:
+    # Two days at 19 degC through the fermentation peak (the 11-day comparison is bench/sim_targets.py).
+    m = simulate(parse_inline_profile("19:2d"), days=2).metrics
+    assert m["heat_and_cool_together"] == 0
+    assert m["min_off_violations"] == 0
+    assert m["rms_c"] is not None and m["rms_c"] <= 0.12
+    assert m["max_abs_c"] is not None and m["max_abs_c"] <= 0.3
+    assert m["compressor_starts_per_day"] <= 24
+    assert json.loads(json.dumps(m)) == m
+
+
+def test_cold_crash_does_not_undershoot() -> None:
+    m = simulate(parse_inline_profile("20:1d,2:2d"), days=3).metrics
+    assert m["crash_undershoot_c"] is not None and m["crash_undershoot_c"] <= 0.3
+    assert m["min_off_violations"] == 0 and m["heat_and_cool_together"] == 0
+
+
+def test_deterministic() -> None:
+    a = simulate(parse_inline_profile("19:6h"), days=0.25).metrics
+    b = simulate(parse_inline_profile("19:6h"), days=0.25).metrics
+    assert a == b
+
+
+def test_thermostat_yardstick_runs_on_the_same_plant() -> None:
+    m = simulate(parse_inline_profile("19:1d"), days=1, controller=Thermostat()).metrics
+    assert m["heat_and_cool_together"] == 0
+    assert m["compressor_starts"] > 0
+
+
+class Bucket:
+    """A user's own plant: one lumped beer mass and an ice-bath pump on 'cool'."""
+
+    heater_w = 0.0
+
+    def __init__(self) -> None:
+        self.beer_c = 24.0
+
+    def read(self) -> Mapping[str, float | None]:
+        return {"beer": self.beer_c, "chamber": None, "room": 22.0}
+
+    def step(self, dt: float, outputs: Mapping[str, float]) -> None:
+        self.beer_c += dt * (2.0 * (22.0 - self.beer_c) - 60.0 * outputs.get("cool", 0.0)) / 80_000.0
+
+
+def test_a_user_plant_through_the_contract() -> None:
+    cfg = default_config(Rig.COOL_ONLY).model_copy(update={"chamber_probe": None})
+    plant = Bucket()
+    result = simulate(lambda _t: 18.0, plant, days=1, config=cfg)
+    assert plant.beer_c < 19.0
+    assert result.trace.t_s and result.trace.outputs["cool"]
+
+
+@pytest.mark.parametrize("rig", [Rig.GLYCOL, Rig.VALVE])
+def test_jacketed_rigs_hold_the_beer(rig: Rig) -> None:
+    m = simulate(parse_inline_profile("18:1d"), days=1, config=default_config(rig)).metrics
+    assert m["max_abs_c"] is not None and m["max_abs_c"] <= 0.5
+    assert m["heat_and_cool_together"] == 0
+
+
+def test_cli_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sim", "19:6h", "--json"]) == 0
+    metrics = json.loads(capsys.readouterr().out)
+    assert {
+        "rms_c",
+        "max_abs_c",
+        "crash_undershoot_c",
+        "compressor_starts_per_day",
+        "min_off_violations",
+        "heat_and_cool_together",
+        "cool_hours",
+        "heat_kwh",
+    } <= set(metrics)
+
+
+def test_cli_text_and_plot(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sim", "19:3h,ramp20:3h", "--plot", "--days", "0.25"]) == 0
+    out = capsys.readouterr().out
+    assert "compressor starts/day" in out and "days" in out
+
+
+def test_cli_bad_profile_is_a_user_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sim", "19:4x"]) == 2
+    assert "cannot read duration" in capsys.readouterr().err
