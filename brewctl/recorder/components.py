@@ -1,0 +1,22 @@
+"""The recorder components a configuration asks for (the daemon adds them to its own)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from brewctl.config import Config
+from brewctl.recorder.history_component import HistoryComponent
+from brewctl.recorder.influx import InfluxComponent
+from brewctl.service.hub import Component
+
+__all__ = ["recorder_components"]
+
+
+def recorder_components(config: Config, state_dir: Path) -> list[Component]:
+    """The history recorder (unless ``[history] enabled = false``) and, with ``[influx]``, the writer."""
+    components: list[Component] = []
+    if config.history.enabled:
+        components.append(HistoryComponent(state_dir, config.history))
+    if config.influx is not None:
+        components.append(InfluxComponent(state_dir, config.influx, node=config.node.name))
+    return components

@@ -1,0 +1,114 @@
+"""``brewctl history`` and the history API routes, on a recorded history file."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+
+from brewctl.cli import build_parser, main
+from brewctl.cli.history import history
+from brewctl.config import Mode
+from brewctl.recorder.history import COLUMNS, HistoryStore
+from brewctl.recorder.history_component import HistoryComponent
+from brewctl.recorder.recording import HistoryRecording
+from brewctl.service.hub import Hub
+from tests.recorder.statuses import T0, fermenter, node
+
+END = T0 + 3600
+
+
+@pytest.fixture
+def state_dir(tmp_path: Path) -> Path:
+    """An hour of fv1 at 5 s (beer rising 0.01 per cycle), a mode change half-way, one alarm event."""
+    rec = HistoryRecording()
+    for k in range(721):
+        t = T0 + 5 * k
+        mode = Mode.BEER if k < 360 else Mode.CHAMBER
+        rec.add_status(node(t, fermenter("fv1", t, beer=18 + k / 100, mode=mode, heat=0.5, sg=1.05)))
+    rec.add_event(Hub("n", wall_clock=lambda: T0 + 100).event("alarm", "beer probe lost", fermenter="fv1", code="x"))
+    store = HistoryStore(tmp_path / "history.sqlite")
+    store.open()
+    store.write(rec.take_final())
+    store.close()
+    return tmp_path
+
+
+def run_cli(state_dir: Path, *argv: str) -> str:
+    args = build_parser().parse_args(["history", "fv1", *argv, "--state-dir", str(state_dir)])
+    out = io.StringIO()
+    assert history(args, out=out, now_s=END) == 0
+    return out.getvalue()
+
+
+def test_csv_export_has_a_header_and_every_cycle(state_dir: Path) -> None:
+    rows = list(csv.reader(io.StringIO(run_cli(state_dir, "--since", "2h", "--csv"))))
+    assert rows[0] == ["time", *COLUMNS]
+    assert len(rows) == 1 + 721
+    first = dict(zip(rows[0], rows[1], strict=True))
+    assert (float(first["ts_s"]), first["beer_c"], first["mode"], first["heat"]) == (T0, "18.0", "beer", "0.5")
+    assert dict(zip(rows[0], rows[-1], strict=True))["mode"] == "chamber"
+
+
+def test_json_export_matches_the_api_shape_and_since_limits_it(state_dir: Path) -> None:
+    data = json.loads(run_cli(state_dir, "--since", "10m", "--json", "--all"))
+    assert data["fermenter"] == "fv1" and data["resolution"] == "raw"
+    assert data["columns"] == [*COLUMNS, "room_c", "p", "i", "d"]
+    assert [r[0] for r in data["rows"]] == [END - 600 + 5 * k for k in range(121)]
+
+
+def test_table_averages_into_ten_minute_rows(state_dir: Path) -> None:
+    lines = run_cli(state_dir, "--since", "1h").splitlines()
+    assert lines[0].split()[:3] == ["time", "beer", "chamber"]
+    assert len(lines) == 1 + 7  # 6 full ten-minute rows and the last cycle's own bucket
+    assert "50%" in lines[1] and "1.0500" in lines[1]
+
+
+def test_user_errors_exit_2_and_name_the_problem(state_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["history", "fv9", "--state-dir", str(state_dir)]) == 2
+    assert "no history for fermenter 'fv9' (recorded: fv1)" in capsys.readouterr().err
+    assert main(["history", "fv1", "--since", "yesterday", "--state-dir", str(state_dir)]) == 2
+    assert "--since: cannot read duration" in capsys.readouterr().err
+    assert main(["history", "fv1", "--state-dir", str(state_dir / "nope")]) == 2
+    assert "no history here" in capsys.readouterr().err
+
+
+@pytest.fixture
+async def client(state_dir: Path) -> AsyncIterator[TestClient[web.Request, web.Application]]:
+    hub = Hub("n")
+    hub.publish_status(node(END, fermenter("fv1", END), fermenter("fv2", END)))
+    comp = HistoryComponent(state_dir)
+    comp._hub = hub  # the daemon's run() sets this; the routes only read from the file
+    app = web.Application()
+    app.add_routes(comp.api_routes())
+    async with TestClient(TestServer(app)) as c:
+        yield c
+
+
+async def test_api_serves_history_rows_and_events(client: TestClient[web.Request, web.Application]) -> None:
+    r = await client.get("/v1/fermenters/fv1/history", params={"since_s": str(T0), "step_s": "60"})
+    assert r.status == 200
+    body = await r.json()
+    assert body["columns"] == list(COLUMNS)
+    assert len(body["rows"]) == 61 and body["rows"][1][0] == T0 + 60
+    r = await client.get("/v1/events", params={"since_s": str(T0)})
+    events = (await r.json())["events"]
+    assert [(e["kind"], e["fermenter"], e["ts_s"]) for e in events] == [("alarm", "fv1", T0 + 100)]
+    assert (await (await client.get("/v1/events", params={"since_s": str(T0 + 101)})).json())["events"] == []
+
+
+async def test_api_answers_bad_requests_clearly(client: TestClient[web.Request, web.Application]) -> None:
+    r = await client.get("/v1/fermenters/fv1/history")
+    assert r.status == 400 and "since_s: required" in (await r.json())["error"]
+    r = await client.get("/v1/fermenters/fv1/history", params={"since_s": "soon"})
+    assert r.status == 400 and "expected a number" in (await r.json())["error"]
+    r = await client.get("/v1/fermenters/fv9/history", params={"since_s": "0"})
+    assert r.status == 404
+    r = await client.get("/v1/fermenters/fv2/history", params={"since_s": "0"})  # configured, nothing yet
+    assert r.status == 200 and (await r.json())["rows"] == []
