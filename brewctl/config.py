@@ -152,7 +152,9 @@ class TuningConfig(_Frozen):
     span_c: float = Field(10.0, ge=0.5, le=30.0, description="Chamber setpoint stays within beer setpoint +- span.")
     integrator_band_c: float = Field(0.5, ge=0.0, le=5.0, description="Integrate only while |error| is below this.")
     chamber_kp: float = Field(0.5, ge=0.0, description="Chamber loop: heater duty per degC below setpoint.")
-    chamber_hysteresis_c: float = Field(2.0, ge=0.0, le=10.0, description="Chamber cooling dead band (+-).")
+    chamber_hysteresis_c: float = Field(
+        2.0, ge=0.0, le=10.0, description="Chamber cooling band (+-), and the least the adaptive band narrows to."
+    )
     max_hysteresis_c: float = Field(
         10.0, ge=0.0, le=15.0, description="Cascade: the cooling band widens up to this while the beer stays steady."
     )
@@ -165,7 +167,7 @@ class TuningConfig(_Frozen):
         600.0, ge=0.0, le=7200.0, description="Beer reading smoothing (time constant) for the PID."
     )
     direct_hysteresis_c: float = Field(
-        0.2, ge=0.0, le=5.0, description="Beer-only control (glycol, no chamber probe): dead band."
+        0.1, ge=0.0, le=5.0, description="Beer-only control (glycol, no chamber probe): dead band."
     )
     valve_kp: float = Field(1.0, ge=0.0, description="Motorized valve: opening per degC beer above setpoint.")
     valve_ki: float = Field(1.0, ge=0.0, description="Motorized valve: integral gain (per hour).")
@@ -253,6 +255,7 @@ class InfluxConfig(_Frozen):
 class HistoryConfig(_Frozen):
     """Local SQLite history in the state dir."""
 
+    enabled: bool = Field(True, description="Record history (the TUI charts and `brewctl history` need it).")
     raw_days: float = Field(14.0, ge=0.5, le=3650.0)
     downsampled_days: float = Field(365.0, ge=1.0, le=36500.0)
     commit_interval_s: float = Field(60.0, ge=1.0, le=3600.0, description="Batch commits (SD cards wear out).")
