@@ -14,6 +14,7 @@ from pathlib import Path
 
 from brewctl.config import Config
 from brewctl.model import Alarm
+from brewctl.recorder.components import recorder_components
 from brewctl.service.hub import Component, Hub
 
 __all__ = ["backoff_s", "optional_components", "supervise"]
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 def optional_components(config: Config, state_dir: Path) -> list[Component]:
     """The optional components this configuration enables."""
     components: list[Component] = []
+    components += recorder_components(config, state_dir)  # history.sqlite; InfluxDB if [influx]
     return components
 
 
