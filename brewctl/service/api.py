@@ -97,6 +97,8 @@ def make_app(
             cmd = COMMAND_ADAPTER.validate_python(body)
         except ValidationError as exc:
             return _refused(command_error_message(exc), 400)
+        if hub.latest is None:
+            return _refused("the controller is starting; try again in a few seconds", 503)
         result = await hub.command(fid, cmd, "api")
         return _json(result, 200 if result.ok else 400)
 
@@ -122,8 +124,8 @@ def make_app(
                             f"event: status\ndata: {next_status.result().model_dump_json()}\n\n".encode()
                         )
                         next_status = asyncio.ensure_future(anext(statuses))
-            except (ConnectionResetError, asyncio.CancelledError):
-                pass
+            except ConnectionResetError:
+                pass  # the client went away
             finally:
                 for fut in (next_status, next_event):
                     fut.cancel()

@@ -78,6 +78,8 @@ class ApiClient:
                 return resp.status, body
         except aiohttp.ClientConnectionError as exc:
             raise self._unavailable(exc) from None
+        except aiohttp.ClientError as exc:
+            raise ApiError(f"{method} {path}: {type(exc).__name__}: {exc}") from None
         except TimeoutError:
             raise ApiUnavailable(
                 f"{self.socket_path}: the daemon did not answer within {self._timeout_s:g} s"
@@ -142,5 +144,7 @@ class ApiClient:
                         elif kind == "event":
                             yield Event.model_validate_json(payload)
                         kind, data = "", []
+        except aiohttp.ClientPayloadError:
+            raise ApiUnavailable(f"{self.socket_path}: the daemon closed the stream (stopped?)") from None
         except aiohttp.ClientConnectionError as exc:
             raise self._unavailable(exc) from None

@@ -240,9 +240,24 @@ class Daemon:
         return DaemonState(fermenters={fid: f.state for fid, f in self.fermenters.items()})
 
     async def _save(self) -> None:
+        """Write the state file. A failure (disk full, read-only card) is a node alarm, not a stop."""
+        assert self.hub is not None
         async with self._save_lock:
             snapshot = self.snapshot()
-            await asyncio.to_thread(save_state_file, self.state_path, snapshot, wall_s=self.clock.wall())
+            try:
+                await asyncio.to_thread(save_state_file, self.state_path, snapshot, wall_s=self.clock.wall())
+            except OSError as exc:
+                log.error("cannot save the state to %s: %s", self.state_path, exc)
+                self.hub.raise_alarm(
+                    Alarm(
+                        code="state_not_saved",
+                        severity="critical",
+                        message=f"cannot save the state ({exc.strerror or exc}): a restart would lose changes",
+                        since_s=self.clock.wall(),
+                    )
+                )
+                return
+            self.hub.clear_alarm("state_not_saved")
             self._last_save_mono = self.clock.monotonic()
 
     async def _persist_loop(self) -> None:

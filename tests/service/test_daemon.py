@@ -192,3 +192,27 @@ async def test_sd_notify_ready_status_watchdog_stopping(
     assert messages.count("WATCHDOG=1") >= 2
     assert any(m.startswith("STATUS=fv1 beer") for m in messages)
     assert messages[-1] == "STOPPING=1"
+
+
+async def test_a_state_file_that_cannot_be_written_is_an_alarm_not_a_stop(
+    config: Config, tmp_path: Path, short_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    import brewctl.service.daemon as daemon_module
+
+    real_save = daemon_module.save_state_file
+
+    def disk_full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    async with running(config, tmp_path / "state", short_dir / "s") as daemon:
+        assert daemon.hub is not None
+        monkeypatch.setattr(daemon_module, "save_state_file", disk_full)
+        result = await daemon.hub.command("fv1", SetBeerSetpoint(value_c=20), "test")
+        assert result.ok
+        assert [a.code for a in daemon.hub.node_alarms] == ["state_not_saved"]
+        assert "No space left" in daemon.hub.node_alarms[0].message
+        monkeypatch.setattr(daemon_module, "save_state_file", real_save)
+        assert (await daemon.hub.command("fv1", SetBeerSetpoint(value_c=21), "test")).ok
+        assert daemon.hub.node_alarms == ()

@@ -1,0 +1,84 @@
+"""The CLI clients' own logic: the status table, finding the socket, user errors."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pytest
+
+from brewctl.cli import main
+from brewctl.cli.client import format_status, socket_path
+from brewctl.config import Mode
+from brewctl.model import Alarm, FermenterStatus, NodeStatus, OutputStatus, ProfileStatus
+
+from .conftest import write_config
+
+
+def test_status_table() -> None:
+    status = NodeStatus(
+        node="pi",
+        version="1.0",
+        uptime_s=3 * 86400 + 4 * 3600,
+        alarms=(Alarm(code="component_mqtt_failed", message="mqtt failed"),),
+        fermenters={
+            "fv1": FermenterStatus(
+                id="fv1",
+                mode=Mode.PROFILE,
+                beer_c=18.94,
+                chamber_c=17.2,
+                beer_setpoint_c=19.0,
+                chamber_setpoint_c=17.8,
+                outputs=(
+                    OutputStatus(role="heat", value=0.35, active=True),
+                    OutputStatus(role="cool", value=0.0, active=False),
+                ),
+                profile=ProfileStatus(
+                    name="Clean ale", step_index=1, step_count=4, step_remaining_s=2 * 86400 + 3 * 3600
+                ),
+            ),
+            "fv2": FermenterStatus(
+                id="fv2",
+                mode=Mode.OFF,
+                alarms=(Alarm(code="beer_probe_lost", severity="critical", message="beer probe lost"),),
+            ),
+        },
+    )
+    lines = format_status(status).splitlines()
+    assert lines[0] == "pi (brewctl 1.0, up 3d 4h)"
+    assert lines[2].split() == [
+        "fv1", "profile", "18.9", "→", "19.0", "17.2", "→", "17.8", "heat", "35%,", "cool", "off",
+        "Clean", "ale:", "step", "2/4,", "2d", "3h", "left",
+    ]  # fmt: skip
+    assert lines[3].split()[:4] == ["fv2", "off", "--", "--"]
+    assert lines[4:] == ["  ! warning: mqtt failed", "  ! critical: fv2: beer probe lost"]
+
+
+def test_socket_is_found_from_option_env_and_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = write_config(tmp_path)
+    config.write_text(config.read_text().replace('name = "testnode"', 'name = "testnode"\nsocket_path = "/x/y.sock"'))
+    monkeypatch.delenv("BREWCTL_SOCKET", raising=False)
+    assert socket_path(argparse.Namespace(socket=Path("/a.sock"), config=config)) == Path("/a.sock")
+    assert socket_path(argparse.Namespace(socket=None, config=config)) == Path("/x/y.sock")
+    monkeypatch.setenv("BREWCTL_SOCKET", "/env.sock")
+    assert socket_path(argparse.Namespace(socket=None, config=config)) == Path("/env.sock")
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["set", "fv1"], "give --beer, --chamber and/or --mode"),
+        (["set", "fv1", "--beer", "45"], "--beer: Input should be less than or equal to 40"),
+        (["profile", "start", "fv1", "ale", "--at-step", "0"], "--at-step: steps are numbered from 1"),
+        (["profile", "skip", "fv1", "--to-step", "0"], "--to-step: steps are numbered from 1"),
+        (["status", "--mqtt", "127.0.0.1:notaport"], "--mqtt: bad port"),
+        (["status", "--mqtt", "127.0.0.1:1"], "Connection refused"),
+        (["status"], "daemon is not running"),
+    ],
+)
+def test_user_errors_exit_2_with_a_message(
+    argv: list[str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([*argv, "--socket", str(tmp_path / "none.sock")]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
