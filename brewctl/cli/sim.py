@@ -118,8 +118,8 @@ def _print_metrics(result: SimResult, out: Callable[[str], None]) -> None:
     out(f"simulated {m['days']:g} days")
     for key, (label, unit) in _LABELS.items():
         value = m.get(key)
-        text = "n/a" if value is None else f"{value:g}"
-        out(f"  {label:<24} {text} {unit}".rstrip())
+        text = "n/a" if value is None else f"{value:g} {unit}"
+        out(f"  {label:<24} {text}".rstrip())
 
 
 def _plot(result: SimResult) -> None:
