@@ -44,7 +44,16 @@ class TomlLocator:
     def _scan(self) -> None:
         counts: dict[tuple[str, ...], int] = {}
         table: Loc = ()
-        for lineno, line in enumerate(self._text.splitlines(), start=1):
+        # TOML breaks lines at \n only (str.splitlines would also break at U+0085 and others).
+        in_multiline: str | None = None  # the delimiter of a multi-line string we are inside
+        for lineno, line in enumerate(self._text.split("\n"), start=1):
+            if in_multiline is not None:
+                if line.count(in_multiline) % 2 == 1:
+                    in_multiline = None
+                continue
+            for delimiter in ('"""', "'''"):
+                if line.count(delimiter) % 2 == 1:
+                    in_multiline = delimiter
             header = _HEADER.match(line)
             if header and not _KEY.match(line):
                 path = _split_key(header.group(2))

@@ -2,25 +2,32 @@
 
 from __future__ import annotations
 
+import itertools
 import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from brewctl.errors import ProfileError
 from brewctl.profiles import (
+    Attenuation,
     FreeRiseStep,
     GravityAtOrBelow,
     GravityStable,
     HoldStep,
     HoldUntilStep,
+    Profile,
     RampStep,
+    Until,
     WaitForBrewerStep,
     dump_profile,
     find_profile,
     load_profile,
     parse_profile,
 )
+from brewctl.profiles.document import from_profile
 from brewctl.profiles.locate import TomlLocator
 
 from .conftest import profile_from
@@ -276,3 +283,88 @@ def test_locator_handles_nested_tables_and_inline_arrays() -> None:
     assert loc.line(("steps", 2, "until", 0, "type")) == 14
     assert loc.line(("steps", 2, "until", 0, "period")) == 13
     assert loc.line(("nothing",)) is None
+
+
+# --- properties: writing and reading back, locating keys in written files -----------------
+
+_temps = st.floats(min_value=-5.0, max_value=40.0, allow_nan=False)
+_spans = st.floats(min_value=0.0, max_value=30 * 86400.0, allow_nan=False)
+_until = st.builds(
+    Until,
+    combine=st.sampled_from(["any", "all"]),
+    conditions=st.lists(
+        st.one_of(
+            st.builds(GravityAtOrBelow, sg=st.floats(min_value=0.99, max_value=1.1)),
+            st.builds(
+                GravityStable,
+                within_points=st.floats(min_value=0.1, max_value=5),
+                period_s=st.floats(min_value=60, max_value=5 * 86400.0),
+            ),
+            st.builds(Attenuation, percent=st.floats(min_value=1, max_value=100), og_sg=st.none() | st.just(1.05)),
+        ),
+        min_size=1,
+        max_size=3,
+    ).map(tuple),
+)
+_names = st.text(alphabet="abc XYZ-é", max_size=12)
+_steps = st.one_of(
+    st.builds(HoldStep, name=_names, temperature_c=_temps, duration_s=_spans),
+    st.builds(RampStep, name=_names, temperature_c=_temps, from_c=st.none() | _temps, duration_s=_spans),
+    st.builds(RampStep, temperature_c=_temps, rate_c_per_h=st.floats(min_value=0.01, max_value=10)),
+    st.builds(
+        FreeRiseStep,
+        name=_names,
+        duration_s=_spans,
+        min_c=st.none(),
+        max_c=st.none() | _temps,
+        until=st.none() | _until,
+    ),
+    st.builds(
+        HoldUntilStep, name=_names, temperature_c=_temps, until=_until, max_duration_s=_spans.map(lambda s: s + 1)
+    ),
+    st.builds(WaitForBrewerStep, name=_names, temperature_c=_temps, message=_names),
+)
+_profiles = st.builds(
+    Profile,
+    name=st.text(alphabet="abc XYZ-é'\"", min_size=1, max_size=20).filter(str.strip),
+    description=st.text(max_size=40),
+    units=st.sampled_from(["C", "F"]),
+    gravity_units=st.sampled_from(["sg", "plato"]),
+    steps=st.lists(_steps, min_size=1, max_size=5).map(tuple),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(profile=_profiles)
+def test_written_profiles_read_back_the_same(profile: Profile) -> None:
+    for units in ("C", "F"):
+        again = parse_profile(dump_profile(profile, units), "w.toml")
+        assert _close(again.model_copy(update={"units": profile.units}).model_dump(), profile.model_dump())
+
+
+@settings(max_examples=100, deadline=None)
+@given(profile=_profiles)
+def test_locator_finds_every_key_of_a_written_profile(profile: Profile) -> None:
+    text = dump_profile(profile)
+    lines = text.split("\n")  # as TOML counts lines (not str.splitlines, which breaks at U+0085 too)
+    loc = TomlLocator(text)
+    doc = from_profile(profile)
+    type_lines = [loc.line(("steps", i, "type")) for i in range(len(doc["steps"]))]
+    assert all(a is not None and b is not None and a < b for a, b in itertools.pairwise(type_lines)), text
+    for i, step in enumerate(doc["steps"]):
+        for key, value in step.items():
+            if isinstance(value, list):
+                for j, cond in enumerate(value):
+                    for ckey in cond:
+                        line = loc.line(("steps", i, key, j, ckey))
+                        assert line is not None and f"{ckey} =" in lines[line - 1], (i, key, j, ckey, text)
+                continue
+            line = loc.line(("steps", i, key))
+            assert line is not None and f"{key} =" in lines[line - 1], (i, key, text)
+
+
+def test_locator_skips_multiline_strings() -> None:
+    text = 'description = """\n[[steps]]\nduration = 1\n"""\n[[steps]]\ntype = "hold"\nduration = "1x"\n'
+    loc = TomlLocator(text)
+    assert loc.line(("steps", 0, "duration")) == 7
+    assert loc.line(("steps", 1)) is None
