@@ -111,9 +111,10 @@ def make_app(
         with hub.subscribe_status() as statuses, hub.subscribe_events() as events:
             next_status = asyncio.ensure_future(anext(statuses))
             next_event = asyncio.ensure_future(anext(events))
+            closed = asyncio.ensure_future(closing.wait())
             try:
-                while True:
-                    done, _ = await asyncio.wait({next_status, next_event}, return_when=asyncio.FIRST_COMPLETED)
+                while not closing.is_set():
+                    done, _ = await asyncio.wait({next_status, next_event, closed}, return_when=asyncio.FIRST_COMPLETED)
                     if next_event in done:
                         await response.write(
                             f"event: event\ndata: {next_event.result().model_dump_json()}\n\n".encode()
@@ -127,14 +128,19 @@ def make_app(
             except ConnectionResetError:
                 pass  # the client went away
             finally:
-                for fut in (next_status, next_event):
+                for fut in (next_status, next_event, closed):
                     fut.cancel()
         return response
+
+    async def on_shutdown(app: web.Application) -> None:
+        closing.set()  # end the streams now rather than after the shutdown timeout
 
     async def not_recorded(request: web.Request) -> web.Response:
         return web.json_response({"error": "history is not recorded on this node (no history component)"}, status=503)
 
+    closing = asyncio.Event()
     app = web.Application()
+    app.on_shutdown.append(on_shutdown)
     app.add_routes(
         [
             web.get("/v1/status", get_status),

@@ -22,7 +22,6 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Mapping
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,9 +40,7 @@ from brewctl.model import (
     Command,
     CommandResult,
     FermenterStatus,
-    GravityStatus,
     NodeStatus,
-    PidTerms,
     ProfileStatus,
     StartProfile,
 )
@@ -63,6 +60,7 @@ from brewctl.service.state import (
     reconcile_with_config,
     save_state_file,
 )
+from brewctl.service.status import fermenter_status, summary_line
 
 if TYPE_CHECKING:
     from brewctl.service.simulation import SimulatedRigs
@@ -335,9 +333,10 @@ class Daemon:
             "chamber": self.reading(cfg.chamber_probe, now),
             "room": self.reading(cfg.room_probe, now),
         }
-        dt = 0.0 if f.last_mono is None else max(0.0, now - f.last_mono)
-        f.last_mono = now
         state = f.state
+        # Profile time: monotonic deltas only, and only while the profile is in control.
+        dt = 0.0 if f.last_mono is None or state.mode is not Mode.PROFILE else max(0.0, now - f.last_mono)
+        f.last_mono = now
         target = Target(state.mode, state.beer_setpoint_c, state.chamber_setpoint_c)
         f.profile_target = None
         if state.profile is not None and state.progress is not None:
@@ -360,7 +359,17 @@ class Daemon:
         alarms = result.alarms + (f.profile_target.alarms if f.profile_target is not None else ())
         self._announce_alarms(f.fid, f.alarms, alarms)
         f.alarms = alarms
-        f.status = self._fermenter_status(f, readings)
+        f.status = fermenter_status(
+            f.fid,
+            cfg,
+            f.state,
+            result,
+            readings=readings,
+            alarms=alarms,
+            profile=f.profile_target.status if f.profile_target is not None else None,
+            gravity=self.hub.gravity(f.fid),
+            wall_s=self.clock.wall(),
+        )
 
     def _gravity_readings(self, fid: str) -> tuple[GravityReading, ...]:
         assert self.hub is not None
@@ -394,36 +403,6 @@ class Daemon:
             if code not in new:
                 self.hub.event("alarm_cleared", f"cleared: {alarm.message}", fermenter=fid, code=code)
 
-    def _fermenter_status(self, f: _Fermenter, readings: Mapping[str, float | None]) -> FermenterStatus:
-        assert self.hub is not None
-        result = f.result
-        gravity = None
-        samples = self.hub.gravity(f.fid)
-        if samples:
-            last = samples[-1]
-            gravity = GravityStatus(sg=last.sg, age_s=max(0.0, self.clock.wall() - last.at_s), source=last.source)
-        beer_sp = result.beer_setpoint_c if result is not None else None
-        if beer_sp is None and f.state.mode is Mode.BEER:
-            beer_sp = f.state.beer_setpoint_c
-        return FermenterStatus(
-            id=f.fid,
-            name=f.cfg.name,
-            rig=f.cfg.rig.value,
-            mode=f.state.mode,
-            beer_c=readings.get("beer"),
-            chamber_c=readings.get("chamber"),
-            room_c=readings.get("room"),
-            beer_setpoint_c=beer_sp,
-            chamber_setpoint_c=result.chamber_setpoint_c if result is not None else None,
-            outputs=result.output_status if result is not None else (),
-            pid=result.pid if result is not None else PidTerms(),
-            alarms=f.alarms,
-            profile=f.profile_target.status if f.profile_target is not None else None,
-            gravity=gravity,
-            safe=result.safe if result is not None else True,
-            updated_s=self.clock.wall(),
-        )
-
     def _publish(self, now: float) -> None:
         assert self.hub is not None
         status = NodeStatus(
@@ -435,7 +414,7 @@ class Daemon:
             alarms=self.hub.node_alarms,
         )
         self.hub.publish_status(status)
-        line = "; ".join(_summary(s) for s in status.fermenters.values())
+        line = summary_line(status.fermenters.values())
         if line != self._last_sd_status:
             self._last_sd_status = line
             sdnotify.notify(f"STATUS={line}")
@@ -488,10 +467,3 @@ def _list_profiles(folder: Path) -> list[dict[str, Any]]:
             continue
         rows.append({"file": path.name, "name": p.name, "description": p.description, "steps": len(p.steps)})
     return rows
-
-
-def _summary(s: FermenterStatus) -> str:
-    def t(v: float | None) -> str:
-        return "--" if v is None else f"{v:.1f}"
-
-    return f"{s.id} {s.mode.value} beer {t(s.beer_c)}/{t(s.beer_setpoint_c)}"

@@ -156,3 +156,18 @@ async def test_second_daemon_on_the_same_socket_is_refused(config: Config, tmp_p
         with pytest.raises(ConfigError, match="already serving"):
             async with running(config, tmp_path / "b", short_dir / "s"):
                 pass
+
+
+async def test_stream_ends_promptly_when_the_daemon_stops(config: Config, tmp_path: Path, short_dir: Path) -> None:
+    sock = short_dir / "s"
+    async with ApiClient(sock) as api:
+        loop = asyncio.get_running_loop()
+        async with running(config, tmp_path, sock):
+            stream = api.stream()
+            assert isinstance(await anext(stream), NodeStatus)
+            stopping = loop.time()
+        # The daemon stopped without waiting the server's 1 s shutdown timeout for the stream.
+        assert loop.time() - stopping < 0.9
+        with pytest.raises((StopAsyncIteration, ApiUnavailable)):
+            while True:
+                await asyncio.wait_for(anext(stream), 2)

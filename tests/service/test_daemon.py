@@ -216,3 +216,21 @@ async def test_a_state_file_that_cannot_be_written_is_an_alarm_not_a_stop(
         monkeypatch.setattr(daemon_module, "save_state_file", real_save)
         assert (await daemon.hub.command("fv1", SetBeerSetpoint(value_c=21), "test")).ok
         assert daemon.hub.node_alarms == ()
+
+
+async def test_profile_clock_stands_still_outside_profile_mode(config: Config, tmp_path: Path, short_dir: Path) -> None:
+    async with running(config, tmp_path / "state", short_dir / "s", clock=ScaledClock(1000)) as daemon:
+        assert daemon.hub is not None
+        assert (await daemon.hub.command("fv1", StartProfile(profile="test-ale"), "test")).ok
+        f = daemon.fermenters["fv1"]
+        await wait_until(lambda: f.state.progress is not None and f.state.progress.total_elapsed_s > 100)
+        assert (await daemon.hub.command("fv1", SetMode(mode=Mode.BEER), "test")).ok
+        assert f.state.progress is not None
+        frozen = f.state.progress.total_elapsed_s
+        cycles = daemon._cycles
+        await wait_until(lambda: daemon._cycles > cycles + 5)
+        assert f.state.progress.total_elapsed_s == frozen
+        assert f.status is not None and f.status.beer_setpoint_c == 19.0  # the manual setpoint rules
+        assert (await daemon.hub.command("fv1", SetMode(mode=Mode.PROFILE), "test")).ok
+        await wait_until(lambda: f.state.progress is not None and f.state.progress.total_elapsed_s > frozen)
+        assert f.state.progress.total_elapsed_s < frozen + 60  # the time in beer mode was not counted

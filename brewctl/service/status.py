@@ -1,0 +1,67 @@
+"""Building the published status from one control step: pure functions.
+
+``fermenter_status`` turns what the daemon knows about a fermenter after a control step into
+the ``FermenterStatus`` everyone sees (API, MQTT, history, TUI); ``summary_line`` is the
+one-line ``STATUS=`` shown by ``systemctl status``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from brewctl.config import FermenterConfig, Mode
+from brewctl.core.control import ControlResult
+from brewctl.model import Alarm, FermenterStatus, GravityStatus, PidTerms, ProfileStatus
+from brewctl.service.hub import GravitySample
+from brewctl.service.state import FermenterState
+
+__all__ = ["fermenter_status", "summary_line"]
+
+
+def fermenter_status(
+    fid: str,
+    cfg: FermenterConfig,
+    state: FermenterState,
+    result: ControlResult | None,
+    *,
+    readings: Mapping[str, float | None],
+    alarms: tuple[Alarm, ...],
+    profile: ProfileStatus | None,
+    gravity: Sequence[GravitySample],
+    wall_s: float,
+) -> FermenterStatus:
+    """The status of one fermenter after a control step (``result`` None: no step yet)."""
+    gravity_status = None
+    if gravity:
+        last = gravity[-1]
+        gravity_status = GravityStatus(sg=last.sg, age_s=max(0.0, wall_s - last.at_s), source=last.source)
+    beer_sp = result.beer_setpoint_c if result is not None else None
+    if beer_sp is None and state.mode is Mode.BEER:
+        beer_sp = state.beer_setpoint_c
+    return FermenterStatus(
+        id=fid,
+        name=cfg.name,
+        rig=cfg.rig.value,
+        mode=state.mode,
+        beer_c=readings.get("beer"),
+        chamber_c=readings.get("chamber"),
+        room_c=readings.get("room"),
+        beer_setpoint_c=beer_sp,
+        chamber_setpoint_c=result.chamber_setpoint_c if result is not None else None,
+        outputs=result.output_status if result is not None else (),
+        pid=result.pid if result is not None else PidTerms(),
+        alarms=alarms,
+        profile=profile,
+        gravity=gravity_status,
+        safe=result.safe if result is not None else True,
+        updated_s=wall_s,
+    )
+
+
+def _t(value: float | None) -> str:
+    return "--" if value is None else f"{value:.1f}"
+
+
+def summary_line(statuses: Iterable[FermenterStatus]) -> str:
+    """``fv1 beer 19.1/19.0; fv2 off 12.0/--`` (mode, beer temperature / setpoint)."""
+    return "; ".join(f"{s.id} {s.mode.value} {_t(s.beer_c)}/{_t(s.beer_setpoint_c)}" for s in statuses)
