@@ -117,25 +117,32 @@ class ChamberLoop:
         cooling: bool,
         cool_on_s: float,
         cool_off_s: float = float("inf"),
+        full_cooling: bool = False,
+        heat_allowed: bool = True,
     ) -> ChamberRequest:
         """What the loop wants, given the guarded state of the outputs right now.
 
         ``cool_on_s`` / ``cool_off_s``: how long the cooler has been on / off. Within
         ``RECOVERY_S`` of a cooling stop the heater waits for the whole cooling band (the
         chamber dips after every cooling cycle and comes back by itself).
+        ``full_cooling``: the beer loop asks for all the cooling it may (a pull-down or a
+        crash): a running compressor goes on to ``setpoint - max_hysteresis_c / 2`` instead of
+        cycling around the lowest chamber setpoint. ``heat_allowed=False`` (the beer is above
+        its setpoint: a crash on its way) keeps the heater off whatever the chamber does.
         """
         h = self.band_c
         error = setpoint_c - temp_c  # > 0: too cold
         duty = 0.0
         heat_band = h if (self.has_cool and cool_off_s < RECOVERY_S) else self.heat_hysteresis_c
-        if self.has_heat and (error > heat_band or (heating and error > 0)):
+        if self.has_heat and heat_allowed and not full_cooling and (error > heat_band or (heating and error > 0)):
             duty = min(1.0, max(0.05, self.kp * error))
         want_cool = False
         note = ""
         if self.has_cool:
             if cooling:
                 drop = self.peak.predicted_drop(cool_on_s) if self.use_peak else 0.0
-                want_cool = temp_c - drop > setpoint_c - h
+                stop_h = max(h, self.max_hysteresis_c / 2.0) if full_cooling else h
+                want_cool = temp_c - drop > setpoint_c - stop_h
                 if not want_cool and drop > 0.05:
                     note = f"stopping early: peak estimate -{drop:.1f} °C"
             else:

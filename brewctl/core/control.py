@@ -271,7 +271,18 @@ class FermenterController:
         offset = self._beer_pid.update(now_s, beer, sp_beer, lo, hi)
         sp_chamber = self._clamp_chamber(sp_beer + offset)
         self._last_chamber_sp = sp_chamber
-        return self._chamber_plan(self._chamber_loop, chamber, sp_chamber, beer_sp=sp_beer, chamber_sp=sp_chamber)
+        full = offset <= lo + 1e-9 and self._beer_pid.terms.p <= lo  # saturated by the error, not by I
+        smoothed = self._beer_pid.filtered_c
+        warm = smoothed is not None and smoothed > sp_beer + self.cfg.tuning.integrator_band_c
+        return self._chamber_plan(
+            self._chamber_loop,
+            chamber,
+            sp_chamber,
+            beer_sp=sp_beer,
+            chamber_sp=sp_chamber,
+            full_cooling=full,
+            heat_allowed=not warm,
+        )
 
     def _chamber_plan(
         self,
@@ -282,6 +293,8 @@ class FermenterController:
         beer_sp: float | None = None,
         chamber_sp: float | None = None,
         note: str = "",
+        full_cooling: bool = False,
+        heat_allowed: bool = True,
     ) -> _Plan:
         assert self._state is not None
         st = self._state
@@ -292,6 +305,8 @@ class FermenterController:
             cooling=st.cool.on,
             cool_on_s=st.cool.elapsed(self._now_s),
             cool_off_s=self._cool_off_s(),
+            full_cooling=full_cooling,
+            heat_allowed=heat_allowed,
         )
         return _Plan(
             heat_duty=req.heat_duty,
@@ -357,7 +372,9 @@ class FermenterController:
         if state.cool.on and not prev.cool.on:
             if self._ripple is not None:
                 lo, hi = min(self._ripple[0], beer), max(self._ripple[1], beer)
-                self._chamber_loop.adapt((hi - lo) / 2.0, self.cfg.tuning.ripple_c)
+                far = max(abs(lo - plan.beer_sp), abs(hi - plan.beer_sp)) > self.cfg.tuning.integrator_band_c
+                if not far:  # a pull-down or a ramp start is not ripple
+                    self._chamber_loop.adapt((hi - lo) / 2.0, self.cfg.tuning.ripple_c)
             self._ripple = (beer, beer)
         elif self._ripple is not None:
             self._ripple = (min(self._ripple[0], beer), max(self._ripple[1], beer))
