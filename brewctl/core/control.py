@@ -156,6 +156,7 @@ class FermenterController:
         plan = self._plan(now_s, good, target, alarms)
         if plan.force_off:
             self._beer_pid = None
+            self._valve_pid = None
         prev = self._state
         want_heat = plan.heat_duty > 0.0
         want_cool = plan.want_cool or plan.valve_opening >= _VALVE_OPEN_MIN
