@@ -1,0 +1,358 @@
+"""The MQTT bridge: a daemon component between the hub and a broker.
+
+Out: retained node and fermenter state (on change and every ``state_interval_s``),
+availability with a last will, alarm alerts, Home Assistant discovery. In: commands (validated,
+answered on a response topic), Home Assistant's birth message, hydrometer readings.
+
+The bridge owns its reconnect loop (aiomqtt's recipe): a lost or unreachable broker is logged,
+retried with backoff and, after ``alarm_after_s``, raised as a node alarm. Nothing here can
+block the control loop: statuses reach the bridge through a latest-wins subscription.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import random
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import aiomqtt
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+
+from brewctl import __version__
+from brewctl.alerts.message import alert_message
+from brewctl.alerts.tracker import AlertTracker, standing_alarms
+from brewctl.config import Config, MqttConfig
+from brewctl.errors import ConfigError
+from brewctl.model import Alarm, CommandResult, NodeStatus
+from brewctl.mqtt.backoff import Backoff
+from brewctl.mqtt.commands import RecentCommands, parse_command
+from brewctl.mqtt.discovery import discovery_documents, retained_topics, stale_topics
+from brewctl.mqtt.hydrometer import hydrometer_routes, read_gravity
+from brewctl.mqtt.state import PublishGate, fingerprint, ha_view, node_info
+from brewctl.mqtt.topics import Topics, default_base_topic
+from brewctl.service.hub import Hub
+
+__all__ = ["UNREACHABLE_ALARM", "MqttBridge", "read_password"]
+
+log = logging.getLogger(__name__)
+
+UNREACHABLE_ALARM = "mqtt_unreachable"
+DEFAULT_BACKOFF = Backoff()
+RETAINED_FILE = "mqtt-retained.json"
+"""In the state dir: every retained topic this node published, to clear the ones that go away."""
+
+
+def _honour_cancellation() -> None:
+    """Re-raise a cancellation that ``asyncio.wait_for`` (used inside aiomqtt) swallowed.
+
+    On Python 3.11, when a publish is confirmed in the same loop turn as the task is
+    cancelled, ``wait_for`` returns the result and drops the ``CancelledError``; the task
+    still counts the request in ``cancelling()``. Loops call this after such awaits.
+    """
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
+
+
+def read_password(path: Path) -> str:
+    """The broker password: the file's first line. ``ConfigError`` names the file if unreadable."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"mqtt.password_file: cannot read {path}: {exc.strerror}") from None
+    lines = text.splitlines()
+    if not lines or not lines[0]:
+        raise ConfigError(f"mqtt.password_file: {path} is empty")
+    return lines[0]
+
+
+class MqttBridge:
+    """The ``mqtt`` component. Build it with the whole config (fermenters and hydrometers
+    matter too) and, for the list of retained topics it announced, the daemon's state dir.
+    """
+
+    name = "mqtt"
+
+    def __init__(
+        self,
+        config: Config,
+        state_dir: Path | None = None,
+        *,
+        backoff: Backoff = DEFAULT_BACKOFF,
+        alarm_after_s: float = 120.0,
+        command_timeout_s: float = 10.0,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
+    ) -> None:
+        if config.mqtt is None:
+            raise ValueError("MqttBridge needs an [mqtt] section")
+        self.config = config
+        self.mqtt: MqttConfig = config.mqtt
+        self.node = config.node.name
+        self.topics = Topics(self.mqtt.base_topic or default_base_topic(self.node), self.mqtt.discovery_prefix)
+        self.state_dir = state_dir
+        self.backoff = backoff
+        self.alarm_after_s = alarm_after_s
+        self.command_timeout_s = command_timeout_s
+        self._clock = clock
+        self._wall = wall_clock
+        self._gate = PublishGate(self.mqtt.state_interval_s)
+        self._alerts = AlertTracker(min_interval_s=0.0)
+        self._recent = RecentCommands()
+        self._routes = hydrometer_routes(config.hydrometers)
+        self._retained_memory: set[str] = set()
+        self.connected = asyncio.Event()
+        """Set while connected (tests and the API may watch it)."""
+
+    # --- the reconnect loop ------------------------------------------------------------
+    async def run(self, hub: Hub) -> None:
+        password = None
+        if self.mqtt.password_file is not None:
+            password = await asyncio.to_thread(read_password, self.mqtt.password_file)
+        attempt = 0
+        down_since = self._clock()
+        while True:
+            # A fresh client per attempt: aiomqtt 2.x keeps a stale "connected" state in a
+            # client whose connection dropped, so reusing it can skip waiting for CONNACK.
+            client = self._client(password)
+            try:
+                async with client:
+                    attempt = 0
+                    hub.clear_alarm(UNREACHABLE_ALARM)
+                    log.info("mqtt: connected to %s:%d", self.mqtt.host, self.mqtt.port)
+                    try:
+                        self.connected.set()
+                        await self._session(client, hub)
+                    finally:
+                        self.connected.clear()
+                        down_since = self._clock()
+                        await self._say_offline(client)
+            except aiomqtt.MqttError as exc:
+                log.warning("mqtt: %s:%d: %s", self.mqtt.host, self.mqtt.port, exc)
+            if self._clock() - down_since >= self.alarm_after_s:
+                hub.raise_alarm(
+                    Alarm(
+                        code=UNREACHABLE_ALARM,
+                        severity="warning",
+                        message=f"MQTT broker {self.mqtt.host}:{self.mqtt.port} unreachable; retrying",
+                        since_s=self._wall(),
+                    )
+                )
+            _honour_cancellation()
+            delay = self.backoff.delay(attempt, random.random())
+            attempt += 1
+            await asyncio.sleep(delay)
+
+    def _client(self, password: str | None) -> aiomqtt.Client:
+        tls = None
+        if self.mqtt.tls:
+            ca = str(self.mqtt.ca_file) if self.mqtt.ca_file is not None else None
+            tls = aiomqtt.TLSParameters(ca_certs=ca)
+        return aiomqtt.Client(
+            self.mqtt.host,
+            self.mqtt.port,
+            username=self.mqtt.username,
+            password=password,
+            identifier=f"brewctl-{self.node}",
+            protocol=aiomqtt.ProtocolVersion.V5,
+            will=aiomqtt.Will(self.topics.availability, b"offline", qos=1, retain=True),
+            keepalive=30,
+            tls_params=tls,
+            timeout=10,
+        )
+
+    async def _say_offline(self, client: aiomqtt.Client) -> None:
+        """On a clean stop, say what the last will would have said."""
+        with contextlib.suppress(aiomqtt.MqttError, TimeoutError):
+            await client.publish(self.topics.availability, b"offline", qos=1, retain=True, timeout=2)
+
+    async def _session(self, client: aiomqtt.Client, hub: Hub) -> None:
+        await client.publish(self.topics.availability, b"online", qos=1, retain=True)
+        subscriptions = [(self.topics.command_filter, 1)]
+        if self.mqtt.discovery:
+            subscriptions.append((self.topics.ha_status, 1))
+        subscriptions += [(topic, 0) for topic in self._routes]
+        await client.subscribe(subscriptions)
+        await self._announce(client, hub)
+        self._gate.reset()
+        # Two loops until one fails (the connection dropped). Not a TaskGroup: on 3.11 a failed
+        # child leaves the parent task's cancelling() count raised, and ``run`` relies on it.
+        tasks = {
+            asyncio.create_task(self._publish_loop(client, hub), name="mqtt-publish"),
+            asyncio.create_task(self._receive_loop(client, hub), name="mqtt-receive"),
+        }
+        try:
+            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+        for task in done:
+            task.result()  # re-raise the MqttError that ended the session
+
+    # --- out: state, alerts, discovery -------------------------------------------------
+    async def _publish_loop(self, client: aiomqtt.Client, hub: Hub) -> None:
+        tick_s = max(1.0, self.mqtt.state_interval_s / 4)
+        with hub.subscribe_status() as statuses:
+            while True:
+                # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation.
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(tick_s):
+                        await anext(statuses)
+                if hub.latest is not None:
+                    await self.publish_status(client, hub, hub.latest)
+                _honour_cancellation()
+
+    async def publish_status(self, client: aiomqtt.Client, hub: Hub, status: NodeStatus) -> None:
+        """Publish what changed (or is due) in ``status``, and the alerts it implies."""
+        now = self._clock()
+        info = node_info(status, hub.node_alarms, self._wall())
+        digest = info.model_dump_json(exclude={"uptime_s", "updated_s"})
+        if self._gate.due("", digest, now):
+            await client.publish(self.topics.status, info.model_dump_json(), qos=1, retain=True)
+            self._gate.sent("", digest, now)
+        for fid, f in status.fermenters.items():
+            digest = fingerprint(f)
+            if not self._gate.due(fid, digest, now):
+                continue
+            await client.publish(self.topics.state(fid), f.model_dump_json(), qos=1, retain=True)
+            await client.publish(self.topics.ha(fid), ha_view(f).model_dump_json(), qos=1, retain=True)
+            self._gate.sent(fid, digest, now)
+        for notice in self._alerts.update(standing_alarms(status, hub.node_alarms), now):
+            msg = alert_message(self.node, notice, self._wall())
+            await client.publish(self.topics.alerts, msg.model_dump_json(), qos=1)
+
+    async def _announce(self, client: aiomqtt.Client, hub: Hub) -> None:
+        """Publish discovery (if enabled) and clear retained topics of fermenters that are gone."""
+        version = hub.latest.version if hub.latest is not None else __version__
+        docs: dict[str, dict[str, Any]] = {}
+        if self.mqtt.discovery:
+            docs = discovery_documents(self.node, version, self.topics, self.config.fermenters, self.config.hydrometers)
+        current = retained_topics(self.topics, self.config.fermenters, docs)
+        previous = await asyncio.to_thread(self._load_retained)
+        for topic in stale_topics(previous, current):
+            log.info("mqtt: clearing %s (no longer configured)", topic)
+            await client.publish(topic, b"", qos=1, retain=True)
+        for topic, doc in docs.items():
+            await client.publish(topic, json.dumps(doc), qos=1, retain=True)
+        await asyncio.to_thread(self._save_retained, current)
+
+    def _retained_path(self) -> Path | None:
+        return None if self.state_dir is None else self.state_dir / RETAINED_FILE
+
+    def _load_retained(self) -> set[str]:
+        path = self._retained_path()
+        if path is None:
+            return set(self._retained_memory)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return {str(t) for t in data["topics"]}
+        except FileNotFoundError:
+            return set()
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.warning("mqtt: ignoring unreadable %s: %s", path, exc)
+            return set()
+
+    def _save_retained(self, topics: set[str]) -> None:
+        self._retained_memory = set(topics)
+        path = self._retained_path()
+        if path is None:
+            return
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"topics": sorted(topics)}, indent=1), encoding="utf-8")
+        tmp.replace(path)
+
+    # --- in: commands, HA birth, hydrometers ---------------------------------------------
+    async def _receive_loop(self, client: aiomqtt.Client, hub: Hub) -> None:
+        async for message in client.messages:
+            topic = message.topic.value
+            payload = message.payload if isinstance(message.payload, bytes) else str(message.payload).encode()
+            fid = self.topics.command_fermenter(topic)
+            if fid is not None:
+                await self._command(client, hub, fid, payload, message)
+            elif topic == self.topics.ha_status:
+                if payload.strip() == b"online":
+                    log.info("mqtt: Home Assistant is online; announcing again")
+                    await self._announce(client, hub)
+            elif topic in self._routes:
+                self._gravity(hub, topic, payload)
+            _honour_cancellation()
+
+    async def _command(
+        self, client: aiomqtt.Client, hub: Hub, fid: str, payload: bytes, message: aiomqtt.Message
+    ) -> None:
+        command_id = _raw_id(payload)
+        known = set(self.config.fermenters) | set(hub.latest.fermenters if hub.latest else ())
+        if message.retain:
+            result = CommandResult(ok=False, error="retain: commands must not be retained (refused)")
+        elif fid not in known:
+            result = CommandResult(ok=False, error=f"fermenter: no fermenter named {fid!r} on {self.node}")
+        else:
+            parsed = parse_command(payload)
+            if isinstance(parsed, str):
+                result = CommandResult(ok=False, error=parsed)
+            else:
+                command_id = parsed.id
+                earlier = self._recent.get(fid, parsed.id)
+                if earlier is not None:
+                    result = earlier
+                else:
+                    try:
+                        async with asyncio.timeout(self.command_timeout_s):
+                            result = await hub.command(fid, parsed, "mqtt")
+                    except TimeoutError:
+                        result = CommandResult(ok=False, error="the controller did not answer in time")
+                    else:
+                        self._recent.put(fid, parsed.id, result)
+        if not result.ok:
+            log.info("mqtt: command for %s refused: %s", fid, result.error)
+        await self._reply(client, fid, command_id, result, message)
+
+    async def _reply(
+        self,
+        client: aiomqtt.Client,
+        fid: str,
+        command_id: str | None,
+        result: CommandResult,
+        message: aiomqtt.Message,
+    ) -> None:
+        body = result.model_dump(mode="json")
+        body["id"] = command_id
+        topic = self.topics.response(fid)
+        props = None
+        request = message.properties
+        response_topic = getattr(request, "ResponseTopic", None) if request is not None else None
+        if response_topic:
+            topic = str(response_topic)
+            correlation = getattr(request, "CorrelationData", None)
+            if correlation is not None:
+                props = Properties(PacketTypes.PUBLISH)  # type: ignore[no-untyped-call]
+                props.CorrelationData = correlation
+        await client.publish(topic, json.dumps(body), qos=1, properties=props)
+
+    def _gravity(self, hub: Hub, topic: str, payload: bytes) -> None:
+        for route in self._routes[topic]:
+            try:
+                sg = read_gravity(route, payload)
+            except ValueError as exc:
+                log.warning("mqtt: hydrometer %s on %s: %s (ignored)", route.hydrometer, topic, exc)
+                continue
+            hub.feed_gravity(route.fermenter, sg, f"hydrometer:{route.hydrometer}")
+
+
+def _raw_id(payload: bytes) -> str | None:
+    """The ``id`` of a command that failed validation, if one can be read (to echo it)."""
+    try:
+        doc = json.loads(payload)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return None
+    if isinstance(doc, dict) and isinstance(doc.get("id"), str) and len(doc["id"]) <= 64:
+        return str(doc["id"])
+    return None

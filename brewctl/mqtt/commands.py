@@ -1,0 +1,84 @@
+"""Commands arriving over MQTT: parse and validate (pure), and remember recent ids.
+
+A payload is a ``Command`` JSON (see docs/api.md). Anything else is answered with a
+``CommandResult`` whose ``error`` names the offending field, and nothing is applied.
+"""
+
+from __future__ import annotations
+
+import collections
+import typing
+
+from pydantic import ValidationError
+
+from brewctl.model import COMMAND_ADAPTER, Command, CommandResult
+
+__all__ = ["MAX_PAYLOAD_BYTES", "RecentCommands", "describe_validation_error", "parse_command"]
+
+MAX_PAYLOAD_BYTES = 4096
+"""A command is a few dozen bytes; anything much larger is refused before parsing."""
+
+_KINDS = frozenset(
+    kind
+    for member in typing.get_args(typing.get_args(Command)[0])
+    for kind in typing.get_args(member.model_fields["kind"].annotation)
+)
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    """``field: what is wrong`` for each problem, joined by '; '."""
+    parts = []
+    for err in exc.errors():
+        loc = [str(p) for p in err["loc"]]
+        if loc and set(loc[0].split(",")) <= _KINDS:
+            loc = loc[1:]  # the discriminator tag pydantic puts first
+        if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            field = "kind"
+            msg = f"expected one of {', '.join(sorted(_KINDS))}"
+        elif err["type"] in ("json_invalid", "dict_type", "model_type"):
+            field = "payload"
+            msg = "not a JSON object" if err["type"] != "json_invalid" else str(err["msg"])
+        else:
+            field = ".".join(loc) or "payload"
+            msg = "unknown field" if err["type"] == "extra_forbidden" else str(err["msg"])
+        parts.append(f"{field}: {msg}")
+    return "; ".join(parts)
+
+
+def parse_command(payload: bytes) -> Command | str:
+    """The validated command, or an error message naming the field."""
+    if len(payload) > MAX_PAYLOAD_BYTES:
+        return f"payload: too large ({len(payload)} bytes, at most {MAX_PAYLOAD_BYTES})"
+    try:
+        return COMMAND_ADAPTER.validate_json(payload)
+    except ValidationError as exc:
+        return describe_validation_error(exc)
+
+
+class RecentCommands:
+    """The results of the last ``size`` commands that carried an id, per fermenter.
+
+    MQTT redelivers QoS 1 messages after a reconnect; a repeated id is answered from here
+    (``duplicate: true``) without reaching the controller. The daemon's handler keeps its own
+    record too, shared with the local API; this one saves the round trip.
+    """
+
+    def __init__(self, size: int = 256) -> None:
+        self._results: collections.OrderedDict[tuple[str, str], CommandResult] = collections.OrderedDict()
+        self._size = size
+
+    def get(self, fermenter: str, command_id: str | None) -> CommandResult | None:
+        """The earlier result for this id, marked duplicate, or None."""
+        if command_id is None:
+            return None
+        result = self._results.get((fermenter, command_id))
+        return None if result is None else result.model_copy(update={"duplicate": True})
+
+    def put(self, fermenter: str, command_id: str | None, result: CommandResult) -> None:
+        """Remember a result (only commands that were handled, i.e. not validation errors)."""
+        if command_id is None:
+            return
+        self._results[(fermenter, command_id)] = result
+        self._results.move_to_end((fermenter, command_id))
+        while len(self._results) > self._size:
+            self._results.popitem(last=False)

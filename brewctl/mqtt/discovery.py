@@ -1,0 +1,173 @@
+"""Home Assistant MQTT discovery documents (pure).
+
+One device per fermenter, holding a ``climate`` entity (current = beer, target = beer
+setpoint), temperature sensors for the probes it has, a gravity sensor when a hydrometer
+feeds it, output duty sensors and a ``running`` binary sensor for the profile. Every entity
+reads the fermenter's ``HaView`` topic and is unavailable when the node's last will says
+``offline``. Commands from HA go to the same validated command topic as everything else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import annotated_types
+
+from brewctl.config import FermenterConfig, HydrometerConfig
+from brewctl.model import SetBeerSetpoint
+from brewctl.mqtt.state import ha_hold_mode
+from brewctl.mqtt.topics import Topics
+
+__all__ = ["MODE_COMMAND_TEMPLATE", "discovery_documents", "retained_topics", "stale_topics"]
+
+MODE_COMMAND_TEMPLATE = (
+    '{"kind": "set_mode", "mode": "'
+    "{% if value == 'off' %}off{% elif value == 'auto' %}profile{% else %}beer{% endif %}"
+    '"}'
+)
+"""HA mode -> brewctl command: off -> off, auto -> profile, the rig's hold mode -> beer."""
+
+TEMPERATURE_COMMAND_TEMPLATE = '{"kind": "set_beer", "value_c": {{ value }}}'
+
+
+def _bound(kind: type[annotated_types.Ge] | type[annotated_types.Le]) -> float:
+    """The beer setpoint bound the command validation enforces (so HA offers only valid targets)."""
+    for meta in SetBeerSetpoint.model_fields["value_c"].metadata:
+        if isinstance(meta, annotated_types.Ge) and kind is annotated_types.Ge:
+            return float(meta.ge)  # type: ignore[arg-type]
+        if isinstance(meta, annotated_types.Le) and kind is annotated_types.Le:
+            return float(meta.le)  # type: ignore[arg-type]
+    raise LookupError(kind)
+
+
+_MIN_C = _bound(annotated_types.Ge)
+_MAX_C = _bound(annotated_types.Le)
+
+
+def _temperature_sensor(key: str, name: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "device_class": "temperature",
+        "state_class": "measurement",
+        "unit_of_measurement": "°C",
+        "suggested_display_precision": 1,
+        "value_template": f"{{{{ value_json.{key} }}}}",
+    }
+
+
+def _duty_sensor(key: str, name: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "state_class": "measurement",
+        "unit_of_measurement": "%",
+        "icon": "mdi:gauge",
+        "value_template": f"{{{{ value_json.{key} }}}}",
+    }
+
+
+def discovery_documents(
+    node: str,
+    version: str,
+    topics: Topics,
+    fermenters: Mapping[str, FermenterConfig],
+    hydrometers: Mapping[str, HydrometerConfig] | None = None,
+) -> dict[str, dict[str, Any]]:
+    """Every discovery config this node announces: ``{topic: payload}``."""
+    fed = {h.fermenter for h in (hydrometers or {}).values()}
+    docs: dict[str, dict[str, Any]] = {}
+    for fid, f in fermenters.items():
+        uid = f"brewctl_{node}_{fid}"
+        common: dict[str, Any] = {
+            "availability_topic": topics.availability,
+            "payload_available": "online",
+            "payload_not_available": "offline",
+            "device": {
+                "identifiers": [uid],
+                "name": f.name or fid,
+                "manufacturer": "brewctl",
+                "model": f"{f.rig.value} fermenter",
+                "sw_version": version,
+            },
+            "origin": {"name": "brewctl", "sw_version": version},
+            "qos": 1,
+        }
+        ha = topics.ha(fid)
+        climate = {
+            **common,
+            "unique_id": uid,
+            "name": None,
+            "current_temperature_topic": ha,
+            "current_temperature_template": "{{ value_json.current_c }}",
+            "temperature_state_topic": ha,
+            "temperature_state_template": "{{ value_json.target_c }}",
+            "temperature_command_topic": topics.command(fid),
+            "temperature_command_template": TEMPERATURE_COMMAND_TEMPLATE,
+            "mode_state_topic": ha,
+            "mode_state_template": "{{ value_json.mode }}",
+            "mode_command_topic": topics.command(fid),
+            "mode_command_template": MODE_COMMAND_TEMPLATE,
+            "modes": ["off", ha_hold_mode(f.rig.value), "auto"],
+            "action_topic": ha,
+            "action_template": "{{ value_json.action }}",
+            "json_attributes_topic": topics.state(fid),
+            "min_temp": _MIN_C,
+            "max_temp": _MAX_C,
+            "temp_step": 0.1,
+            "precision": 0.1,
+            "temperature_unit": "C",
+        }
+        docs[topics.discovery("climate", node, fid)] = climate
+        sensors: dict[str, dict[str, Any]] = {}
+        if f.beer_probe is not None:
+            sensors["beer"] = _temperature_sensor("current_c", "Beer")
+        if f.chamber_probe is not None:
+            sensors["chamber"] = _temperature_sensor("chamber_c", "Chamber")
+        if f.room_probe is not None:
+            sensors["room"] = _temperature_sensor("room_c", "Room")
+        if fid in fed:
+            sensors["gravity"] = {
+                "name": "Gravity",
+                "state_class": "measurement",
+                "unit_of_measurement": "SG",
+                "suggested_display_precision": 3,
+                "icon": "mdi:water-opacity",
+                "value_template": "{{ value_json.sg }}",
+            }
+        if f.heater is not None:
+            sensors["heat_duty"] = _duty_sensor("heat_duty_pct", "Heater duty")
+        if f.cooler is not None or f.valve is not None:
+            sensors["cool_duty"] = _duty_sensor("cool_duty_pct", "Cooling duty")
+        for key, sensor in sensors.items():
+            docs[topics.discovery("sensor", node, f"{fid}_{key}")] = {
+                **common,
+                **sensor,
+                "unique_id": f"{uid}_{key}",
+                "state_topic": ha,
+            }
+        docs[topics.discovery("binary_sensor", node, f"{fid}_profile")] = {
+            **common,
+            "unique_id": f"{uid}_profile",
+            "name": "Profile running",
+            "device_class": "running",
+            "state_topic": ha,
+            "value_template": "{{ value_json.profile }}",
+            "payload_on": "ON",
+            "payload_off": "OFF",
+            "json_attributes_topic": ha,
+            "json_attributes_template": '{{ {"step": value_json.profile_step} | tojson }}',
+        }
+    return docs
+
+
+def retained_topics(topics: Topics, fermenter_ids: Iterable[str], discovery: Iterable[str]) -> set[str]:
+    """Every per-fermenter retained topic this node owns (state, HA view, discovery)."""
+    owned = set(discovery)
+    for fid in fermenter_ids:
+        owned.update((topics.state(fid), topics.ha(fid)))
+    return owned
+
+
+def stale_topics(previous: Iterable[str], current: Iterable[str]) -> list[str]:
+    """Topics announced before but not any more: clear them with an empty retained payload."""
+    return sorted(set(previous) - set(current))

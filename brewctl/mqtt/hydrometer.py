@@ -1,0 +1,83 @@
+"""Hydrometers on MQTT: which topics to read and how to turn a payload into SG (pure).
+
+An iSpindel publishes plain numbers on ``ispindel/<name>/<field>`` (``gravity`` in SG or
+degrees Plato, as set on the device; ``temperature``, ``battery``, ``tilt``, ...: ignored
+here). A Tilt bridge (or anything else) publishes JSON: ``json_path`` picks the value, e.g.
+``gravity`` or ``data.0.sg``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from brewctl.config import HydrometerConfig
+from brewctl.units import plato_to_sg
+
+__all__ = ["SG_MAX", "SG_MIN", "HydrometerRoute", "hydrometer_routes", "read_gravity"]
+
+SG_MIN = 0.980
+"""Below this a reading is not beer (or wort): a sensor or unit mistake."""
+SG_MAX = 1.200
+
+
+@dataclass(frozen=True)
+class HydrometerRoute:
+    """One hydrometer: the topic it publishes on and where its readings go."""
+
+    hydrometer: str
+    fermenter: str
+    topic: str
+    json_path: str | None
+    unit: Literal["sg", "plato"]
+
+
+def hydrometer_routes(hydrometers: Mapping[str, HydrometerConfig]) -> dict[str, list[HydrometerRoute]]:
+    """``{topic: [routes]}`` for every configured hydrometer (an iSpindel without ``name`` uses its key)."""
+    routes: dict[str, list[HydrometerRoute]] = {}
+    for hid, h in hydrometers.items():
+        if h.kind == "ispindel":
+            topic, path = f"ispindel/{h.name or hid}/gravity", None
+        else:
+            if h.topic is None:
+                continue  # rejected by config validation; never here
+            topic, path = h.topic, h.json_path
+        routes.setdefault(topic, []).append(HydrometerRoute(hid, h.fermenter, topic, path, h.unit))
+    return routes
+
+
+def _pick(doc: object, path: str) -> object:
+    for part in path.split("."):
+        if isinstance(doc, dict) and part in doc:
+            doc = doc[part]
+        elif isinstance(doc, list) and part.isdigit() and int(part) < len(doc):
+            doc = doc[int(part)]
+        else:
+            raise ValueError(f"no {part!r} at {path!r} in the payload")
+    return doc
+
+
+def read_gravity(route: HydrometerRoute, payload: bytes) -> float:
+    """The specific gravity in ``payload``; ``ValueError`` says why a payload is refused."""
+    try:
+        doc: object = json.loads(payload)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise ValueError(f"not a number or JSON: {payload[:40]!r}") from None
+    if route.json_path:
+        doc = _pick(doc, route.json_path)
+    if isinstance(doc, str):
+        try:
+            doc = float(doc)
+        except ValueError:
+            raise ValueError(f"not a number: {str(doc)[:40]!r}") from None
+    if isinstance(doc, bool) or not isinstance(doc, int | float) or not math.isfinite(doc):
+        raise ValueError(f"not a number: {str(doc)[:40]!r}")
+    value = float(doc)
+    sg = plato_to_sg(value) if route.unit == "plato" else value
+    if not SG_MIN <= sg <= SG_MAX:
+        unit = "°P" if route.unit == "plato" else "SG"
+        raise ValueError(f"implausible gravity {value:g} {unit} (expected SG {SG_MIN}..{SG_MAX})")
+    return sg

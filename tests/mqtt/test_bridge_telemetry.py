@@ -1,0 +1,179 @@
+"""Against a real mosquitto: retained state, availability, alerts, reconnection."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import aiomqtt
+import pytest
+
+from brewctl.errors import ConfigError
+from brewctl.model import Alarm, FermenterStatus
+from brewctl.mqtt.bridge import UNREACHABLE_ALARM
+from tests.mqtt.conftest import Broker, Recorder, fermenter, free_port, make_config, node_status, recording, until
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_state_is_retained_and_availability_is_online(
+    broker: Broker, recorder: Recorder, start_bridge: Any
+) -> None:
+    r = await start_bridge(make_config(broker.port))
+    r.hub.publish_status(node_status())
+    await recorder.wait("brewctl/pi1/fermenters/fv2/ha")  # the last one the bridge publishes
+    async with recording(broker) as late:  # a client that connects afterwards sees retained state
+        msg = await late.wait("brewctl/pi1/fermenters/fv1/state")
+        assert msg.retain
+        assert FermenterStatus.model_validate_json(msg.payload) == fermenter("fv1")  # type: ignore[arg-type]
+        availability = await late.wait("brewctl/pi1/availability")
+        assert availability.retain and availability.payload == b"online"
+        ha = await late.json("brewctl/pi1/fermenters/fv1/ha")
+        assert (ha["mode"], ha["action"], ha["current_c"], ha["target_c"]) == ("heat_cool", "cooling", 19.25, 19.0)
+        info = await late.json("brewctl/pi1/status")
+        assert info["fermenters"] == ["fv1", "fv2"] and info["version"] == "0.1.0"
+
+
+async def test_state_is_published_on_change_and_every_interval(
+    broker: Broker, recorder: Recorder, start_bridge: Any
+) -> None:
+    clock = FakeClock()
+    r = await start_bridge(make_config(broker.port), clock=clock)
+    topic = "brewctl/pi1/fermenters/fv1/state"
+    r.hub.publish_status(node_status())
+    await recorder.wait(topic)
+    # A new cycle with only timers and PID terms moved: nothing new to say.
+    r.hub.publish_status(node_status("pi1", fermenter("fv1", updated_s=1005.0), uptime_s=15))
+    mark = recorder.mark()
+    # A real change (the setpoint) is published at once...
+    r.hub.publish_status(node_status("pi1", fermenter("fv1", beer_setpoint_c=12.0)))
+    msg = await recorder.json(topic, since=mark)
+    assert msg["beer_setpoint_c"] == 12.0
+    assert len(recorder.on(topic, mark)) == 1, "the unchanged cycle must not have been republished"
+    # ...and an unchanged state again once state_interval_s (60 s) has passed.
+    clock.now = 61.0
+    mark = recorder.mark()
+    r.hub.publish_status(node_status("pi1", fermenter("fv1", beer_setpoint_c=12.0, updated_s=1061.0)))
+    assert (await recorder.json(topic, since=mark))["updated_s"] == 1061.0
+
+
+async def test_alarms_go_to_the_alerts_topic_raised_then_cleared(
+    broker: Broker, recorder: Recorder, start_bridge: Any
+) -> None:
+    r = await start_bridge(make_config(broker.port))
+    lost = Alarm(code="beer_probe_lost", severity="critical", message="FV1 beer probe lost")
+    r.hub.publish_status(node_status("pi1", fermenter("fv1", alarms=(lost,))))
+    raised = await recorder.json("brewctl/pi1/alerts")
+    assert (raised["event"], raised["fermenter"], raised["code"], raised["node"]) == (
+        "raised",
+        "fv1",
+        "beer_probe_lost",
+        "pi1",
+    )
+    mark = recorder.mark()
+    r.hub.publish_status(node_status("pi1", fermenter("fv1")))
+    cleared = await recorder.json("brewctl/pi1/alerts", since=mark)
+    assert (cleared["event"], cleared["code"]) == ("cleared", "beer_probe_lost")
+    state = await recorder.json("brewctl/pi1/fermenters/fv1/state", where=lambda p: b"beer_probe_lost" in p)
+    assert state["alarms"][0]["code"] == "beer_probe_lost"  # the state carries standing alarms too
+
+
+async def test_broker_restart_reconnects_and_republishes(broker: Broker, start_bridge: Any) -> None:
+    r = await start_bridge(make_config(broker.port))
+    r.hub.publish_status(node_status())
+    await r.wait_connected()
+    async with recording(broker) as rec:
+        await rec.wait("brewctl/pi1/fermenters/fv1/state")
+    broker.stop()  # persistence false: every retained message is gone
+    await until(lambda: not r.bridge.connected.is_set())
+    r.hub.publish_status(node_status())  # control goes on meanwhile; publishing must not block
+    broker.start()
+    await r.wait_connected()
+    async with recording(broker) as rec:
+        state = await rec.json("brewctl/pi1/fermenters/fv1/state")
+        assert state["id"] == "fv1"
+        assert (await rec.wait("brewctl/pi1/availability")).payload == b"online"
+        await rec.wait("homeassistant/climate/pi1/fv1/config")
+    assert not r.task.done()
+
+
+async def test_unreachable_broker_raises_a_node_alarm_and_clears_it(tmp_path: Path, start_bridge: Any) -> None:
+    port = free_port()  # nothing listens here yet
+    r = await start_bridge(make_config(port), alarm_after_s=0.0)
+    await until(lambda: any(a.code == UNREACHABLE_ALARM for a in r.hub.node_alarms))
+    r.hub.publish_status(node_status())  # the hub never waits on the bridge
+    assert r.hub.latest is not None
+    b = Broker(port=port, workdir=tmp_path)
+    b.start()
+    try:
+        await r.wait_connected()
+        assert not any(a.code == UNREACHABLE_ALARM for a in r.hub.node_alarms)
+    finally:
+        await r.stop()
+        b.stop()
+
+
+async def test_clean_stop_says_offline(broker: Broker, recorder: Recorder, start_bridge: Any) -> None:
+    r = await start_bridge(make_config(broker.port))
+    await r.wait_connected()
+    await recorder.wait("brewctl/pi1/availability", where=lambda p: p == b"online")
+    mark = recorder.mark()
+    await r.stop()
+    assert (await recorder.wait("brewctl/pi1/availability", since=mark)).payload == b"offline"
+    async with recording(broker) as late:
+        msg = await late.wait("brewctl/pi1/availability")
+        assert (msg.payload, msg.retain) == (b"offline", True)
+
+
+@pytest.fixture
+def auth_broker(tmp_path: Path) -> Iterator[Broker]:
+    """A broker that wants user 'brewctl', password 's3cret'."""
+    passwd = tmp_path / "passwd"
+    subprocess.run(["mosquitto_passwd", "-b", "-c", str(passwd), "brewctl", "s3cret"], check=True)
+    passwd.chmod(0o600)
+    b = Broker(port=free_port(), workdir=tmp_path, extra_config=f"password_file {passwd}")
+    b.start()
+    try:
+        yield b
+    finally:
+        b.stop()
+
+
+async def test_username_and_password_file(tmp_path: Path, auth_broker: Broker, start_bridge: Any) -> None:
+    b = auth_broker
+    secret = tmp_path / "mqtt-password"
+    secret.write_text("s3cret\n")
+    wrong = tmp_path / "wrong-password"
+    wrong.write_text("nope\n")
+    ok = await start_bridge(make_config(b.port, mqtt={"username": "brewctl", "password_file": str(secret)}))
+    await ok.wait_connected()
+    bad = await start_bridge(
+        make_config(b.port, node="pi2", mqtt={"username": "brewctl", "password_file": str(wrong)}),
+        alarm_after_s=0.0,
+    )
+    await until(lambda: any(a.code == UNREACHABLE_ALARM for a in bad.hub.node_alarms))
+    assert not bad.task.done(), "a refused login is retried, not fatal"
+    async with aiomqtt.Client(b.host, b.port, username="brewctl", password="s3cret") as c:
+        await c.subscribe("brewctl/+/availability")
+        async with asyncio.timeout(5):
+            async for m in c.messages:
+                assert (m.topic.value, m.payload) == ("brewctl/pi1/availability", b"online")
+                break
+    with pytest.raises(aiomqtt.MqttError):  # and the broker really does check
+        async with aiomqtt.Client(b.host, b.port, username="brewctl", password="nope"):
+            pass
+
+
+async def test_missing_password_file_is_a_config_error(broker: Broker, tmp_path: Path, start_bridge: Any) -> None:
+    r = await start_bridge(make_config(broker.port, mqtt={"username": "u", "password_file": str(tmp_path / "none")}))
+    with pytest.raises(ConfigError, match=r"mqtt.password_file: cannot read .*none"):
+        await r.task
