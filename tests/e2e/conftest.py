@@ -38,7 +38,7 @@ class DaemonProcess:
 
     def __init__(self, folder: Path, socket: Path) -> None:
         self.folder = folder
-        self.config = write_config(folder, step="10m")
+        self.config = write_config(folder, step="4m")
         self.state_dir = folder / "state"
         self.socket = socket
         self.proc: subprocess.Popen[str] | None = None
