@@ -122,7 +122,11 @@ class ApiClient:
         return dict(body)
 
     async def stream(self) -> AsyncIterator[NodeStatus | Event]:
-        """Live statuses (one per control cycle, coalesced) and events, until the daemon stops."""
+        """Live statuses (one per control cycle, coalesced) and events.
+
+        It never ends by itself: when the daemon stops or the connection is lost it raises
+        ``ApiUnavailable`` (open a new client to reconnect).
+        """
         if self._session is None:
             raise RuntimeError("use `async with ApiClient(...)`")
         try:
@@ -144,6 +148,7 @@ class ApiClient:
                         elif kind == "event":
                             yield Event.model_validate_json(payload)
                         kind, data = "", []
+            raise ApiUnavailable(f"{self.socket_path}: the daemon closed the stream (stopping?)")
         except aiohttp.ClientPayloadError:
             raise ApiUnavailable(f"{self.socket_path}: the daemon closed the stream (stopped?)") from None
         except aiohttp.ClientConnectionError as exc:
