@@ -11,10 +11,10 @@ from collections.abc import Callable
 from brewctl.alerts.message import notice_text
 from brewctl.alerts.notifier import Notifier, make_apprise_notifier
 from brewctl.alerts.tracker import AlertTracker, standing_alarms
-from brewctl.config import AlertsConfig
+from brewctl.config import AlertsConfig, Config
 from brewctl.service.hub import Hub
 
-__all__ = ["AlertsComponent"]
+__all__ = ["AlertsComponent", "alert_components"]
 
 log = logging.getLogger(__name__)
 
@@ -68,3 +68,8 @@ class AlertsComponent:
                         continue
                     if not delivered:
                         log.warning("alerts: %r was not delivered by every service", title)
+
+
+def alert_components(config: Config) -> list[AlertsComponent]:
+    """The Apprise notifier, if ``alerts.apprise_urls`` is set (for ``optional_components``)."""
+    return [AlertsComponent(config.alerts, config.node.name)] if config.alerts.apprise_urls else []

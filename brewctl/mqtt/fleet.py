@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 import secrets
+import socket
 from dataclasses import dataclass, field
 
 import aiomqtt
@@ -64,6 +65,7 @@ async def fleet_status(
                 identifier=f"brewctl-fleet-{secrets.token_hex(4)}",
                 tls_params=aiomqtt.TLSParameters() if tls else None,
                 timeout=timeout_s,
+                socket_options=((socket.IPPROTO_TCP, socket.TCP_NODELAY, 1),),
             ) as client:
                 await client.subscribe(
                     [

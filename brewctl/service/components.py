@@ -12,8 +12,10 @@ import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from brewctl.alerts.component import alert_components
 from brewctl.config import Config
 from brewctl.model import Alarm
+from brewctl.mqtt.bridge import mqtt_components
 from brewctl.recorder.components import recorder_components
 from brewctl.service.hub import Component, Hub
 
@@ -26,6 +28,7 @@ def optional_components(config: Config, state_dir: Path) -> list[Component]:
     """The optional components this configuration enables."""
     components: list[Component] = []
     components += recorder_components(config, state_dir)  # history.sqlite; InfluxDB if [influx]
+    components += [*mqtt_components(config, state_dir), *alert_components(config)]  # [mqtt]; Apprise
     return components
 
 

@@ -29,6 +29,7 @@ from brewctl.mqtt.bridge import MqttBridge
 from brewctl.service.hub import Hub
 
 MOSQUITTO = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
+NODELAY = ((socket.IPPROTO_TCP, socket.TCP_NODELAY, 1),)
 
 
 def free_port() -> int:
@@ -53,6 +54,7 @@ class Broker:
             f"listener {self.port} 127.0.0.1\n"
             f"allow_anonymous {'false' if 'password_file' in self.extra_config else 'true'}\n"
             "persistence false\n"
+            "set_tcp_nodelay true\n"
             # Started as root, mosquitto drops to user 'mosquitto', who cannot read our temp files.
             f"{'user root' if os.geteuid() == 0 else ''}\n"
             f"{self.extra_config}\n"
@@ -146,7 +148,9 @@ def _bytes(payload: object) -> bytes:
 
 @contextlib.asynccontextmanager
 async def recording(broker: Broker, topic: str = "#") -> AsyncIterator[Recorder]:
-    async with aiomqtt.Client(broker.host, broker.port, protocol=aiomqtt.ProtocolVersion.V5) as client:
+    async with aiomqtt.Client(
+        broker.host, broker.port, protocol=aiomqtt.ProtocolVersion.V5, socket_options=NODELAY
+    ) as client:
         rec = Recorder(client)
         await client.subscribe(topic, qos=1)
         task = asyncio.create_task(rec.run())

@@ -1,0 +1,159 @@
+"""Commands over a real mosquitto: good ones reach the controller once, bad ones never do."""
+
+from __future__ import annotations
+
+import json
+import string
+from typing import Any
+
+import aiomqtt
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+
+from brewctl.config import Mode
+from brewctl.model import SetBeerSetpoint, SetMode
+from tests.mqtt.conftest import Broker, Recorder, Running, make_config, node_status
+
+COMMAND = "brewctl/pi1/fermenters/fv1/command"
+RESPONSE = "brewctl/pi1/fermenters/fv1/response"
+
+
+async def _started(broker: Broker, start_bridge: Any) -> Running:
+    r: Running = await start_bridge(make_config(broker.port))
+    r.hub.publish_status(node_status())
+    await r.wait_connected()
+    return r
+
+
+async def _ask(recorder: Recorder, payload: bytes | str, *, retain: bool = False) -> dict[str, Any]:
+    mark = recorder.mark()
+    await recorder.client.publish(COMMAND, payload, qos=1, retain=retain)
+    return dict(await recorder.json(RESPONSE, since=mark))
+
+
+async def test_a_good_command_reaches_the_controller_and_is_answered(
+    broker: Broker, recorder: Recorder, start_bridge: Any
+) -> None:
+    r = await _started(broker, start_bridge)
+    reply = await _ask(recorder, json.dumps({"kind": "set_beer", "value_c": 12.5, "id": "ha-1"}))
+    assert reply["ok"] is True and reply["id"] == "ha-1" and reply["status"]["id"] == "fv1"
+    assert r.controller.calls == [("fv1", SetBeerSetpoint(value_c=12.5, id="ha-1"), "mqtt")]
+
+
+async def test_a_repeated_id_is_not_applied_twice(broker: Broker, recorder: Recorder, start_bridge: Any) -> None:
+    r = await _started(broker, start_bridge)
+    cmd = json.dumps({"kind": "set_mode", "mode": "profile", "id": "redelivered-7"})
+    first = await _ask(recorder, cmd)
+    again = await _ask(recorder, cmd)
+    assert (first["ok"], first["duplicate"]) == (True, False)
+    assert (again["ok"], again["duplicate"]) == (True, True)
+    assert r.controller.calls == [("fv1", SetMode(mode=Mode.PROFILE, id="redelivered-7"), "mqtt")]
+
+
+async def test_bad_commands_name_the_field_and_change_nothing(
+    broker: Broker, recorder: Recorder, start_bridge: Any
+) -> None:
+    r = await _started(broker, start_bridge)
+    cases = {
+        '{"kind": "set_beer", "value_c": 99}': "value_c",
+        '{"kind": "set_mode", "mode": "warp", "id": "x1"}': "mode",
+        '{"kind": "dance"}': "kind",
+        '{"value_c": 19}': "kind",
+        "19.5": "payload",
+        "not json": "payload",
+        '{"kind": "set_beer", "value_c": 19, "colour": "red"}': "colour",
+        '{"kind": "profile_skip", "to_step": -1}': "to_step",
+    }
+    for payload, field in cases.items():
+        reply = await _ask(recorder, payload)
+        assert reply["ok"] is False, payload
+        assert reply["error"].startswith(f"{field}:"), (payload, reply["error"])
+    assert (await _ask(recorder, '{"kind": "set_mode", "mode": "warp", "id": "x1"}'))["id"] == "x1"
+    assert r.controller.calls == []
+
+
+async def test_unknown_fermenter_is_refused(broker: Broker, recorder: Recorder, start_bridge: Any) -> None:
+    r = await _started(broker, start_bridge)
+    mark = recorder.mark()
+    await recorder.client.publish("brewctl/pi1/fermenters/fv9/command", '{"kind": "profile_stop"}', qos=1)
+    reply = await recorder.json("brewctl/pi1/fermenters/fv9/response", since=mark)
+    assert reply["ok"] is False and reply["error"].startswith("fermenter:")
+    assert r.controller.calls == []
+
+
+async def test_a_retained_command_is_not_replayed_at_connect(
+    broker: Broker, recorder: Recorder, start_bridge: Any
+) -> None:
+    # Someone published a command with retain set: every (re)connect would replay it.
+    await recorder.client.publish(COMMAND, '{"kind": "set_mode", "mode": "off"}', qos=1, retain=True)
+    r = await _started(broker, start_bridge)
+    reply = await recorder.json(RESPONSE)
+    assert reply["ok"] is False and reply["error"].startswith("retain:")
+    assert r.controller.calls == []
+
+
+async def test_mqtt5_response_topic_and_correlation_data(broker: Broker, start_bridge: Any) -> None:
+    await _started(broker, start_bridge)
+    async with aiomqtt.Client(broker.host, broker.port, protocol=aiomqtt.ProtocolVersion.V5) as client:
+        await client.subscribe("my/replies/#", qos=1)
+        props = Properties(PacketTypes.PUBLISH)  # type: ignore[no-untyped-call]
+        props.ResponseTopic = "my/replies/42"
+        props.CorrelationData = b"\x00corr-42"
+        await client.publish(COMMAND, '{"kind": "profile_pause"}', qos=1, properties=props)
+        async for message in client.messages:
+            assert message.topic.value == "my/replies/42"
+            assert message.properties is not None
+            assert message.properties.CorrelationData == b"\x00corr-42"
+            assert json.loads(message.payload)["ok"] is True  # type: ignore[arg-type]
+            break
+
+
+_json_scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20)
+_kinds = st.sampled_from(["set_mode", "set_beer", "set_chamber", "profile_start", "profile_skip", "nope", ""])
+_broken_objects = st.fixed_dictionaries(
+    {"kind": _kinds},
+    optional={
+        "mode": _json_scalars,
+        "value_c": st.one_of(st.floats(min_value=40.01, max_value=1e9), st.text(max_size=5), st.none()),
+        "profile": st.one_of(st.integers(), st.just("")),
+        "at_step": st.integers(max_value=-1),
+        "to_step": st.one_of(st.integers(max_value=-1), st.text(max_size=3)),
+        "id": st.text(alphabet=" /#+é", min_size=1, max_size=5),
+        "extra": _json_scalars,
+    },
+).filter(lambda d: d["kind"] not in ("set_mode",) or d.get("mode") not in ("off", "chamber", "beer", "profile"))
+_malformed = st.one_of(
+    st.binary(max_size=64),
+    st.text(alphabet=string.printable, max_size=64).map(str.encode),
+    _json_scalars.map(lambda v: json.dumps(v).encode()),
+    st.lists(_json_scalars, max_size=3).map(lambda v: json.dumps(v).encode()),
+    _broken_objects.map(lambda v: json.dumps(v).encode()),
+)
+
+
+_FUZZ_BRIDGES: dict[int, Running] = {}
+
+
+@settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(payload=_malformed)
+async def test_fuzz_malformed_payloads_change_nothing(
+    broker: Broker, recorder: Recorder, start_bridge: Any, payload: bytes
+) -> None:
+    # Fixtures live for the whole test, not per example: one broker, one bridge for all payloads.
+    r = _FUZZ_BRIDGES.get(broker.port)
+    if r is None:
+        r = _FUZZ_BRIDGES[broker.port] = await _started(broker, start_bridge)
+    reply = await _ask(recorder, payload)
+    if reply["ok"]:  # only a payload that happens to be a valid command may pass
+        assert r.controller.calls, payload
+        r.controller.calls.clear()
+    else:
+        assert reply["error"] and ":" in reply["error"]
+        assert r.controller.calls == [], payload
+    assert r.bridge.connected.is_set() and not r.task.done()

@@ -1,0 +1,121 @@
+"""Many Pis, one broker: the fleet view, and the last will of a controller that dies."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from brewctl.errors import TransientError
+from brewctl.mqtt.fleet import OFFLINE_ALARM, fleet_status, format_fleet
+from tests.mqtt.conftest import Broker, Recorder, fermenter, free_port, make_config, node_status
+
+DAEMON_CONFIG = """
+[node]
+name = "cellar"
+
+[probes.beer]
+id = "28-0316a2795aff"
+[probes.chamber]
+id = "28-0416a27c3bff"
+
+[outputs.cool]
+kind = "relay"
+pin = 17
+[outputs.heat]
+kind = "ssr"
+pin = 18
+
+[fermenters.fv7]
+beer_probe = "beer"
+chamber_probe = "chamber"
+heater = "heat"
+cooler = "cool"
+mode = "beer"
+
+[mqtt]
+host = "127.0.0.1"
+port = {port}
+"""
+
+
+async def test_the_last_will_says_offline_when_the_daemon_is_killed(
+    broker: Broker, recorder: Recorder, tmp_path: Path
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(DAEMON_CONFIG.replace("{port}", str(broker.port)))
+    daemon = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "brewctl",
+        "run",
+        "--simulate",
+        "--config",
+        str(config),
+        "--state-dir",
+        str(tmp_path / "state"),
+        "--socket",
+        str(tmp_path / "api.sock"),
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    try:
+        await recorder.wait("brewctl/cellar/availability", where=lambda p: p == b"online", within_s=20)
+        state = await recorder.json("brewctl/cellar/fermenters/fv7/state", within_s=20)
+        assert state["id"] == "fv7" and state["mode"] == "beer"
+        mark = recorder.mark()
+        daemon.send_signal(signal.SIGKILL)  # no goodbye: the broker publishes the will
+        await daemon.wait()
+        will = await recorder.wait("brewctl/cellar/availability", since=mark)
+        assert will.payload == b"offline"
+        nodes = await fleet_status(broker.host, broker.port, timeout_s=5)
+        [cellar] = nodes
+        assert [a.code for a in cellar.fermenters["fv7"].alarms][-1] == OFFLINE_ALARM
+    finally:
+        if daemon.returncode is None:
+            daemon.kill()
+            with contextlib.suppress(ProcessLookupError):
+                await daemon.wait()
+
+
+async def test_fleet_status_lists_every_fermenter_of_every_node(broker: Broker, start_bridge: Any) -> None:
+    pi1 = await start_bridge(make_config(broker.port, node="pi1"))
+    pi2 = await start_bridge(make_config(broker.port, node="pi2", fermenters=("fv1",)))
+    pi1.hub.publish_status(node_status("pi1"))
+    pi2.hub.publish_status(node_status("pi2", fermenter("fv1", beer_c=4.0, beer_setpoint_c=2.0)))
+    await pi1.wait_connected()
+    await pi2.wait_connected()
+
+    async def both_published() -> list[Any]:
+        while True:
+            nodes = await fleet_status(broker.host, broker.port, timeout_s=5)
+            if sum(len(n.fermenters) for n in nodes) == 3:
+                return nodes
+            await asyncio.sleep(0.02)
+
+    nodes = await asyncio.wait_for(both_published(), 5)
+    assert [(n.node, sorted(n.fermenters)) for n in nodes] == [("pi1", ["fv1", "fv2"]), ("pi2", ["fv1"])]
+    assert nodes[1].fermenters["fv1"].beer_c == 4.0
+    assert nodes[0].version == "0.1.0" and nodes[0].uptime_s == 10.0
+    assert not any(f.alarms for n in nodes for f in n.fermenters.values())
+
+    await pi2.stop()  # a clean stop says offline too
+    nodes = await fleet_status(broker.host, broker.port, timeout_s=5)
+    assert [a.code for a in nodes[1].fermenters["fv1"].alarms] == [OFFLINE_ALARM]
+    table = format_fleet(nodes).splitlines()
+    assert table[0].split() == ["NODE", "FERMENTER", "MODE", "BEER", "SET", "CHAMBER", "OUTPUTS", "PROFILE", "ALARMS"]
+    assert table[3].split() == ["pi2", "fv1", "beer", "4.0", "2.0", "17.5", "cool:100%", OFFLINE_ALARM]
+
+
+async def test_fleet_status_of_an_unreachable_broker_is_a_transient_error() -> None:
+    with pytest.raises(TransientError, match=r"MQTT broker 127\.0\.0\.1"):
+        await fleet_status("127.0.0.1", free_port(), timeout_s=2)
+
+
+async def test_fleet_status_of_an_empty_broker_is_empty(broker: Broker) -> None:
+    assert await fleet_status(broker.host, broker.port, timeout_s=2) == []
