@@ -272,6 +272,16 @@ class HydrometerConfig(_Frozen):
     unit: Literal["sg", "plato"] = "sg"
     stale_after_s: float = Field(7200.0, ge=60.0)
 
+    @model_validator(mode="after")
+    def _topic_fits_kind(self) -> Self:
+        if self.kind == "json" and not self.topic:
+            raise ValueError("a json hydrometer needs topic (and usually json_path)")
+        if self.kind == "ispindel" and (self.topic or self.json_path):
+            raise ValueError("an ispindel hydrometer uses name (topic ispindel/<name>/gravity), not topic/json_path")
+        if self.topic is not None and any(c in self.topic for c in "#+\0"):
+            raise ValueError(f"topic: {self.topic!r} must be a plain topic, without wildcards")
+        return self
+
 
 class AlertsConfig(_Frozen):
     """Where alarms go besides MQTT."""
