@@ -127,7 +127,6 @@ class Daemon:
         self.fermenters: dict[str, _Fermenter] = {}
         self._probe_values: dict[str, tuple[float, float]] = {}
         """probe name -> (calibrated °C, monotonic time of the read)."""
-        self._probe_errors: dict[str, str] = {}
         self._stop = asyncio.Event()
         self._readings = asyncio.Event()
         self._save_lock = asyncio.Lock()
@@ -275,9 +274,6 @@ class Daemon:
             for name, sample in samples.items():
                 if sample.value_c is not None:
                     self._probe_values[name] = (sample.value_c, now)
-                    self._probe_errors.pop(name, None)
-                elif sample.error:
-                    self._probe_errors[name] = sample.error
             self._readings.set()
             await self.clock.sleep(self.period_s - (self.clock.monotonic() - started))
 
