@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import logging
 import random
+import ssl
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -50,8 +52,8 @@ __all__ = [
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-SEND_POINTS = 20_000
-"""Points per request when draining the outbox (about 2 MB of line protocol)."""
+SEND_POINTS = 10_000
+"""Points per request when draining the outbox (about 1 MB of line protocol)."""
 
 
 class WriteRefusedError(TransientError):
@@ -107,7 +109,11 @@ async def influx_sender(
     from influxdb_client.domain.write_precision import WritePrecision
     from influxdb_client.rest import ApiException
 
-    client = InfluxDBClientAsync(url=config.url, token=token or "", org=config.org, timeout=round(timeout_s * 1000))
+    # Loading the CA certificates takes tens of milliseconds: off the loop.
+    ssl_context = await asyncio.to_thread(ssl.create_default_context)
+    client = InfluxDBClientAsync(
+        url=config.url, token=token or "", org=config.org, timeout=round(timeout_s * 1000), ssl_context=ssl_context
+    )
     write_api = client.write_api()
 
     async def send(text: str) -> None:
@@ -191,6 +197,8 @@ class InfluxComponent:
         self._hub = hub
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="influx-outbox")
         try:
+            # influxdb-client takes ~0.5 s to import (seconds on a Pi): not on the loop, and only when used
+            await self._call(importlib.import_module, "influxdb_client.client.influxdb_client_async")
             waiting = await self._call(self.outbox.open)
             if waiting:
                 log.info("influx: %d points waiting in the outbox", waiting)

@@ -15,6 +15,9 @@ from brewctl.errors import FatalError
 
 __all__ = ["connect", "migrate", "migrations", "open_read_only"]
 
+PAGE_SIZE = 1024
+"""Small pages: a commit rewrites whole pages, and a minute of rows is about 2 kB (see docs/history.md)."""
+
 _MIGRATION = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
@@ -51,6 +54,7 @@ def connect(path: Path, db: str) -> sqlite3.Connection:
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # only takes effect on a new file
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = ON")

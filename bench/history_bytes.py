@@ -1,0 +1,161 @@
+"""Bytes written to storage per hour by the history recorder: 4 fermenters, 5 s period.
+
+Target: <= 2 MB/h (SD cards wear out with write amplification). Run by hand:
+
+    .venv/bin/python bench/history_bytes.py [--hours 6] [--fermenters 4] [--worst-case] [--dir DIR]
+
+It feeds the real ``HistoryComponent`` (through a real ``Hub``) with ``--hours`` of synthetic
+statuses in accelerated time (an injected clock: one commit per simulated minute, as in the
+daemon), fsyncs the database files after each commit (as the kernel's writeback would between
+two commits a minute apart), and reads ``/proc/self/io``: ``write_bytes`` (what reached the
+block layer: WAL frames, checkpoints, everything) and ``wchar`` (what SQLite asked to write).
+``--dir`` must be on a real disk (not tmpfs) for write_bytes to mean anything.
+``--worst-case`` changes every value every cycle (nothing can be skipped); the default is a
+credible rig: DS18B20 steps of 1/16 degC, a compressor cycling, a heater's duty, PID terms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import math
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from brewctl.config import HistoryConfig, Mode
+from brewctl.model import FermenterStatus, GravityStatus, NodeStatus, OutputStatus, PidTerms
+from brewctl.recorder.history_component import HistoryComponent
+from brewctl.service.hub import Hub
+
+PERIOD_S = 5.0
+T0 = 1_764_000_000.0
+
+
+def io_counters() -> dict[str, int]:
+    out = {}
+    for line in Path("/proc/self/io").read_text().splitlines():
+        key, value = line.split(":")
+        out[key] = int(value)
+    return out
+
+
+class Rig:
+    """A credible fermenter: quantized probes, a cycling compressor, a PID that moves a little."""
+
+    def __init__(self, fid: str, rnd: random.Random) -> None:
+        self.fid = fid
+        self.rnd = rnd
+        self.beer = 19.0 + rnd.random()
+        self.chamber = 18.0
+        self.cooling = False
+        self.i = 0.5
+        self.sg = 1.050
+
+    def status(self, t: float, worst: bool) -> FermenterStatus:
+        r = self.rnd
+        if worst:
+            w = math.sin(t / 300 + hash(self.fid) % 7)
+            beer, chamber, heat, cool, d = 19 + w, 18 + 2 * w, max(0.0, w), max(0.0, -w), w / 10
+            self.i += 0.001
+        else:
+            self.chamber += -0.05 if self.cooling else 0.02
+            if self.chamber < 16.5:
+                self.cooling = False
+            elif self.chamber > 18.5:
+                self.cooling = True
+            self.beer += (self.chamber - self.beer) * 0.0005 + r.gauss(0, 0.002)
+            beer = round(self.beer * 16) / 16
+            chamber = round((self.chamber + r.gauss(0, 0.03)) * 16) / 16
+            heat = 0.0
+            cool = 1.0 if self.cooling else 0.0
+            self.i += (19.0 - beer) * 0.25 * PERIOD_S / 3600
+            d = -1.5 * round((self.chamber - self.beer) * 0.0005 * 720, 2)
+        if int(t) % 900 == 0:
+            self.sg -= 0.0001
+        return FermenterStatus(
+            id=self.fid,
+            mode=Mode.BEER,
+            beer_c=beer,
+            chamber_c=chamber,
+            room_c=21.0,
+            beer_setpoint_c=19.0,
+            chamber_setpoint_c=round(19.0 + 5 * (19.0 - beer) + self.i, 2),
+            outputs=(
+                OutputStatus(role="heat", value=heat, active=heat > 0),
+                OutputStatus(role="cool", value=cool, active=cool > 0),
+            ),
+            pid=PidTerms(p=5 * (19.0 - beer), i=self.i, d=d),
+            gravity=GravityStatus(sg=self.sg, age_s=t % 900),
+            updated_s=t,
+        )
+
+
+def fsync_files(state_dir: Path) -> None:
+    for name in ("history.sqlite", "history.sqlite-wal"):
+        path = state_dir / name
+        if path.exists():
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+
+
+async def run(hours: float, fermenters: int, worst: bool, state_dir: Path) -> None:
+    clock = [0.0]
+    hub = Hub("bench", wall_clock=lambda: T0)
+    comp = HistoryComponent(state_dir, HistoryConfig(commit_interval_s=60), monotonic=lambda: clock[0])
+    task = asyncio.create_task(comp.run(hub))
+    while "history" not in hub.extra:  # noqa: ASYNC110 - opening happens on the recorder's thread
+        await asyncio.sleep(0.01)
+    rnd = random.Random(1)
+    rigs = [Rig(f"fv{k + 1}", rnd) for k in range(fermenters)]
+    cycles = round(hours * 3600 / PERIOD_S)
+    fsync_files(state_dir)
+    before = io_counters()
+    started = time.perf_counter()
+    commits = 0
+    for n in range(cycles):
+        t = T0 + n * PERIOD_S
+        clock[0] += PERIOD_S
+        hub.publish_status(NodeStatus(node="bench", version="0", fermenters={r.fid: r.status(t, worst) for r in rigs}))
+        for _ in range(5):
+            await asyncio.sleep(0)
+        while comp.commits == commits and (n + 1) % 12 == 0:  # noqa: ASYNC110 - a commit is due: let it finish
+            await asyncio.sleep(0.001)
+        if comp.commits != commits:
+            commits = comp.commits
+            fsync_files(state_dir)
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    fsync_files(state_dir)
+    after = io_counters()
+    elapsed = time.perf_counter() - started
+    sizes = {p.name: p.stat().st_size for p in sorted(state_dir.iterdir())}  # noqa: ASYNC240 - after the run
+    wb = after["write_bytes"] - before["write_bytes"]
+    wc = after["wchar"] - before["wchar"]
+    print(f"{fermenters} fermenters, {hours:g} h at {PERIOD_S:g} s, {'worst case' if worst else 'credible rig'}")
+    print(f"  commits: {comp.commits}  (ran in {elapsed:.1f} s)")
+    print(f"  write_bytes: {wb / hours / 1e6:.2f} MB/h   wchar: {wc / hours / 1e6:.2f} MB/h")
+    print("  files: " + ", ".join(f"{k} {v / 1e3:.0f} kB" for k, v in sizes.items()))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--hours", type=float, default=6.0)
+    parser.add_argument("--fermenters", type=int, default=4)
+    parser.add_argument("--worst-case", action="store_true")
+    parser.add_argument("--dir", type=Path, default=None, help="state dir on a real disk (default: a temp dir)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
+        asyncio.run(run(args.hours, args.fermenters, args.worst_case, Path(tmp)))
+
+
+if __name__ == "__main__":
+    main()
