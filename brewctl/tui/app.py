@@ -22,6 +22,7 @@ from typing import ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
+from textual.timer import Timer
 
 from brewctl.errors import BrewctlError, TransientError
 from brewctl.model import Command, CommandResult, Event, NodeStatus
@@ -32,6 +33,9 @@ from brewctl.tui.source import DataSource, SourceFactory, api_source, backoff_s
 __all__ = ["BrewApp", "Settings", "make_app"]
 
 log = logging.getLogger(__name__)
+
+MIN_REDRAW_S = 0.5
+"""Statuses arriving faster than this (a fast simulation) are coalesced: the latest wins."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,9 @@ class BrewApp(App[None]):
         self.retry_in_s = 0.0
         self.connections = 0
         """How many times the stream was (re)established; tests and the status line use it."""
+        self._pending: NodeStatus | None = None
+        self._flush_timer: Timer | None = None
+        self._last_flush = 0.0
 
     def on_mount(self) -> None:
         self.push_screen(DashboardScreen())
@@ -104,7 +111,7 @@ class BrewApp(App[None]):
                     attempt = 0
                     async for item in source.stream():
                         if isinstance(item, NodeStatus):
-                            self.node = item
+                            self._offer(item)
                         else:
                             self._event(item)
             except (TransientError, OSError) as exc:
@@ -121,6 +128,23 @@ class BrewApp(App[None]):
             self.connected = False
             self.link_state = reason
             await asyncio.sleep(self.retry_in_s)
+
+    def _offer(self, status: NodeStatus) -> None:
+        """Show ``status`` now, or at the end of the current redraw interval (latest wins)."""
+        self._pending = status
+        if self._flush_timer is not None:
+            return  # already due: it will show the latest
+        delay = self._last_flush + MIN_REDRAW_S - time.monotonic()
+        if delay <= 0:
+            self._show_pending()
+        else:
+            self._flush_timer = self.set_timer(delay, self._show_pending)
+
+    def _show_pending(self) -> None:
+        self._flush_timer = None
+        self._last_flush = time.monotonic()
+        if self._pending is not None:
+            self.node, self._pending = self._pending, None
 
     def _event(self, event: Event) -> None:
         self.events.append(event)

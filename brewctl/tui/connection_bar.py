@@ -25,24 +25,28 @@ class ConnectionBar(Static):
     }
     """
 
+    def _say(self, text: str) -> None:
+        if text != self.content:
+            self.update(text)
+
     def show_connecting(self, where: str) -> None:
         """Before the first answer."""
         self.remove_class("-lost")
-        self.update(f"brewctl · connecting to {where} …")
+        self._say(f"brewctl · connecting to {where} …")
 
     def show_live(self, node: str, version: str, simulated: bool) -> None:
         """Connected and streaming."""
         self.remove_class("-lost")
         sim = " · SIMULATED" if simulated else ""
-        self.update(f"{node}{sim} · brewctl {version} · live")
+        self._say(f"{node}{sim} · brewctl {version} · live")
 
     def show_lost(self, reason: str, retry_in_s: float) -> None:
         """The daemon went away; the app retries on its own."""
         self.add_class("-lost")
         when = f"{retry_in_s:.1f}" if retry_in_s < 10 else f"{retry_in_s:.0f}"
-        self.update(f"CONNECTION LOST: {reason} · retrying in {when}s")
+        self._say(f"CONNECTION LOST: {reason} · retrying in {when}s")
 
     def show_offline(self) -> None:
         """Editors only: no daemon asked for."""
         self.remove_class("-lost")
-        self.update("brewctl · offline editing (no daemon)")
+        self._say("brewctl · offline editing (no daemon)")

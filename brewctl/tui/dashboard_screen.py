@@ -104,7 +104,12 @@ class DashboardScreen(FermenterActions):
             return
         container.mount_all(cards)
         target = next((c for c in cards if focused is not None and c.fid == focused.id), cards[0])
-        self.call_after_refresh(target.focus)
+        self.call_after_refresh(self._focus_unless_chosen, target)
+
+    def _focus_unless_chosen(self, card: FermenterCard) -> None:
+        """Focus ``card`` unless the brewer already moved to another one."""
+        if not any(c.has_focus for c in self.query(FermenterCard)):
+            card.focus()
 
     # --- selection ------------------------------------------------------------------------
     def selected(self) -> FermenterStatus | None:
@@ -118,7 +123,7 @@ class DashboardScreen(FermenterActions):
         cards = list(self.query(FermenterCard))
         if not cards:
             return
-        current = next((i for i, c in enumerate(cards) if c.has_focus), -1)
+        current = next((i for i, c in enumerate(cards) if c.has_focus), 0)  # none focused: the first is selected
         target = cards[(current + step) % len(cards)]
         target.focus()
         target.scroll_visible()

@@ -88,4 +88,6 @@ class FermenterCard(Static, can_focus=True):
             mode += ", paused"
         self.border_subtitle = mode
         self.set_class(bool(f.alarms) or f.safe, "-alarm")
-        self.update(card_text(f, self.units, self._clock()))
+        text = card_text(f, self.units, self._clock())
+        if text != self.content:
+            self.update(text)

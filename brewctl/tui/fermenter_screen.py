@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from typing import ClassVar
 
@@ -44,6 +45,8 @@ class FermenterScreen(FermenterActions):
         self.zoom_index = 1
         self.series = Series()
         self.history_loaded = False
+        self.history_problem = ""
+        """Why the daemon sent no history ('' when it did); the chart then shows live points only."""
         self._last_draw = 0.0
 
     @property
@@ -102,13 +105,18 @@ class FermenterScreen(FermenterActions):
         setpoint = f.beer_setpoint_c if f.beer_setpoint_c is not None else f.chamber_setpoint_c
         self.series.append(f.updated_s, f.beer_c, f.chamber_c, setpoint, heat, cool)
         self.series.trim(f.updated_s - self.zoom.span_s)
-        if time.monotonic() - self._last_draw >= REDRAW_MIN_S:
+        chart = self.query_one(HistoryChart)
+        if chart.points == 0 or time.monotonic() - self._last_draw >= REDRAW_MIN_S:
             self._draw()
 
     def _draw(self) -> None:
         self._last_draw = time.monotonic()
         chart = self.query_one(HistoryChart)
-        chart.show(self.series, self.zoom, self._now_s())
+        if self.history_problem and not self.series.ts_s:
+            chart.show_problem(self.zoom, f"no history ({self.history_problem}); live points will follow")
+        else:
+            note = "live since opened (no daemon history)" if self.history_problem else ""
+            chart.show(self.series, self.zoom, self._now_s(), note=note)
         self.query_one("#chart-note", Static).update(chart.caption)
 
     @work(exclusive=True, group="history")
@@ -124,10 +132,12 @@ class FermenterScreen(FermenterActions):
         try:
             data = await source.history(self.fid, since_s=now - self.zoom.span_s, step_s=self.zoom.step_s)
         except BrewctlError as exc:
-            self.history_loaded = False
-            chart.show_problem(self.zoom, f"no history ({exc})")
-            self.query_one("#chart-note", Static).update(chart.caption)
+            # No history on the daemon (or it failed): keep drawing what the stream brings.
+            self.history_problem = re.sub(r"^.*HTTP \d+: ", "", str(exc))
+            self.history_loaded = True
+            self._draw()
             return
+        self.history_problem = ""
         self.series = parse_history(data)
         self.history_loaded = True
         self._draw()

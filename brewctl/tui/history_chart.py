@@ -25,18 +25,16 @@ class HistoryChart(PlotextPlot):
         """One line for above the chart: the window and the colours, or why there is no chart."""
         self.points = 0
 
-    def show(self, series: Series, zoom: Zoom, now_s: float) -> None:
-        """Draw ``series`` over the zoom window ending at ``now_s``."""
+    def show(self, series: Series, zoom: Zoom, now_s: float, *, note: str = "") -> None:
+        """Draw ``series`` over the zoom window ending at ``now_s``; ``note`` replaces the window in the caption."""
         plt = self.plt
         plt.clear_data()
         plt.clear_figure()
         unit = f"°{self.units}"
         xs = [(t - now_s) / 3600.0 for t in series.ts_s]
         self.points = len(xs)
-        self.caption = (
-            f"last {zoom.label}, {unit}: [yellow]beer[/] [cyan]chamber[/] [green]setpoint[/]"
-            " · [red]▀ heating[/] [blue]▄ cooling[/]"
-        )
+        head = note or f"last {zoom.label}, {unit}"
+        self.caption = f"{head} · [yellow]beer[/] [cyan]chamber[/] [green]setpoint[/] [red]▀ heat[/] [blue]▄ cool[/]"
         plt.xlim(-zoom.span_s / 3600.0, 0.0)
         values: list[float] = []
         for column, color in (

@@ -47,7 +47,7 @@ class ProfileEditorScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Back"),
         Binding("a", "add", "Add"),
-        Binding("enter", "edit", "Edit"),
+        Binding("enter,e", "edit", "Edit"),
         Binding("delete,x", "remove", "Remove"),
         Binding("shift+up,K", "move(-1)", "Up"),
         Binding("shift+down,J", "move(1)", "Down"),

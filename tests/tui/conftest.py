@@ -16,13 +16,16 @@ import sys
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from textual.pilot import Pilot
+from textual.screen import Screen
 
 from brewctl.tui.app import BrewApp, Settings, make_app
 
 ROOT = Path(__file__).resolve().parents[2]
+ScreenT = TypeVar("ScreenT", bound=Screen[object])
 
 LIBRARY = {
     "dry-hop-ale.toml": """\
@@ -156,3 +159,12 @@ async def until(pilot: Pilot[None], predicate: Callable[[], bool], timeout_s: fl
 
 
 Waiter = Callable[[Pilot[None], Callable[[], bool]], Awaitable[None]]
+
+
+async def screen_of(pilot: Pilot[None], cls: type[ScreenT], timeout_s: float = 10.0) -> ScreenT:
+    """Wait until the app shows a screen of type ``cls`` (actions open their dialogs from workers)."""
+    app = pilot.app
+    await until(pilot, lambda: isinstance(app.screen, cls), timeout_s, what=f"a {cls.__name__}")
+    screen = app.screen
+    assert isinstance(screen, cls)
+    return screen

@@ -11,7 +11,7 @@ from brewctl.tui.connection_bar import ConnectionBar
 from brewctl.tui.dashboard_screen import DashboardScreen
 from brewctl.tui.fermenter_card import FermenterCard
 from brewctl.tui.prompt_screen import PromptScreen
-from tests.tui.conftest import Daemon, app_for, until
+from tests.tui.conftest import Daemon, app_for, screen_of, until
 
 
 def card(app: object, fid: str) -> FermenterCard:
@@ -46,23 +46,26 @@ async def test_change_mode_with_confirmation(daemon: Daemon) -> None:
         await until(pilot, lambda: len(app.screen.query(FermenterCard)) == 3, what="cards")
         await pilot.press("down", "down")  # fv3, mode off
         await pilot.press("m")
-        assert isinstance(app.screen, ChoiceScreen)
-        app.screen.query_one(OptionList).highlighted = 1  # beer
+        (await screen_of(pilot, ChoiceScreen)).query_one(OptionList).highlighted = 1  # beer
         await pilot.press("enter")
-        assert isinstance(app.screen, ConfirmScreen)
+        await screen_of(pilot, ConfirmScreen)
         await pilot.press("n")  # changed my mind: nothing is sent
         await pilot.pause(0.3)
         assert app.node.fermenters["fv3"].mode == Mode.OFF  # type: ignore[union-attr]
 
+        await until(pilot, lambda: isinstance(app.screen, DashboardScreen))
         await pilot.press("m")
-        app.screen.query_one(OptionList).highlighted = 1
+        (await screen_of(pilot, ChoiceScreen)).query_one(OptionList).highlighted = 1
         await pilot.press("enter")
-        assert "from off to beer" in str(app.screen.query_one("#question", Static).content)
+        confirm = await screen_of(pilot, ConfirmScreen)
+        assert "from off to beer" in str(confirm.query_one("#question", Static).content)
         await pilot.press("y")
         await until(pilot, lambda: card(app, "fv3").border_subtitle == "beer", what="fv3 in beer mode")
         await pilot.press("m")
-        app.screen.query_one(OptionList).highlighted = 0
-        await pilot.press("enter", "y")
+        (await screen_of(pilot, ChoiceScreen)).query_one(OptionList).highlighted = 0
+        await pilot.press("enter")
+        await screen_of(pilot, ConfirmScreen)
+        await pilot.press("y")
         await until(pilot, lambda: card(app, "fv3").border_subtitle == "off", what="fv3 off again")
 
 
@@ -71,8 +74,7 @@ async def test_setpoints_are_checked_then_confirmed(daemon: Daemon) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: len(app.screen.query(FermenterCard)) == 3, what="cards")
         await pilot.press("b")  # fv1 is selected first
-        prompt = app.screen
-        assert isinstance(prompt, PromptScreen)
+        prompt = await screen_of(pilot, PromptScreen)
         assert prompt.query_one(Input).value == "19.0"
         prompt.query_one(Input).value = "99"
         await pilot.press("enter")
@@ -80,14 +82,17 @@ async def test_setpoints_are_checked_then_confirmed(daemon: Daemon) -> None:
         assert "less than or equal to 40" in str(prompt.query_one("#error", Static).content)
         prompt.query_one(Input).value = "18.5"
         await pilot.press("enter")
-        assert isinstance(app.screen, ConfirmScreen)
+        await screen_of(pilot, ConfirmScreen)
         await pilot.press("y")
         await until(pilot, lambda: app.node.fermenters["fv1"].beer_setpoint_c == 18.5, what="setpoint 18.5")  # type: ignore[union-attr]
         assert "→ 18.5°C" in str(card(app, "fv1").content)
 
+        await until(pilot, lambda: isinstance(app.screen, DashboardScreen))
         await pilot.press("c")
-        app.screen.query_one(Input).value = "4"
-        await pilot.press("enter", "y")
+        (await screen_of(pilot, PromptScreen)).query_one(Input).value = "4"
+        await pilot.press("enter")
+        await screen_of(pilot, ConfirmScreen)
+        await pilot.press("y")
         await until(
             pilot,
             lambda: any("chamber setpoint 4.0°C" in n.message for n in app._notifications),

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from textual.pilot import Pilot
 from textual.widgets import OptionList, Static
 
 from brewctl.tui.app import BrewApp
 from brewctl.tui.choice_screen import ChoiceScreen
 from brewctl.tui.confirm_screen import ConfirmScreen
+from brewctl.tui.dashboard_screen import DashboardScreen
 from brewctl.tui.fermenter_card import FermenterCard
-from tests.tui.conftest import Daemon, app_for, until
+from tests.tui.conftest import Daemon, app_for, screen_of, until
 
 
 def options(app: BrewApp) -> list[str]:
@@ -17,10 +19,18 @@ def options(app: BrewApp) -> list[str]:
     return [str(option_list.get_option_at_index(i).id) for i in range(option_list.option_count)]
 
 
-async def choose(app: BrewApp, pilot: object, option_id: str) -> None:
-    ids = options(app)
-    app.screen.query_one(OptionList).highlighted = ids.index(option_id)
-    await pilot.press("enter")  # type: ignore[attr-defined]
+async def choose(app: BrewApp, pilot: Pilot[None], option_id: str) -> None:
+    """Pick ``option_id`` in the choice dialog, then wait for the confirmation (or next) dialog."""
+    await until(pilot, lambda: isinstance(app.screen, ChoiceScreen) and option_id in options(app))
+    app.screen.query_one(OptionList).highlighted = options(app).index(option_id)
+    await pilot.press("enter")
+    await until(pilot, lambda: not isinstance(app.screen, ChoiceScreen) or option_id not in options(app))
+
+
+async def confirm(pilot: Pilot[None]) -> None:
+    await screen_of(pilot, ConfirmScreen)
+    await pilot.press("y")
+    await until(pilot, lambda: isinstance(pilot.app.screen, DashboardScreen))
 
 
 def fv2_text(app: BrewApp) -> str:
@@ -35,42 +45,44 @@ async def test_profile_lifecycle(daemon: Daemon) -> None:
         profile = lambda: app.node.fermenters["fv2"].profile  # type: ignore[union-attr]  # noqa: E731
 
         await pilot.press("p")
+        await screen_of(pilot, ChoiceScreen)
         assert options(app) == ["start"]
         await choose(app, pilot, "start")
         await until(pilot, lambda: isinstance(app.screen, ChoiceScreen) and options(app) == ["dry-hop-ale"])
         assert "Dry hop ale (3 steps)" in str(app.screen.query_one(OptionList).get_option_at_index(0).prompt)
         await pilot.press("enter")
-        assert isinstance(app.screen, ConfirmScreen)
-        await pilot.press("y")
-        await until(pilot, lambda: profile() is not None, what="the profile running")
+        await confirm(pilot)
+        await until(pilot, lambda: profile() is not None, what=f"the profile running {[n.message for n in app._notifications]}")
         await until(pilot, lambda: "Dry hop ale: step 1/3 Primary" in fv2_text(app), what="the card showing it")
         assert "left, ETA" in fv2_text(app)
         assert app.screen.query_one("#card-fv2", FermenterCard).border_subtitle == "profile"
 
         await pilot.press("p")
+        await screen_of(pilot, ChoiceScreen)
         assert options(app) == ["profile_pause", "profile_skip", "profile_stop", "start"]
         await choose(app, pilot, "profile_pause")
-        await pilot.press("y")
+        await confirm(pilot)
         await until(pilot, lambda: profile().paused, what="paused")
         await until(pilot, lambda: "[PAUSED]" in fv2_text(app))
 
         await pilot.press("p")
         await choose(app, pilot, "profile_resume")
-        await pilot.press("y")
+        await confirm(pilot)
         await until(pilot, lambda: not profile().paused, what="resumed")
 
         await pilot.press("p")
         await choose(app, pilot, "profile_skip")
-        await pilot.press("y")
+        await confirm(pilot)
         await until(pilot, lambda: profile().waiting_for_brewer, what="the wait-for-brewer step")
         await until(pilot, lambda: "WAITING FOR YOU" in fv2_text(app))
 
         await pilot.press("o")  # the shortcut for a waiting step
-        assert "Dry hop" in str(app.screen.query_one("#question", Static).content)
-        await pilot.press("y")
+        question = (await screen_of(pilot, ConfirmScreen)).query_one("#question", Static)
+        assert "Dry hop" in str(question.content)
+        await confirm(pilot)
         await until(pilot, lambda: profile().step_index == 2, what="step 3")
 
         await pilot.press("p")
         await choose(app, pilot, "profile_stop")
-        await pilot.press("y")
+        await confirm(pilot)
         await until(pilot, lambda: profile() is None, what="the profile stopped")
