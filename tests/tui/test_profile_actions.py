@@ -52,7 +52,7 @@ async def test_profile_lifecycle(daemon: Daemon) -> None:
         assert "Dry hop ale (3 steps)" in str(app.screen.query_one(OptionList).get_option_at_index(0).prompt)
         await pilot.press("enter")
         await confirm(pilot)
-        await until(pilot, lambda: profile() is not None, what=f"the profile running {[n.message for n in app._notifications]}")
+        await until(pilot, lambda: profile() is not None, what="the profile running")
         await until(pilot, lambda: "Dry hop ale: step 1/3 Primary" in fv2_text(app), what="the card showing it")
         assert "left, ETA" in fv2_text(app)
         assert app.screen.query_one("#card-fv2", FermenterCard).border_subtitle == "profile"
