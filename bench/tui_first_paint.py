@@ -91,6 +91,13 @@ def one_run(config: Path, sock: Path) -> tuple[float, float]:
     return first_paint, live
 
 
+def cli_only() -> float:
+    """Seconds for ``python -m brewctl --version``: the interpreter and the CLI's imports, no TUI."""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "brewctl", "--version"], check=True, capture_output=True, cwd=ROOT)
+    return time.perf_counter() - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
@@ -100,6 +107,7 @@ def main() -> None:
         try:
             one_run(config, sock)  # warm the file cache (imports), as any second start would be
             results = [one_run(config, sock) for _ in range(args.runs)]
+            cli = [cli_only() for _ in range(args.runs)]
         finally:
             proc.terminate()
             proc.wait(timeout=10)
@@ -107,7 +115,8 @@ def main() -> None:
     lives = [r[1] for r in results]
     load = os.getloadavg()[0]
     print(f"brewctl tui on an 80x24 pty, {args.runs} runs after one warm-up, seconds from spawn (load {load:.1f})")
-    for name, values in (("first paint", paints), ("live data", lives)):
+    print("  (--version: the same interpreter start and CLI imports, without the TUI)")
+    for name, values in (("first paint", paints), ("live data", lives), ("--version", cli)):
         print(f"  {name:<12} median {statistics.median(values):.2f}  min {min(values):.2f}  max {max(values):.2f}")
 
 
