@@ -42,8 +42,20 @@ def run(args: argparse.Namespace) -> int:
     if args.simulate:
         # No 1-wire kernel modules to load: the simulated bus is a folder.
         os.environ.setdefault("W1THERMSENSOR_NO_KERNEL_MODULE", "1")
+    from gpiozero.exc import BadPinFactory
+
     from brewctl.service.clock import Clock, ScaledClock
-    from brewctl.service.daemon import Daemon, DaemonOptions
+
+    try:
+        from brewctl.service.daemon import Daemon, DaemonOptions
+    except Exception as exc:
+        if type(exc).__module__.startswith("w1thermsensor"):
+            # w1thermsensor loads the kernel modules when imported, and fails without a bus.
+            raise UserError(
+                f"1-wire bus: {exc} (enable it with dtoverlay=w1-gpio in /boot/firmware/config.txt, "
+                "or try `brewctl run --simulate`)"
+            ) from None
+        raise
 
     if args.speed <= 0:
         raise UserError(f"--speed: must be positive, got {args.speed:g}")
@@ -59,6 +71,10 @@ def run(args: argparse.Namespace) -> int:
         asyncio.run(daemon.run())
     except UserError:
         raise
+    except BadPinFactory as exc:
+        raise UserError(
+            f"GPIO: {exc} (on a Raspberry Pi install python3-lgpio; elsewhere try `brewctl run --simulate`)"
+        ) from None
     except BaseException as exc:
         if isinstance(exc, KeyboardInterrupt):
             return 0

@@ -22,6 +22,7 @@ from typing import Any
 from aiohttp import web
 from pydantic import ValidationError
 
+from brewctl.errors import ConfigError
 from brewctl.model import COMMAND_ADAPTER, CommandResult, Event, NodeStatus
 from brewctl.service.hub import Hub
 
@@ -177,9 +178,12 @@ class ApiServer:
         self._runner: web.AppRunner | None = None
 
     async def __aenter__(self) -> ApiServer:
-        from brewctl.errors import ConfigError
-
-        self._path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(
+                f"{self._path.parent}: cannot create the socket folder ({exc.strerror}); use --socket"
+            ) from None
         if self._path.exists() and _socket_in_use(self._path):
             raise ConfigError(f"{self._path}: another brewctl daemon is already serving this socket")
         with contextlib.suppress(FileNotFoundError):

@@ -34,7 +34,7 @@ from brewctl.core.control import ControlResult, FermenterController, Target
 from brewctl.core.profile_runner import GravityReading, ProfileTarget
 from brewctl.drivers.outputs import OutputBank, exclusive_pairs
 from brewctl.drivers.probes import ProbeReader
-from brewctl.errors import CommandError, ProfileError
+from brewctl.errors import CommandError, ConfigError, ProfileError
 from brewctl.model import (
     Alarm,
     Command,
@@ -148,7 +148,12 @@ class Daemon:
 
     async def run(self) -> None:
         """Run until ``request_stop``; an unhandled error propagates after outputs went off."""
-        self.state_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            self.state_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(
+                f"{self.state_dir}: cannot create the state folder ({exc.strerror}); use --state-dir"
+            ) from None
         self.hub = Hub(self.config.node.name, wall_clock=self.clock.wall)
         self._load_state()
         components = (
