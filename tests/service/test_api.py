@@ -171,3 +171,26 @@ async def test_stream_ends_promptly_when_the_daemon_stops(config: Config, tmp_pa
         with pytest.raises(ApiUnavailable, match="closed the stream"):
             while True:
                 await asyncio.wait_for(anext(stream), 2)
+
+
+async def test_socket_is_given_to_the_configured_group(tmp_path: Path, short_dir: Path) -> None:
+    import grp
+    import os
+
+    from brewctl.config import load_config
+
+    from .conftest import write_config
+
+    others = [g for g in grp.getgrall() if g.gr_gid != os.getgid()]
+    if os.geteuid() != 0 or not others:
+        pytest.skip("needs root (or another group of ours) to change a file's group")
+    group = others[0]
+    path = write_config(tmp_path)
+    path.write_text(
+        path.read_text().replace('name = "testnode"', f'name = "testnode"\nsocket_group = "{group.gr_name}"')
+    )
+    config = load_config(path)
+    async with running(config, tmp_path, short_dir / "s"):
+        info = (short_dir / "s").stat()
+        assert info.st_gid == group.gr_gid
+        assert stat.S_IMODE(info.st_mode) == 0o660
