@@ -45,6 +45,7 @@ class SimulatedRigs:
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self._written: dict[str, float] = {}
         self._valves: dict[str, float] = {}
+        self._unplugged: set[str] = set()
         self.levels_at_exit: dict[str, bool] = {}
         """Every output channel's level when the rig closed (after the daemon's outputs)."""
 
@@ -112,6 +113,18 @@ class SimulatedRigs:
                 inputs[role] = 1.0 if levels[name] else 0.0
         return inputs
 
+    def unplug(self, probe: str) -> None:
+        """Take a configured probe off the simulated bus (a broken cable) until ``plug``."""
+        assert self.bus is not None
+        probe_id = self.config.probes[probe].id
+        self._unplugged.add(probe_id)
+        self._written.pop(probe_id, None)
+        self.bus.remove(probe_id)
+
+    def plug(self, probe: str) -> None:
+        """Put an unplugged probe back; it reads the plant again from the next tick."""
+        self._unplugged.discard(self.config.probes[probe].id)
+
     def _write_probes(self) -> None:
         assert self.bus is not None
         for fid, plant in self.plants.items():
@@ -122,6 +135,8 @@ class SimulatedRigs:
                 if probe is None or value is None:
                     continue
                 probe_id = self.config.probes[probe].id
+                if probe_id in self._unplugged:
+                    continue
                 quantised = round(value * 16) / 16
                 if self._written.get(probe_id) != quantised:
                     self.bus.set_temperature(probe_id, value)

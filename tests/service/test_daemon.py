@@ -234,3 +234,29 @@ async def test_profile_clock_stands_still_outside_profile_mode(config: Config, t
         assert (await daemon.hub.command("fv1", SetMode(mode=Mode.PROFILE), "test")).ok
         await wait_until(lambda: f.state.progress is not None and f.state.progress.total_elapsed_s > frozen)
         assert f.state.progress.total_elapsed_s < frozen + 60  # the time in beer mode was not counted
+
+
+async def test_a_lost_probe_goes_stale_then_safe_and_recovers(config: Config, tmp_path: Path, short_dir: Path) -> None:
+    async with running(config, tmp_path / "state", short_dir / "s", clock=ScaledClock(200)) as daemon:
+        hub, rigs = daemon.hub, daemon.rigs
+        assert hub is not None and rigs is not None
+        assert (await hub.command("fv2", SetBeerSetpoint(value_c=30), "test")).ok
+        assert (await hub.command("fv2", SetMode(mode=Mode.BEER), "test")).ok
+        await wait_until(lambda: rigs.pin_levels()["fv2_heat"])
+        with hub.subscribe_events() as events:
+            rigs.unplug("fv2_beer")
+            await wait_until(lambda: (s := daemon.fermenters["fv2"].status) is not None and s.beer_c is None)
+            status = daemon.fermenters["fv2"].status
+            assert status is not None and status.safe
+            assert {a.code for a in status.alarms} >= {"all_probes_lost"}
+            await wait_until(lambda: not rigs.pin_levels()["fv2_heat"])
+            raised = await asyncio.wait_for(anext(events), 2)
+            assert (raised.kind, raised.fermenter) == ("alarm", "fv2")
+            rigs.plug("fv2_beer")
+            await wait_until(lambda: (s := daemon.fermenters["fv2"].status) is not None and s.beer_c is not None)
+            await wait_until(lambda: not (s := daemon.fermenters["fv2"].status) or not s.alarms)
+            seen = [raised]
+            while not any(e.kind == "alarm_cleared" for e in seen):
+                seen.append(await asyncio.wait_for(anext(events), 2))
+            raised_codes = {e.data["code"] for e in seen if e.kind == "alarm"}
+            assert "all_probes_lost" in raised_codes
