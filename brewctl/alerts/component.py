@@ -46,7 +46,7 @@ class AlertsComponent:
         self.tracker = AlertTracker(min_interval_s=config.min_interval_s)
 
     async def run(self, hub: Hub) -> None:
-        notifier = self._notifier or make_apprise_notifier(self.config.apprise_urls)
+        notifier = self._notifier or await asyncio.to_thread(make_apprise_notifier, self.config.apprise_urls)
         if notifier is None:
             await asyncio.Future()  # nothing to deliver to: idle until the daemon stops
             return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Sequence
 from typing import Any, Protocol
 
@@ -35,13 +36,19 @@ class AppriseNotifier:
 
 
 def make_apprise_notifier(urls: Sequence[str]) -> AppriseNotifier | None:
-    """An Apprise notifier, or None (and a clear log line) when apprise is not installed."""
-    try:
-        import apprise
-    except ImportError:
-        log.error(
-            "alerts: alerts.apprise_urls is set but apprise is not installed; "
-            "install the 'apprise' extra (pip install 'brewctl[alerts]') to get notifications"
-        )
-        return None
-    return AppriseNotifier(apprise, urls)
+    """An Apprise notifier, or None (and a clear log line) when apprise is not installed.
+
+    Blocking (imports, plugin loading): call it in a thread.
+    """
+    with warnings.catch_warnings():
+        # Apprise's plugins import the stdlib's deprecated imghdr; that warning is not ours to act on.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        try:
+            import apprise  # the optional extra: imported only when configured
+        except ImportError:
+            log.error(
+                "alerts: alerts.apprise_urls is set but apprise is not installed; "
+                "install the 'apprise' extra (pip install 'brewctl[alerts]') to get notifications"
+            )
+            return None
+        return AppriseNotifier(apprise, urls)
