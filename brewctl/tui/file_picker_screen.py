@@ -95,7 +95,7 @@ class FilePickerScreen(Screen[None]):
         if self.kind == "recipe":
             from brewctl.tui.recipe_editor_screen import recipe_label
 
-            return recipe_label(path)
+            return recipe_label(path, [self.brew.settings.profiles_dir])
         try:
             profile = load_profile(path)
         except ProfileError as exc:
@@ -118,12 +118,12 @@ class FilePickerScreen(Screen[None]):
 
     def open_path(self, path: Path) -> None:
         """Open ``path`` in its editor (an invalid file opens too, with its problems shown)."""
-        if self.kind == "recipe":
-            from brewctl.tui.recipe_editor_screen import RecipeEditorScreen
+        from brewctl.tui.recipe_editor_screen import RecipeEditorScreen
 
-            self.app.push_screen(RecipeEditorScreen.open(path, self.brew.settings))
-            return
         try:
+            if self.kind == "recipe":
+                self.app.push_screen(RecipeEditorScreen.open(path, self.brew.settings))
+                return
             draft = ProfileDraft.from_text(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             self.notify(f"Cannot edit {path.name}: {exc}", severity="error")

@@ -6,7 +6,9 @@ editor accepts, ``brewctl profile validate`` and the daemon accept too.
 
 from __future__ import annotations
 
+import asyncio
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
@@ -27,7 +29,15 @@ from brewctl.tui.step_form_screen import StepFormScreen
 if TYPE_CHECKING:
     from brewctl.tui.app import BrewApp
 
-__all__ = ["ProfileEditorScreen", "file_name_for"]
+__all__ = ["ProfileEditorScreen", "file_name_for", "write_file"]
+
+
+def write_file(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` whole: a temporary file renamed over it (no half-written file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
 
 
 def file_name_for(name: str) -> str:
@@ -56,10 +66,18 @@ class ProfileEditorScreen(Screen[None]):
         Binding("ctrl+s", "save", "Save"),
     ]
 
-    def __init__(self, draft: ProfileDraft, path: Path | None = None) -> None:
+    def __init__(
+        self,
+        draft: ProfileDraft,
+        path: Path | None = None,
+        *,
+        save_to: Callable[[ProfileDraft], None] | None = None,
+    ) -> None:
+        """``save_to`` replaces writing a file (a recipe's inline profile goes back into the recipe)."""
         super().__init__()
         self.draft = draft
         self.path = path
+        self.save_to = save_to
         self.profile: Profile | None = None
         self.problems: list[tuple[tuple[str | int, ...], str]] = []
         self.saved_to: Path | None = None
@@ -101,10 +119,9 @@ class ProfileEditorScreen(Screen[None]):
         shown = [f"⚠ {format_loc(loc)}: {msg}" for loc, msg in self.problems]
         self.query_one("#problems", Static).update("\n".join(shown))
         mark = " (modified)" if self.draft.modified else ""
+        where = "in the recipe" if self.save_to is not None else self.target_path().name
         state = "valid" if self.profile is not None else f"{len(self.problems)} problem(s)"
-        self.query_one("#title", Static).update(
-            f"Profile {self.draft.name or '(no name)'} · {state}{mark} · {self.target_path().name}"
-        )
+        self.query_one("#title", Static).update(f"Profile {self.draft.name or '(no name)'} · {state}{mark} · {where}")
         preview = self.query_one(ProfilePreview)
         if self.profile is not None:
             preview.show(self.profile)
@@ -184,14 +201,19 @@ class ProfileEditorScreen(Screen[None]):
         if self.profile is None:
             self.notify("Not saved: fix the problems shown first.", severity="error")
             return
+        if self.save_to is not None:
+            self.save_to(self.draft)
+            self.draft.modified = False
+            self.refresh_all()
+            self.notify("Profile updated in the recipe; save the recipe to write it.")
+            return
         path = self.target_path()
         if path != self.path and path.exists():
             question = f"{path.name} exists in {path.parent}. Replace it?"
             if not await self.app.push_screen_wait(ConfirmScreen(question)):
                 return
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(dump_profile(self.profile), encoding="utf-8")
+            await asyncio.to_thread(write_file, path, dump_profile(self.profile))
         except OSError as exc:
             self.notify(f"Not saved: {path}: {exc.strerror}", severity="error")
             return
