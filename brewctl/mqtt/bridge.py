@@ -135,7 +135,7 @@ class MqttBridge:
                         down_since = self._clock()
                         await self._say_offline(client)
             except aiomqtt.MqttError as exc:
-                log.warning("mqtt: %s:%d: %s", self.mqtt.host, self.mqtt.port, exc)
+                log.warning("mqtt: %s:%d: %s", self.mqtt.host, self.mqtt.port, str(exc))  # str: keep no traceback alive
             if self._clock() - down_since >= self.alarm_after_s:
                 hub.raise_alarm(
                     Alarm(
