@@ -24,6 +24,9 @@ class HistoryChart(PlotextPlot):
         self.caption = self.message
         """One line for above the chart: the window and the colours, or why there is no chart."""
         self.points = 0
+        self.heat_periods = 0
+        """Points drawn with the heater on (and below, the cooler): what the chart shows, for tests."""
+        self.cool_periods = 0
 
     def show(self, series: Series, zoom: Zoom, now_s: float, *, note: str = "") -> None:
         """Draw ``series`` over the zoom window ending at ``now_s``; ``note`` replaces the window in the caption."""
@@ -57,6 +60,7 @@ class HistoryChart(PlotextPlot):
         plt.ylim(bottom - pad, high + pad)
         heat_x = [x for x, h in zip(xs, series.heat, strict=True) if h > 0]
         cool_x = [x for x, c in zip(xs, series.cool, strict=True) if c > 0]
+        self.heat_periods, self.cool_periods = len(heat_x), len(cool_x)
         if heat_x:
             plt.scatter(heat_x, [bottom] * len(heat_x), color="red", marker="▀")
         if cool_x:

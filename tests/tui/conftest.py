@@ -7,6 +7,7 @@ drives. ``Daemon.kill()`` and ``Daemon.start()`` drop and restore the connection
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import signal
@@ -22,6 +23,10 @@ import pytest
 from textual.pilot import Pilot
 from textual.screen import Screen
 
+from brewctl.config import Mode
+from brewctl.model import FermenterStatus, NodeStatus, OutputStatus
+from brewctl.recorder.history import HISTORY_FILE, HistoryStore
+from brewctl.recorder.recording import HistoryRecording
 from brewctl.tui.app import BrewApp, Settings, make_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,6 +58,37 @@ duration = "3d"
 }
 
 
+def seed_history(path: Path, end_s: float, hours: float = 30.0) -> int:
+    """Write ``hours`` of FV1 history ending at ``end_s`` through the recorder's own store.
+
+    Every 5 minutes; the beer swings around 19 degC, the heater runs in the first half of each
+    hour and the cooler in the last quarter, so the chart has lines and output periods to draw.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    store = HistoryStore(path)
+    store.open()
+    recording = HistoryRecording()
+    start = end_s - hours * 3600
+    n = int(hours * 12)
+    for i in range(n):
+        ts = start + i * 300
+        minute = (i * 5) % 60
+        heat = 0.6 if minute < 30 else 0.0
+        cool = 1.0 if minute >= 45 else 0.0
+        fv1 = FermenterStatus(
+            id="fv1", name="FV1 chest freezer", mode=Mode.BEER, beer_c=19 + 0.5 * math.sin(i / 12), chamber_c=17.5,
+            beer_setpoint_c=19.0, chamber_setpoint_c=17.0, updated_s=ts,
+            outputs=(
+                OutputStatus(role="heat", value=heat, active=heat > 0),
+                OutputStatus(role="cool", value=cool, active=cool > 0),
+            ),
+        )  # fmt: skip
+        recording.add_status(NodeStatus(node="brewery-pi", version="test", fermenters={"fv1": fv1}))
+    store.write(recording.take_final())
+    store.close()
+    return n
+
+
 class Daemon:
     """One ``brewctl run --simulate`` process on a private socket; restartable."""
 
@@ -68,6 +104,7 @@ class Daemon:
         (folder / "recipes").mkdir(exist_ok=True)
         for name, text in LIBRARY.items():
             (folder / "profiles" / name).write_text(text)
+        self.seeded_rows = seed_history(self.state_dir / HISTORY_FILE, end_s=time.time())
 
     def start(self, timeout_s: float = 15.0) -> None:
         """Start it and wait until the socket answers."""

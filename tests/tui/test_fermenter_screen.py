@@ -9,7 +9,8 @@ from brewctl.tui.dashboard_screen import DashboardScreen
 from brewctl.tui.fermenter_card import FermenterCard
 from brewctl.tui.fermenter_screen import FermenterScreen
 from brewctl.tui.history_chart import HistoryChart
-from tests.tui.conftest import Daemon, app_for, until
+from brewctl.tui.prompt_screen import PromptScreen
+from tests.tui.conftest import Daemon, app_for, screen_of, until
 
 
 async def test_chart_and_zoom(daemon: Daemon) -> None:
@@ -20,21 +21,28 @@ async def test_chart_and_zoom(daemon: Daemon) -> None:
         screen = app.screen
         assert isinstance(screen, FermenterScreen) and screen.fid == "fv1"
         chart = screen.query_one(HistoryChart)
-        # From the daemon's history, or (a node without history) from the live stream since opening.
+        # The fixture seeded 30 h of FV1 history through the recorder: the daemon serves it.
         await until(pilot, lambda: chart.points > 0, what="points on the chart")
-        note = str(screen.query_one("#chart-note", Static).content)
-        if screen.history_problem:
-            assert note.startswith("live since opened")
-        else:
-            assert note.startswith("last 24 h, °C")
-        assert "beer" in note and "heat" in note and "cool" in note
-        assert screen.zoom.label == "24 h"
+        assert screen.history_problem == ""
+        note = screen.query_one("#chart-note", Static)
+        assert str(note.content).startswith("last 24 h, °C")
+        assert "beer" in str(note.content) and "heat" in str(note.content) and "cool" in str(note.content)
+        day_points = chart.points
+        assert 24 * 12 - 5 <= day_points <= 24 * 12 + 30  # 5-minute rows of the last day (+ live ones)
+        assert chart.heat_periods > 0 and chart.cool_periods > 0
+
         await pilot.press("z")
         assert screen.zoom.label == "7 d"
+        await until(pilot, lambda: str(note.content).startswith("last 7 d"))
         await pilot.press("z")
         assert screen.zoom.label == "6 h"
-        note_widget = screen.query_one("#chart-note", Static)
-        await until(pilot, lambda: "6 h" in str(note_widget.content) or screen.history_problem != "")
+        await until(pilot, lambda: str(note.content).startswith("last 6 h") and 0 < chart.points < day_points)
+        # The same actions as on the dashboard, for this fermenter.
+        await pilot.press("c")
+        prompt = await screen_of(pilot, PromptScreen)
+        assert "FV1 chest freezer" in str(prompt.query_one(Static).content)
+        await pilot.press("escape")
+        await screen_of(pilot, FermenterScreen)
         # The card on top follows the stream too.
         assert "FV1 chest freezer" in str(screen.query_one(FermenterCard).border_title)
         await pilot.press("escape")

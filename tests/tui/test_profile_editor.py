@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import DataTable, Input, OptionList, Static
+from textual.widgets import DataTable, Input, OptionList, Select, Static
 
 from brewctl.profiles import load_profile
 from brewctl.tui.app import BrewApp, Settings, make_app
@@ -194,3 +194,33 @@ async def test_import_of_an_unknown_file_says_why(tmp_path: Path) -> None:
             await pilot.pause(0.05)
         assert isinstance(app.screen, FilePickerScreen)
         assert any("cannot tell the format" in n.message for n in app._notifications)
+
+
+async def test_step_type_units_and_wait_step(tmp_path: Path) -> None:
+    folder = tmp_path / "profiles"
+    folder.mkdir()
+    (folder / "clean-ale.toml").write_text(CLEAN_ALE)
+    app = offline_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("e", "enter")
+        editor = app.screen
+        assert isinstance(editor, ProfileEditorScreen)
+        # A new step after the first, switched to "wait for brewer": the form shows that type's fields.
+        await pilot.press("a")
+        form = app.screen
+        assert isinstance(form, StepFormScreen)
+        assert form.query_one("#row-duration").display and not form.query_one("#row-message").display
+        form.query_one("#type", Select).value = "wait_for_brewer"
+        await pilot.pause()
+        assert form.query_one("#row-message").display and not form.query_one("#row-duration").display
+        form.query_one("#f-message", Input).value = "add the dry hops"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        assert app.screen is editor
+        assert editor.draft.steps[1] == {"type": "wait_for_brewer", "temperature": 18.0, "message": "add the dry hops"}
+        assert str(editor.query_one(DataTable).get_row_at(1)[4]) == "until you confirm"
+        # Units: the whole file switches to °F.
+        await pilot.press("u")
+        assert editor.draft.units == "F"
+        assert editor.draft.steps[0]["temperature"] == 64.4
+        assert "°F" in str(editor.query_one(DataTable).get_row_at(0)[3])
