@@ -44,16 +44,11 @@ class TomlLocator:
     def _scan(self) -> None:
         counts: dict[tuple[str, ...], int] = {}
         table: Loc = ()
+        inside_strings = self._string_continuation_lines()
         # TOML breaks lines at \n only (str.splitlines would also break at U+0085 and others).
-        in_multiline: str | None = None  # the delimiter of a multi-line string we are inside
         for lineno, line in enumerate(self._text.split("\n"), start=1):
-            if in_multiline is not None:
-                if line.count(in_multiline) % 2 == 1:
-                    in_multiline = None
+            if lineno in inside_strings:
                 continue
-            for delimiter in ('"""', "'''"):
-                if line.count(delimiter) % 2 == 1:
-                    in_multiline = delimiter
             header = _HEADER.match(line)
             if header and not _KEY.match(line):
                 path = _split_key(header.group(2))
@@ -132,16 +127,43 @@ class TomlLocator:
                 i = len(text) if nl < 0 else nl
                 continue
             if c in "\"'":
-                triple = text.startswith(c * 3, i)
-                close = text.find(c * 3 if triple else c, i + (3 if triple else 1))
-                while c == '"' and not triple and close > 0 and text[close - 1] == "\\":
-                    close = text.find(c, close + 1)
                 yield i, "s"
-                i = len(text) if close < 0 else close + (3 if triple else 1)
+                i = self._string_end(i)
                 continue
             if c not in " \t\r\n":
                 yield i, c
             i += 1
+
+    def _string_end(self, start: int) -> int:
+        """Offset just past the string literal opening at ``start`` (basic or literal, 1 or 3 quotes)."""
+        text = self._text
+        quote = text[start]
+        delimiter = quote * 3 if text.startswith(quote * 3, start) else quote
+        i = start + len(delimiter)
+        while True:
+            close = text.find(delimiter, i)
+            if close < 0:
+                return len(text)
+            backslashes = 0
+            while quote == '"' and text[close - 1 - backslashes] == "\\":
+                backslashes += 1
+            if backslashes % 2 == 0:
+                end = close + len(delimiter)
+                # A multi-line string may end with up to two more quotes of its kind.
+                while len(delimiter) == 3 and end - close < 5 and text.startswith(quote, end):
+                    end += 1
+                return end
+            i = close + 1
+
+    def _string_continuation_lines(self) -> set[int]:
+        """Lines (1-based) that begin inside a multi-line string: no keys or headers there."""
+        lines: set[int] = set()
+        for start, _ in self._tokens(0):
+            if self._text[start] in "\"'":
+                first = self._line_of_offset(start)
+                last = self._line_of_offset(self._string_end(start) - 1)
+                lines.update(range(first + 1, last + 1))
+        return lines
 
     def _matching(self, pos: int) -> int:
         """Offset just past the bracket that closes the one at ``pos``."""
