@@ -239,6 +239,9 @@ class MqttConfig(_Frozen):
     discovery: bool = Field(True, description="Publish Home Assistant discovery.")
     discovery_prefix: str = "homeassistant"
     state_interval_s: float = Field(60.0, ge=5.0, le=3600.0, description="Republish state at least this often.")
+    watch_nodes: tuple[str, ...] = Field(
+        (), description="Other brewctl nodes whose last will ('offline') raises an alarm here; '*' = all."
+    )
 
 
 class InfluxConfig(_Frozen):
