@@ -37,10 +37,10 @@ from brewctl.mqtt.commands import RecentCommands, parse_command
 from brewctl.mqtt.discovery import discovery_documents, retained_topics, stale_topics
 from brewctl.mqtt.hydrometer import hydrometer_routes, read_gravity
 from brewctl.mqtt.state import PublishGate, fingerprint, ha_view, node_info
-from brewctl.mqtt.topics import Topics, default_base_topic
+from brewctl.mqtt.topics import DEFAULT_ROOT, Topics, default_base_topic
 from brewctl.service.hub import Hub
 
-__all__ = ["UNREACHABLE_ALARM", "MqttBridge", "mqtt_components", "read_password"]
+__all__ = ["UNREACHABLE_ALARM", "MqttBridge", "mqtt_components", "peer_alarm_code", "read_password"]
 
 log = logging.getLogger(__name__)
 
@@ -181,6 +181,8 @@ class MqttBridge:
         if self.mqtt.discovery:
             subscriptions.append((self.topics.ha_status, 1))
         subscriptions += [(topic, 0) for topic in self._routes]
+        if self.mqtt.watch_nodes:
+            subscriptions.append((f"{DEFAULT_ROOT}/+/availability", 1))
         await client.subscribe(subscriptions)
         await self._announce(client, hub)
         self._gate.reset()
@@ -286,6 +288,8 @@ class MqttBridge:
                     await self._announce(client, hub)
             elif topic in self._routes:
                 self._gravity(hub, topic, payload)
+            elif self.mqtt.watch_nodes and topic.endswith("/availability"):
+                self._peer(hub, topic, payload)
             _honour_cancellation()
 
     async def _command(
@@ -340,6 +344,21 @@ class MqttBridge:
                 props.CorrelationData = correlation
         await client.publish(topic, json.dumps(body), qos=1, properties=props)
 
+    def _peer(self, hub: Hub, topic: str, payload: bytes) -> None:
+        """Another node's availability: its last will raises an alarm here, 'online' clears it."""
+        parts = topic.split("/")
+        if len(parts) != 3 or parts[0] != DEFAULT_ROOT or parts[1] == self.node:
+            return
+        peer = parts[1]
+        if "*" not in self.mqtt.watch_nodes and peer not in self.mqtt.watch_nodes:
+            return
+        code = peer_alarm_code(peer)
+        if payload.strip() == b"offline":
+            message = f"controller {peer} is offline (its last will, seen by {self.node})"
+            hub.raise_alarm(Alarm(code=code, severity="critical", message=message, since_s=self._wall()))
+        elif payload.strip() == b"online":
+            hub.clear_alarm(code)
+
     def _gravity(self, hub: Hub, topic: str, payload: bytes) -> None:
         for route in self._routes[topic]:
             try:
@@ -348,6 +367,11 @@ class MqttBridge:
                 log.warning("mqtt: hydrometer %s on %s: %s (ignored)", route.hydrometer, topic, exc)
                 continue
             hub.feed_gravity(route.fermenter, sg, f"hydrometer:{route.hydrometer}")
+
+
+def peer_alarm_code(node: str) -> str:
+    """The node alarm raised here when a watched node goes offline."""
+    return f"node_{node}_offline"
 
 
 def _raw_id(payload: bytes) -> str | None:

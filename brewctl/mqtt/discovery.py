@@ -75,7 +75,30 @@ def discovery_documents(
 ) -> dict[str, dict[str, Any]]:
     """Every discovery config this node announces: ``{topic: payload}``."""
     fed = {h.fermenter for h in (hydrometers or {}).values()}
-    docs: dict[str, dict[str, Any]] = {}
+    node_uid = f"brewctl_{node}"
+    origin = {"name": "brewctl", "sw_version": version}
+    docs: dict[str, dict[str, Any]] = {
+        # The controller itself: a connectivity sensor on the last-will topic. It has no
+        # availability topic of its own, so it reads "off" (not "unavailable") when the node dies.
+        topics.discovery("binary_sensor", node, "node_online"): {
+            "unique_id": f"{node_uid}_online",
+            "name": "Controller online",
+            "device_class": "connectivity",
+            "entity_category": "diagnostic",
+            "state_topic": topics.availability,
+            "payload_on": "online",
+            "payload_off": "offline",
+            "device": {
+                "identifiers": [node_uid],
+                "name": f"brewctl {node}",
+                "manufacturer": "brewctl",
+                "model": "controller",
+                "sw_version": version,
+            },
+            "origin": origin,
+            "qos": 1,
+        }
+    }
     for fid, f in fermenters.items():
         uid = f"brewctl_{node}_{fid}"
         common: dict[str, Any] = {
@@ -88,8 +111,9 @@ def discovery_documents(
                 "manufacturer": "brewctl",
                 "model": f"{f.rig.value} fermenter",
                 "sw_version": version,
+                "via_device": node_uid,
             },
-            "origin": {"name": "brewctl", "sw_version": version},
+            "origin": origin,
             "qos": 1,
         }
         ha = topics.ha(fid)

@@ -37,12 +37,21 @@ def test_every_document_passes_the_ha_schema() -> None:
         assert problems(topic, doc) == [], topic
     uids = [d["unique_id"] for d in docs.values()]
     assert len(uids) == len(set(uids))
+    node = docs.pop("homeassistant/binary_sensor/pi1/node_online/config")
+    assert (node["state_topic"], node["payload_off"], node["device_class"]) == (
+        "brewctl/pi1/availability",
+        "offline",
+        "connectivity",
+    )
+    assert "availability_topic" not in node  # it must read 'off', not 'unavailable', when the node dies
     assert all(d["availability_topic"] == "brewctl/pi1/availability" for d in docs.values())
+    assert all(d["device"]["via_device"] == node["device"]["identifiers"][0] for d in docs.values())
 
 
 def test_entities_follow_the_configured_hardware() -> None:
     objects = {t.split("/")[1] + ":" + t.split("/")[3] for t in _docs()}
     assert objects == {
+        "binary_sensor:node_online",  # the controller's own device: its last will, as connectivity
         "climate:fv1",
         "sensor:fv1_beer",
         "sensor:fv1_chamber",

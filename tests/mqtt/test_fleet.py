@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 
 from brewctl.errors import TransientError
+from brewctl.mqtt.bridge import peer_alarm_code
 from brewctl.mqtt.fleet import OFFLINE_ALARM, fleet_status, format_fleet
-from tests.mqtt.conftest import Broker, Recorder, fermenter, free_port, make_config, node_status
+from tests.mqtt.conftest import Broker, Recorder, fermenter, free_port, make_config, node_status, until
 
 DAEMON_CONFIG = """
 [node]
@@ -45,8 +46,10 @@ port = {port}
 
 
 async def test_the_last_will_says_offline_when_the_daemon_is_killed(
-    broker: Broker, recorder: Recorder, tmp_path: Path
+    broker: Broker, recorder: Recorder, tmp_path: Path, start_bridge: Any
 ) -> None:
+    # A second node watches this one: its alarm is how a brewery hears of a dead controller.
+    watcher = await start_bridge(make_config(broker.port, node="office", mqtt={"watch_nodes": ["cellar"]}))
     config = tmp_path / "config.toml"
     config.write_text(DAEMON_CONFIG.replace("{port}", str(broker.port)))
     daemon = await asyncio.create_subprocess_exec(
@@ -73,8 +76,11 @@ async def test_the_last_will_says_offline_when_the_daemon_is_killed(
         await daemon.wait()
         will = await recorder.wait("brewctl/cellar/availability", since=mark)
         assert will.payload == b"offline"
+        await until(lambda: any(a.code == peer_alarm_code("cellar") for a in watcher.hub.node_alarms))
+        [alarm] = [a for a in watcher.hub.node_alarms if a.code == peer_alarm_code("cellar")]
+        assert alarm.severity == "critical" and "cellar is offline" in alarm.message
         nodes = await fleet_status(broker.host, broker.port, timeout_s=5)
-        [cellar] = nodes
+        [cellar] = [n for n in nodes if n.node == "cellar"]
         assert [a.code for a in cellar.fermenters["fv7"].alarms][-1] == OFFLINE_ALARM
     finally:
         if daemon.returncode is None:
@@ -110,6 +116,20 @@ async def test_fleet_status_lists_every_fermenter_of_every_node(broker: Broker, 
     table = format_fleet(nodes).splitlines()
     assert table[0].split() == ["NODE", "FERMENTER", "MODE", "BEER", "SET", "CHAMBER", "OUTPUTS", "PROFILE", "ALARMS"]
     assert table[3].split() == ["pi2", "fv1", "beer", "4.0", "2.0", "17.5", "cool:100%", OFFLINE_ALARM]
+
+
+async def test_a_watched_node_coming_back_clears_the_alarm(broker: Broker, start_bridge: Any) -> None:
+    watcher = await start_bridge(make_config(broker.port, node="office", mqtt={"watch_nodes": ["*"]}))
+    pi2 = await start_bridge(make_config(broker.port, node="pi2"))
+    await pi2.wait_connected()
+    await watcher.wait_connected()
+    await pi2.stop()
+    await until(lambda: [a.code for a in watcher.hub.node_alarms] == [peer_alarm_code("pi2")])
+    again = await start_bridge(make_config(broker.port, node="pi2"))
+    await again.wait_connected()
+    await until(lambda: not watcher.hub.node_alarms)
+    await watcher.stop()  # its own last will is not an alarm for anyone but others
+    assert not watcher.hub.node_alarms
 
 
 async def test_fleet_status_of_an_unreachable_broker_is_a_transient_error() -> None:
