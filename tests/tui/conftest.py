@@ -157,9 +157,9 @@ class Daemon:
         self.proc = None
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def daemon(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Daemon]:
-    """A simulated daemon shared by the tests of one module."""
+    """A simulated daemon shared by the TUI tests (each leaves the fermenters usable for the next)."""
     d = Daemon(tmp_path_factory.mktemp("daemon"))
     d.start()
     yield d

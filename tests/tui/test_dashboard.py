@@ -28,7 +28,8 @@ async def test_all_fermenters_at_a_glance(daemon: Daemon) -> None:
         assert fv1.border_title == "FV1 chest freezer (fv1)"
         assert fv1.border_subtitle == "beer"
         text = str(fv1.content)
-        assert "Beer " in text and "→ 19.0°C" in text and "Chamber " in text
+        setpoint = app.node.fermenters["fv1"].beer_setpoint_c  # type: ignore[union-attr]
+        assert "Beer " in text and f"→ {setpoint:.1f}°C" in text and "Chamber " in text
         assert "Heat " in text and "Cool " in text  # each output and why
         assert "Valve" in str(card(app, "fv2").content)
         # Live: statuses keep coming from the stream (no polling).
@@ -75,7 +76,8 @@ async def test_setpoints_are_checked_then_confirmed(daemon: Daemon) -> None:
         await until(pilot, lambda: len(app.screen.query(FermenterCard)) == 3, what="cards")
         await pilot.press("b")  # fv1 is selected first
         prompt = await screen_of(pilot, PromptScreen)
-        assert prompt.query_one(Input).value == "19.0"
+        setpoint = app.node.fermenters["fv1"].beer_setpoint_c  # type: ignore[union-attr]
+        assert prompt.query_one(Input).value == f"{setpoint:.1f}"
         prompt.query_one(Input).value = "99"
         await pilot.press("enter")
         assert app.screen is prompt  # refused, with the reason
