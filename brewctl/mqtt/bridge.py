@@ -31,7 +31,7 @@ from brewctl.alerts.message import alert_message
 from brewctl.alerts.tracker import AlertTracker, standing_alarms
 from brewctl.config import Config, MqttConfig
 from brewctl.errors import ConfigError
-from brewctl.model import Alarm, CommandResult, NodeStatus
+from brewctl.model import Alarm, Command, CommandResult, NodeStatus
 from brewctl.mqtt.backoff import Backoff
 from brewctl.mqtt.commands import RecentCommands, parse_command
 from brewctl.mqtt.discovery import discovery_documents, retained_topics, stale_topics
@@ -109,6 +109,7 @@ class MqttBridge:
         self._recent = RecentCommands()
         self._routes = hydrometer_routes(config.hydrometers)
         self._retained_memory: set[str] = set()
+        self._pending: set[asyncio.Task[CommandResult]] = set()
         self.connected = asyncio.Event()
         """Set while connected, subscribed and announced (tests and the API may watch it)."""
 
@@ -247,7 +248,10 @@ class MqttBridge:
             await client.publish(topic, b"", qos=1, retain=True)
         for topic, doc in docs.items():
             await client.publish(topic, json.dumps(doc), qos=1, retain=True)
-        await asyncio.to_thread(self._save_retained, current)
+        try:
+            await asyncio.to_thread(self._save_retained, current)
+        except OSError as exc:  # next time, gone fermenters may then linger: worth a log, not a crash
+            log.warning("mqtt: cannot save the retained-topic list in %s: %s", self.state_dir, exc)
 
     def _retained_path(self) -> Path | None:
         return None if self.state_dir is None else self.state_dir / RETAINED_FILE
@@ -311,16 +315,28 @@ class MqttBridge:
                 if earlier is not None:
                     result = earlier
                 else:
-                    try:
-                        async with asyncio.timeout(self.command_timeout_s):
-                            result = await hub.command(fid, parsed, "mqtt")
-                    except TimeoutError:
-                        result = CommandResult(ok=False, error="the controller did not answer in time")
-                    else:
-                        self._recent.put(fid, parsed.id, result)
+                    result = await self._apply(hub, fid, parsed)
         if not result.ok:
             log.info("mqtt: command for %s refused: %s", fid, result.error)
         await self._reply(client, fid, command_id, result, message)
+
+    async def _apply(self, hub: Hub, fid: str, command: Command) -> CommandResult:
+        """Hand a valid command to the controller. A slow handler is not cancelled half-way
+        (it finishes in the background); the sender is told it did not answer in time.
+        """
+        task = asyncio.create_task(hub.command(fid, command, "mqtt"))
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+        try:
+            async with asyncio.timeout(self.command_timeout_s):
+                result = await asyncio.shield(task)
+        except TimeoutError:
+            return CommandResult(ok=False, error="the controller did not answer in time; it may still apply it")
+        except Exception as exc:  # a bug in the handler must not take the bridge down
+            log.exception("mqtt: command %s for %s failed", command.kind, fid)
+            return CommandResult(ok=False, error=f"internal error: {type(exc).__name__}")
+        self._recent.put(fid, command.id, result)
+        return result
 
     async def _reply(
         self,

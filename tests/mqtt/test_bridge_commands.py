@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import string
 from typing import Any
@@ -13,8 +14,8 @@ from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
 from brewctl.config import Mode
-from brewctl.model import SetBeerSetpoint, SetMode
-from tests.mqtt.conftest import Broker, Recorder, Running, make_config, node_status
+from brewctl.model import CommandResult, SetBeerSetpoint, SetMode
+from tests.mqtt.conftest import Broker, Recorder, Running, make_config, node_status, until
 
 COMMAND = "brewctl/pi1/fermenters/fv1/command"
 RESPONSE = "brewctl/pi1/fermenters/fv1/response"
@@ -157,3 +158,37 @@ async def test_fuzz_malformed_payloads_change_nothing(
         assert reply["error"] and ":" in reply["error"]
         assert r.controller.calls == [], payload
     assert r.bridge.connected.is_set() and not r.task.done()
+
+
+async def test_a_slow_or_broken_controller_gets_an_error_reply_and_the_bridge_goes_on(
+    broker: Broker, recorder: Recorder, start_bridge: Any
+) -> None:
+    r: Running = await start_bridge(make_config(broker.port), command_timeout_s=0.05)
+    await r.wait_connected()
+    release = asyncio.Event()
+    finished: list[str] = []
+
+    async def slow(fid: str, command: Any, source: str) -> CommandResult:
+        await release.wait()
+        finished.append(command.kind)
+        return CommandResult(ok=True)
+
+    async def broken(fid: str, command: Any, source: str) -> CommandResult:
+        raise RuntimeError("bug")
+
+    r.hub.set_command_handler(slow)
+    reply = await _ask(recorder, '{"kind": "profile_pause"}')
+    assert reply["ok"] is False and "did not answer in time" in reply["error"]
+    release.set()  # the slow command was not cancelled half-way: it completes
+    await until(lambda: finished == ["profile_pause"])
+    r.hub.set_command_handler(broken)
+    reply = await _ask(recorder, '{"kind": "profile_resume"}')
+    assert reply == {
+        "ok": False,
+        "error": "internal error: RuntimeError",
+        "duplicate": False,
+        "status": None,
+        "id": None,
+    }
+    r.hub.set_command_handler(r.controller)
+    assert (await _ask(recorder, '{"kind": "profile_stop"}'))["ok"] is True
