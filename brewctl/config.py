@@ -159,6 +159,12 @@ class TuningConfig(_Frozen):
         10.0, ge=0.0, le=15.0, description="Cascade: the cooling band widens up to this while the beer stays steady."
     )
     ripple_c: float = Field(0.15, ge=0.0, le=2.0, description="Cascade: beer ripple allowed before the band narrows.")
+    ramp_lead_h: float = Field(
+        6.0,
+        ge=0.0,
+        le=48.0,
+        description="Ramp feed-forward: chamber lead = this x setpoint slope (beer time constant; 0 = off).",
+    )
     heat_hysteresis_c: float = Field(
         0.3, ge=0.0, le=10.0, description="Chamber heating starts this far below setpoint."
     )

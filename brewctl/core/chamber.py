@@ -127,7 +127,9 @@ class ChamberLoop:
         chamber dips after every cooling cycle and comes back by itself).
         ``full_cooling``: the beer loop asks for all the cooling it may (a pull-down or a
         crash): a running compressor goes on to ``setpoint - max_hysteresis_c / 2`` instead of
-        cycling around the lowest chamber setpoint. ``heat_allowed=False`` (the beer is above
+        cycling around the lowest chamber setpoint, and a stopped one restarts as soon as the
+        chamber is back above the setpoint (not the band above it: the chamber's average must
+        reach a setpoint pinned at its limit). ``heat_allowed=False`` (the beer is above
         its setpoint: a crash on its way) keeps the heater off whatever the chamber does.
         """
         h = self.band_c
@@ -146,7 +148,7 @@ class ChamberLoop:
                 if not want_cool and drop > 0.05:
                     note = f"stopping early: peak estimate -{drop:.1f} °C"
             else:
-                want_cool = -error > h
+                want_cool = -error > (0.0 if full_cooling else h)
         if duty > 0 and want_cool:  # pragma: no cover  # cannot both be asked for with h >= 0; keep the cooler
             duty = 0.0
         return ChamberRequest(duty, want_cool, note)

@@ -14,6 +14,7 @@ Outputs by rig (``ControlResult.outputs`` keys):
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -25,6 +26,7 @@ from brewctl.core.beer import BeerPid
 from brewctl.core.chamber import ChamberLoop
 from brewctl.core.guards import HeatCool, HeatCoolLimits, SwitchLimits, Verdict, arbitrate, format_left
 from brewctl.core.probes import ProbeFilter
+from brewctl.core.ramp import SetpointSlope
 from brewctl.model import Alarm, OutputStatus, PidTerms
 
 __all__ = ["PROBE_ROLES", "ControlResult", "FermenterController", "Target"]
@@ -45,6 +47,9 @@ class Target:
     """BEER/PROFILE. None in PROFILE means free rise: no control, all off, no alarm."""
     chamber_setpoint_c: float | None = None
     """CHAMBER."""
+    beer_setpoint_slope_c_per_h: float | None = None
+    """BEER/PROFILE: the setpoint's slope if the caller knows it (a profile ramp); None = the
+    controller measures it from successive setpoints (``brewctl.core.ramp``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +133,9 @@ class FermenterController:
         self._now_s = 0.0
         self._cooled = False
         self._ripple: tuple[float, float] | None = None
+        self._slope = SetpointSlope()
+        self._pid_sp: float | None = None
+        self._ramp_slope = 0.0
         self._last_chamber_sp: float | None = None
         self._prev_beer_sp: float | None = None
         self._off_since: tuple[float, float] | None = None
@@ -227,6 +235,9 @@ class FermenterController:
         if chamber_lost:
             alarms.append(self._lost_alarm("chamber"))
         self._off_target(now_s, beer, sp_beer, alarms)
+        slope = self._slope.update(now_s, sp_beer)
+        if target.beer_setpoint_slope_c_per_h is not None and math.isfinite(target.beer_setpoint_slope_c_per_h):
+            slope = target.beer_setpoint_slope_c_per_h
 
         if cfg.rig not in _CASCADE_RIGS:  # glycol / motorized valve: the beer probe alone
             if beer is None:
@@ -237,7 +248,7 @@ class FermenterController:
             return self._chamber_plan(self._direct_loop, beer, sp_beer, beer_sp=sp_beer)
 
         if beer is not None and chamber is not None:
-            return self._cascade_plan(now_s, beer, chamber, sp_beer)
+            return self._cascade_plan(now_s, beer, chamber, sp_beer, slope)
         self._beer_pid = None
         if beer is not None:  # no chamber probe (or lost): control the beer directly
             return self._chamber_plan(self._direct_loop, beer, sp_beer, beer_sp=sp_beer)
@@ -261,20 +272,33 @@ class FermenterController:
             lo = hi = lo if self.cfg.chamber_min_c - sp_beer > span else hi
         return lo, hi
 
-    def _cascade_plan(self, now_s: float, beer: float, chamber: float, sp_beer: float) -> _Plan:
+    def _cascade_plan(self, now_s: float, beer: float, chamber: float, sp_beer: float, slope_c_per_h: float) -> _Plan:
+        """Beer PID plus ramp feed-forward -> chamber setpoint -> chamber loop.
+
+        On a ramp the chamber leads the beer setpoint by ``ramp_lead_h`` x the slope (the beer
+        follows its chamber with that time constant), and the PID compares the smoothed beer
+        with the setpoint as it was one filter time constant ago (the smoothing lags a ramp).
+        """
+        t = self.cfg.tuning
+        if self._ramp_slope != 0.0 and slope_c_per_h == 0.0:  # a ramp ended: a hold's band starts narrow
+            self._chamber_loop.band_c = self._chamber_loop.hysteresis_c
+        self._ramp_slope = slope_c_per_h
+        lo, hi = self._offset_limits(sp_beer)
+        ff = min(hi, max(lo, t.ramp_lead_h * slope_c_per_h))
+        pid_sp = sp_beer - slope_c_per_h * t.beer_filter_s / 3600.0
+        self._pid_sp = pid_sp
         if self._beer_pid is None:
             start = 0.0
             if self._last_chamber_sp is not None:  # bumpless from a chamber hold
-                start = self._last_chamber_sp - sp_beer
-            lo, hi = self._offset_limits(sp_beer)
-            self._beer_pid = BeerPid(self.cfg.tuning, now_s, starting_offset_c=min(hi, max(lo, start)))
-        lo, hi = self._offset_limits(sp_beer)
-        offset = self._beer_pid.update(now_s, beer, sp_beer, lo, hi)
-        sp_chamber = self._clamp_chamber(sp_beer + offset)
+                start = self._last_chamber_sp - sp_beer - ff
+            self._beer_pid = BeerPid(t, now_s, starting_offset_c=min(hi - ff, max(lo - ff, start)))
+        pid_lo, pid_hi = lo - ff, hi - ff
+        pid = self._beer_pid.update(now_s, beer, pid_sp, pid_lo, pid_hi)
+        sp_chamber = self._clamp_chamber(sp_beer + ff + pid)
         self._last_chamber_sp = sp_chamber
-        full = offset <= lo + 1e-9 and self._beer_pid.terms.p <= lo  # saturated by the error, not by I
+        full = pid <= pid_lo + 1e-9 and self._beer_pid.terms.p <= pid_lo  # saturated by the error, not by I
         smoothed = self._beer_pid.filtered_c
-        warm = smoothed is not None and smoothed > sp_beer + self.cfg.tuning.integrator_band_c
+        warm = smoothed is not None and smoothed > pid_sp + t.integrator_band_c
         return self._chamber_plan(
             self._chamber_loop,
             chamber,
@@ -367,18 +391,19 @@ class FermenterController:
         start, adapts the chamber cooling band."""
         pid = self._beer_pid
         beer = pid.filtered_c if pid is not None else None
-        if beer is None or plan.beer_sp is None or plan.chamber_sp is None:
+        if beer is None or self._pid_sp is None or plan.beer_sp is None or plan.chamber_sp is None:
             self._ripple = None
             return
+        err = beer - self._pid_sp  # the error, not the beer: a ramp's drift is not ripple
         if state.cool.on and not prev.cool.on:
             if self._ripple is not None:
-                lo, hi = min(self._ripple[0], beer), max(self._ripple[1], beer)
-                far = max(abs(lo - plan.beer_sp), abs(hi - plan.beer_sp)) > self.cfg.tuning.integrator_band_c
+                lo, hi = min(self._ripple[0], err), max(self._ripple[1], err)
+                far = max(abs(lo), abs(hi)) > self.cfg.tuning.integrator_band_c
                 if not far:  # a pull-down or a ramp start is not ripple
                     self._chamber_loop.adapt((hi - lo) / 2.0, self.cfg.tuning.ripple_c)
-            self._ripple = (beer, beer)
+            self._ripple = (err, err)
         elif self._ripple is not None:
-            self._ripple = (min(self._ripple[0], beer), max(self._ripple[1], beer))
+            self._ripple = (min(self._ripple[0], err), max(self._ripple[1], err))
 
     def _off_target(self, now_s: float, beer: float | None, sp: float, alarms: list[Alarm]) -> None:
         """Raise beer_off_target when the beer stays too far off and does not come closer."""

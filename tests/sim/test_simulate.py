@@ -29,6 +29,16 @@ def test_cold_crash_does_not_undershoot() -> None:
     assert m["min_off_violations"] == 0 and m["heat_and_cool_together"] == 0
 
 
+def test_a_crash_ramp_tracks_with_feed_forward() -> None:
+    # 0.5 degC/h from 20 to 1 degC: the chamber leads the beer by ramp_lead_h x slope.
+    profile = parse_inline_profile("20:18h,ramp1:38h,1:1d")
+    m = simulate(profile, days=3).metrics
+    assert m["rms_c"] is not None and m["rms_c"] <= 0.15
+    assert m["max_abs_c"] is not None and m["max_abs_c"] <= 0.45
+    assert m["compressor_starts_per_day"] <= 20
+    assert m["min_off_violations"] == 0 and m["heat_and_cool_together"] == 0
+
+
 def test_deterministic() -> None:
     a = simulate(parse_inline_profile("19:6h"), days=0.25).metrics
     b = simulate(parse_inline_profile("19:6h"), days=0.25).metrics
