@@ -148,7 +148,7 @@ class BrewApp(App[None]):
 
     def _event(self, event: Event) -> None:
         self.events.append(event)
-        if event.kind in {"alarm", "profile_wait"} or (event.kind == "profile_step" and "wait" in event.message):
+        if event.kind == "alarm":  # raised alarms pop up; the cards keep showing them while they stand
             self.notify(event.message or event.kind, title=event.fermenter or "", severity="warning")
 
     # --- commands -------------------------------------------------------------------------
