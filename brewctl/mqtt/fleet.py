@@ -14,6 +14,7 @@ import contextlib
 import logging
 import secrets
 import socket
+import time
 from dataclasses import dataclass, field
 
 import aiomqtt
@@ -88,7 +89,8 @@ async def fleet_status(
         if not nodes:
             raise TransientError(f"MQTT broker {host}:{port}: no answer within {timeout_s:g} s") from None
         log.warning("fleet: the broker did not confirm the end of the retained state; showing what arrived")
-    return [_node_status(name, n) for name, n in sorted(nodes.items())]
+    now_s = time.time()
+    return [_node_status(name, n, now_s) for name, n in sorted(nodes.items())]
 
 
 def _take(nodes: dict[str, _Node], parts: list[str], payload: bytes) -> None:
@@ -104,16 +106,20 @@ def _take(nodes: dict[str, _Node], parts: list[str], payload: bytes) -> None:
             node.fermenters[parts[3]] = FermenterStatus.model_validate_json(payload)
 
 
-def _node_status(name: str, n: _Node) -> NodeStatus:
+def _node_status(name: str, n: _Node, now_s: float) -> NodeStatus:
     fermenters = dict(sorted(n.fermenters.items()))
     if n.online is False:
         offline = Alarm(code=OFFLINE_ALARM, severity="critical", message=f"controller {name} is offline (last will)")
         fermenters = {fid: f.model_copy(update={"alarms": (*f.alarms, offline)}) for fid, f in fermenters.items()}
     info = n.info
+    uptime_s = 0.0
+    if info is not None:
+        # The node document is republished on change or every state_interval_s: extrapolate.
+        uptime_s = info.uptime_s + (max(0.0, now_s - info.updated_s) if n.online and info.updated_s else 0.0)
     return NodeStatus(
         node=info.node if info else name,
         version=info.version if info else "?",
-        uptime_s=info.uptime_s if info else 0.0,
+        uptime_s=uptime_s,
         simulated=info.simulated if info else False,
         fermenters=fermenters,
     )
