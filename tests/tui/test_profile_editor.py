@@ -8,6 +8,7 @@ from textual.widgets import DataTable, Input, OptionList, Select, Static
 
 from brewctl.profiles import load_profile
 from brewctl.tui.app import BrewApp, Settings, make_app
+from brewctl.tui.connection_bar import ConnectionBar
 from brewctl.tui.file_picker_screen import FilePickerScreen
 from brewctl.tui.profile_editor_screen import ProfileEditorScreen
 from brewctl.tui.profile_preview import ProfilePreview
@@ -41,6 +42,8 @@ def text_of(widget: Static) -> str:
 async def test_new_profile_add_validate_reorder_save(tmp_path: Path) -> None:
     app = offline_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
+        assert "offline editing" in str(app.screen.query_one(ConnectionBar).content)
+        assert "press e to edit profiles" in str(app.screen.query_one("#empty", Static).content)
         await pilot.press("e")
         assert isinstance(app.screen, FilePickerScreen)
         options = app.screen.query_one(OptionList)
