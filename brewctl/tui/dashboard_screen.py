@@ -66,9 +66,11 @@ class DashboardScreen(FermenterActions):
     def _connection_changed(self, connected: bool) -> None:
         bar = self.query_one(ConnectionBar)
         app = self.brew
+        if app.source_factory is None:
+            return  # offline editing: nothing to connect to
         if connected and app.node is not None:
             bar.show_live(app.node.node, app.node.version, app.node.simulated)
-        elif not connected:
+        elif not connected and app.link_state:
             bar.show_lost(app.link_state, app.retry_in_s)
 
     def _node_changed(self, node: NodeStatus | None) -> None:
