@@ -23,6 +23,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.timer import Timer
+from textual.widgets import HelpPanel
 
 from brewctl.errors import BrewctlError, TransientError
 from brewctl.model import Command, CommandResult, Event, NodeStatus
@@ -60,7 +61,10 @@ class BrewApp(App[None]):
 
     TITLE = "brewctl"
     ENABLE_COMMAND_PALETTE = False  # its footer hint would crowd out our keys at 80 columns
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "quit", "Quit", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", show=False),
+        Binding("question_mark,f1", "toggle_keys", "All keys", show=False),
+    ]
 
     node: reactive[NodeStatus | None] = reactive(None, always_update=True)
     """The latest status from the daemon (None before the first one)."""
@@ -93,6 +97,13 @@ class BrewApp(App[None]):
         self.push_screen(DashboardScreen())
         if self.source_factory is not None:
             self.run_worker(self._follow(), name="daemon-link", group="link", exclusive=True)
+
+    def action_toggle_keys(self) -> None:
+        """Show (or hide) every key of the current screen, including those the footer leaves out."""
+        if self.screen.query(HelpPanel):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
 
     # --- the connection -------------------------------------------------------------------
     async def _follow(self) -> None:

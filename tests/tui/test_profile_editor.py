@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import DataTable, Input, OptionList, Select, Static
+from textual.widgets import DataTable, HelpPanel, Input, OptionList, Select, Static
 
 from brewctl.profiles import load_profile
 from brewctl.tui.app import BrewApp, Settings, make_app
@@ -227,3 +227,13 @@ async def test_step_type_units_and_wait_step(tmp_path: Path) -> None:
         assert editor.draft.units == "F"
         assert editor.draft.steps[0]["temperature"] == 64.4
         assert "°F" in str(editor.query_one(DataTable).get_row_at(0)[3])
+
+
+async def test_question_mark_shows_every_key(tmp_path: Path) -> None:
+    app = offline_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        assert len(app.screen.query(HelpPanel)) == 1
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert len(app.screen.query(HelpPanel)) == 0
