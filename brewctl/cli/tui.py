@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,6 +33,8 @@ def register(commands: Commands) -> None:
 
 
 def _tui(args: argparse.Namespace) -> int:
+    from textual.logging import TextualHandler
+
     from brewctl.tui.app import Settings, make_app
 
     config_path: Path | None = args.config
@@ -50,5 +53,13 @@ def _tui(args: argparse.Namespace) -> int:
         where=str(socket_path),
     )
     app = make_app(socket_path=None if args.offline else socket_path, settings=settings)
-    app.run()
+    # Log lines written to the terminal would tear the screen: send them to Textual's log
+    # (`textual console` shows them) while the UI runs.
+    root = logging.getLogger()
+    saved = root.handlers[:]
+    root.handlers = [TextualHandler()]
+    try:
+        app.run()
+    finally:
+        root.handlers = saved
     return 0

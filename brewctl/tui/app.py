@@ -129,7 +129,7 @@ class BrewApp(App[None]):
                 reason = str(exc) or type(exc).__name__
             except Exception as exc:  # the link must outlive any client failure; the bar shows it
                 reason = f"{type(exc).__name__}: {exc}"
-                log.warning("daemon link failed: %s", reason)
+                log.warning("daemon link failed: %s", reason)  # to Textual's log while the UI runs
             finally:
                 self.source = None
             self.retry_in_s = backoff_s(
