@@ -2,9 +2,10 @@
 
 Run by hand: ``.venv/bin/python bench/sim_phases.py`` (``--thermostat`` for the yardstick,
 ``--set key=value`` to override a ``TuningConfig`` default, repeatable).
-For each phase (19 degC hold, ramp, 21 degC hold, crash pull-down, crash hold) it prints the
-compressor starts per day, the cooling hours and the beer rms against the setpoint (the rms
-over the whole run follows the metric's exclusion windows; per phase every sample counts).
+For each phase (start pull-down, 19 degC hold, ramp, 21 degC hold, crash pull-down, crash hold)
+it prints the compressor starts (per day and in all), the cooling hours and the beer rms
+against the setpoint. The two pull-downs are the metric's exclusion windows (the first 18 h,
+36 h after the crash); "share" is each phase's part of the counted squared error.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ DAYS = 11.0
 H = 3600.0
 D = 24 * H
 PHASES = (
-    ("19 °C hold", 0.0, 4 * D),
+    ("start pull-down (18 h)", 0.0, 18 * H),
+    ("19 °C hold", 18 * H, 4 * D),
     ("ramp to 21 °C", 4 * D, 6 * D),
     ("21 °C hold", 6 * D, 8 * D),
     ("crash pull-down (36 h)", 8 * D, 8 * D + 36 * H),
@@ -56,6 +58,10 @@ class Recorder:
         return result
 
 
+def _excluded(t: float) -> bool:
+    return t < 18 * H or 8 * D <= t < 8 * D + 36 * H
+
+
 def run(controller: Controller) -> tuple[Recorder, dict[str, float | int | None]]:
     rec = Recorder(controller)
     metrics = simulate(parse_inline_profile(PROFILE), days=DAYS, controller=rec).metrics
@@ -64,7 +70,8 @@ def run(controller: Controller) -> tuple[Recorder, dict[str, float | int | None]
 
 def report(rec: Recorder, metrics: Mapping[str, float | int | None], title: str) -> None:
     print(title)
-    print(f"  {'phase':<24}{'starts/day':>11}{'cool h':>8}{'rms °C':>8}{'max °C':>8}")
+    print(f"  {'phase':<24}{'starts/day':>11}{'starts':>7}{'cool h':>8}{'rms °C':>8}{'max °C':>8}{'share':>7}")
+    counted = sum(e * e for t, e in rec.errors if not _excluded(t))
     for name, t0, t1 in PHASES:
         days = (t1 - t0) / D
         n = sum(1 for t in rec.starts if t0 <= t < t1)
@@ -72,7 +79,8 @@ def report(rec: Recorder, metrics: Mapping[str, float | int | None], title: str)
         errs = [e for t, e in rec.errors if t0 <= t < t1]
         rms = math.sqrt(sum(e * e for e in errs) / len(errs)) if errs else float("nan")
         worst = max((abs(e) for e in errs), default=float("nan"))
-        print(f"  {name:<24}{n / days:>11.1f}{cool_h:>8.1f}{rms:>8.3f}{worst:>8.2f}")
+        share = sum(e * e for t, e in rec.errors if t0 <= t < t1 and not _excluded(t)) / counted
+        print(f"  {name:<24}{n / days:>11.1f}{n:>7}{cool_h:>8.1f}{rms:>8.3f}{worst:>8.2f}{share:>7.0%}")
     keys = ("rms_c", "max_abs_c", "crash_undershoot_c", "compressor_starts_per_day", "heat_kwh")
     print("  whole run: " + ", ".join(f"{k} {metrics[k]}" for k in keys))
 

@@ -10,6 +10,8 @@ one window. A jump larger than ``step_c`` between two calls restarts the measure
 
 from __future__ import annotations
 
+import math
+
 __all__ = ["SetpointSlope"]
 
 
@@ -34,6 +36,9 @@ class SetpointSlope:
 
     def update(self, now_s: float, setpoint_c: float) -> float:
         """Record the setpoint in force at ``now_s``; return the slope (degC/h)."""
+        if not math.isfinite(setpoint_c) or not math.isfinite(now_s):
+            self.reset()
+            return 0.0
         if self._last is not None and abs(setpoint_c - self._last) > self.step_c:
             self.reset()
         self._last = setpoint_c

@@ -68,3 +68,11 @@ def test_a_known_slope_in_the_target_is_used_at_once() -> None:
     flat = FermenterController(fermenter(tuning={"ki": 0.0, "ramp_lead_h": 0.0}))
     r = flat.step(0.0, {"beer": 15.0, "chamber": 15.0}, Target(Mode.BEER, 15.0, beer_setpoint_slope_c_per_h=-0.5))
     assert r.chamber_setpoint_c is not None and r.chamber_setpoint_c > 14.0
+
+
+def test_unusable_setpoints_and_times_give_no_slope() -> None:
+    s = SetpointSlope(window_s=60.0)
+    assert feed(s, lambda t: 20.0 - t / 3600.0, 0.0, 600.0) == pytest.approx(-1.0)
+    assert s.update(610.0, float("nan")) == 0.0
+    assert s.update(float("inf"), 19.0) == 0.0
+    assert feed(s, lambda t: 19.0, 700.0, 800.0) == 0.0
