@@ -44,8 +44,7 @@ class ChoiceScreen(ModalScreen[str | None]):
         option_list = self.query_one(OptionList)
         option_list.focus()
         ids = [oid for oid, _ in self.options]
-        if self.current in ids:
-            option_list.highlighted = ids.index(self.current)
+        option_list.highlighted = ids.index(self.current) if self.current in ids else 0
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)

@@ -28,7 +28,8 @@ def card_text(f: FermenterStatus, units: Units, now_s: float) -> Text:
     if f.profile is not None:
         text.append("\n▶ ")
         style = "bold yellow" if f.profile.waiting_for_brewer or f.profile.paused else ""
-        text.append(format_profile(f.profile, now_s), style=style)
+        # The ETA is on the daemon's clock (a simulation runs faster than the wall clock).
+        text.append(format_profile(f.profile, f.updated_s or now_s), style=style)
     if f.gravity is not None:
         text.append(f"\nGravity {format_gravity(f.gravity)}")
     if f.safe:
