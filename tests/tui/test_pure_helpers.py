@@ -111,3 +111,23 @@ def test_profile_draft_edits_and_validation() -> None:
 def test_backoff_doubles_to_a_ceiling() -> None:
     assert [backoff_s(a) for a in range(7)] == [0.5, 1.0, 2.0, 4.0, 8.0, 10.0, 10.0]
     assert backoff_s(10_000) == 10.0
+
+
+def test_card_shows_alarms_and_safe_state_loudly() -> None:
+    from brewctl.model import Alarm
+    from brewctl.tui.fermenter_card import card_text
+
+    f = FermenterStatus(
+        id="fv2",
+        mode=Mode.BEER,
+        safe=True,
+        alarms=(Alarm(code="beer_probe_lost", message="beer probe lost", severity="critical"),),
+        profile=ProfileStatus(name="Lager", step_index=0, step_count=2, waiting_for_brewer=True),
+        updated_s=NOW,
+    )
+    text = card_text(f, "C", NOW)
+    lines = text.plain.splitlines()
+    assert lines[-2:] == ["SAFE STATE: every output forced off", "⚠ beer probe lost"]
+    assert "WAITING FOR YOU" in lines[1]
+    styles = {str(span.style) for span in text.spans}
+    assert "bold white on red" in styles and "bold yellow" in styles
