@@ -23,7 +23,6 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.timer import Timer
-from textual.widgets import HelpPanel
 
 from brewctl.errors import BrewctlError, TransientError
 from brewctl.model import Command, CommandResult, Event, NodeStatus
@@ -100,6 +99,8 @@ class BrewApp(App[None]):
 
     def action_toggle_keys(self) -> None:
         """Show (or hide) every key of the current screen, including those the footer leaves out."""
+        from textual.widgets import HelpPanel  # imports a Markdown parser: only when asked for
+
         if self.screen.query(HelpPanel):
             self.action_hide_help_panel()
         else:
