@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import tomllib
@@ -138,3 +139,12 @@ def test_cli_config_check_summarises_a_good_file() -> None:
     assert proc.returncode == 0, proc.stderr
     assert "3 fermenter(s), 5 probe(s), 4 output(s)" in proc.stdout
     assert "fv2: FV2 glycol conical (glycol, mode beer)" in proc.stdout
+
+
+def test_commented_optional_sections_of_the_example_are_valid_when_enabled() -> None:
+    text = re.sub(r"^# (\[|[a-z_]+ = )", r"\1", EXAMPLE.read_text(), flags=re.MULTILINE)
+    cfg = parse_config(tomllib.loads(text), "uncommented example")
+    assert cfg.mqtt is not None and cfg.mqtt.tls
+    assert cfg.influx is not None
+    assert set(cfg.hydrometers) == {"red", "tilt_red"}
+    assert cfg.alerts.apprise_urls
