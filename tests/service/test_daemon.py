@@ -110,9 +110,9 @@ async def test_wall_clock_jump_does_not_move_the_profile(config: Config, tmp_pat
     clock = JumpingWallClock(500)
     async with running(config, tmp_path / "state", short_dir / "s", clock=clock) as daemon:
         assert daemon.hub is not None
+        start = clock.monotonic()  # before the command: profile time cannot start earlier
         assert (await daemon.hub.command("fv1", StartProfile(profile="test-ale"), "test")).ok
         f = daemon.fermenters["fv1"]
-        start = clock.monotonic()
         await asyncio.sleep(0.2)
         clock.jumped = True
         await asyncio.sleep(0.3)
