@@ -118,6 +118,7 @@ class ChamberLoop:
         cool_on_s: float,
         cool_off_s: float = float("inf"),
         full_cooling: bool = False,
+        at_limit: bool = False,
         heat_allowed: bool = True,
     ) -> ChamberRequest:
         """What the loop wants, given the guarded state of the outputs right now.
@@ -127,9 +128,11 @@ class ChamberLoop:
         chamber dips after every cooling cycle and comes back by itself).
         ``full_cooling``: the beer loop asks for all the cooling it may (a pull-down or a
         crash): a running compressor goes on to ``setpoint - max_hysteresis_c / 2`` instead of
-        cycling around the lowest chamber setpoint, and a stopped one restarts as soon as the
-        chamber is back above the setpoint (not the band above it: the chamber's average must
-        reach a setpoint pinned at its limit). ``heat_allowed=False`` (the beer is above
+        cycling around the lowest chamber setpoint. ``at_limit`` (also implied by
+        ``full_cooling``): the beer loop wants the chamber colder than its lowest setpoint (a
+        long crash ramp); a stopped compressor restarts as soon as the chamber is back above
+        the setpoint, not the band above it, so the chamber's *average* reaches the limit.
+        ``heat_allowed=False`` (the beer is above
         its setpoint: a crash on its way) keeps the heater off whatever the chamber does.
         """
         h = self.band_c
@@ -148,7 +151,7 @@ class ChamberLoop:
                 if not want_cool and drop > 0.05:
                     note = f"stopping early: peak estimate -{drop:.1f} °C"
             else:
-                want_cool = -error > (0.0 if full_cooling else h)
+                want_cool = -error > (0.0 if (full_cooling or at_limit) else h)
         if duty > 0 and want_cool:  # pragma: no cover  # cannot both be asked for with h >= 0; keep the cooler
             duty = 0.0
         return ChamberRequest(duty, want_cool, note)

@@ -296,7 +296,8 @@ class FermenterController:
         pid = self._beer_pid.update(now_s, beer, pid_sp, pid_lo, pid_hi)
         sp_chamber = self._clamp_chamber(sp_beer + ff + pid)
         self._last_chamber_sp = sp_chamber
-        full = pid <= pid_lo + 1e-9 and self._beer_pid.terms.p <= pid_lo  # saturated by the error, not by I
+        at_limit = pid <= pid_lo + 1e-9 and pid_lo < 0.0  # the beer wants the chamber colder than allowed
+        full = at_limit and self._beer_pid.terms.p <= pid_lo  # saturated by the error, not by I
         smoothed = self._beer_pid.filtered_c
         warm = smoothed is not None and smoothed > pid_sp + t.integrator_band_c
         return self._chamber_plan(
@@ -306,6 +307,7 @@ class FermenterController:
             beer_sp=sp_beer,
             chamber_sp=sp_chamber,
             full_cooling=full,
+            at_limit=at_limit,
             heat_allowed=not warm,
         )
 
@@ -319,6 +321,7 @@ class FermenterController:
         chamber_sp: float | None = None,
         note: str = "",
         full_cooling: bool = False,
+        at_limit: bool = False,
         heat_allowed: bool = True,
     ) -> _Plan:
         assert self._state is not None
@@ -331,6 +334,7 @@ class FermenterController:
             cool_on_s=st.cool.elapsed(self._now_s),
             cool_off_s=self._cool_off_s(),
             full_cooling=full_cooling,
+            at_limit=at_limit,
             heat_allowed=heat_allowed,
         )
         return _Plan(

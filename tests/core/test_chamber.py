@@ -52,6 +52,14 @@ def test_full_cooling_runs_on_below_the_band() -> None:
     assert not cl.request(7.9, 10.0, heating=False, cooling=True, cool_on_s=0, full_cooling=True).want_cool
 
 
+@pytest.mark.parametrize("flag", ["at_limit", "full_cooling"])
+def test_at_the_chamber_limit_cooling_restarts_at_the_setpoint_not_the_band(flag: str) -> None:
+    cl = loop()
+    assert not cl.request(10.5, 10.0, heating=False, cooling=False, cool_on_s=0).want_cool  # within the band
+    assert cl.request(10.5, 10.0, heating=False, cooling=False, cool_on_s=0, **{flag: True}).want_cool  # type: ignore[arg-type]
+    assert not cl.request(9.9, 10.0, heating=False, cooling=False, cool_on_s=0, **{flag: True}).want_cool  # type: ignore[arg-type]
+
+
 def test_adaptive_band_widens_while_steady_and_narrows_on_ripple() -> None:
     cl = loop()
     for _ in range(20):
