@@ -40,11 +40,12 @@ class ConnectionBar(Static):
         sim = " · SIMULATED" if simulated else ""
         self._say(f"{node}{sim} · brewctl {version} · live")
 
-    def show_lost(self, reason: str, retry_in_s: float) -> None:
-        """The daemon went away; the app retries on its own."""
+    def show_lost(self, reason: str, retry_in_s: float, *, ever_connected: bool = True) -> None:
+        """The daemon went away (or was never reached); the app retries on its own."""
         self.add_class("-lost")
         when = f"{retry_in_s:.1f}" if retry_in_s < 10 else f"{retry_in_s:.0f}"
-        self._say(f"CONNECTION LOST: {reason} · retrying in {when}s")
+        head = "CONNECTION LOST" if ever_connected else "NO DAEMON (e, r: editors work)"
+        self._say(f"{head}: {reason} · retrying in {when}s")
 
     def show_offline(self) -> None:
         """Editors only: no daemon asked for."""

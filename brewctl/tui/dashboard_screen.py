@@ -61,7 +61,9 @@ class DashboardScreen(FermenterActions):
     # --- state from the app ---------------------------------------------------------------
     def _link_state_changed(self, reason: str) -> None:
         if reason and not self.brew.connected:
-            self.query_one(ConnectionBar).show_lost(reason, self.brew.retry_in_s)
+            self.query_one(ConnectionBar).show_lost(
+                reason, self.brew.retry_in_s, ever_connected=self.brew.connections > 0
+            )
 
     def _connection_changed(self, connected: bool) -> None:
         bar = self.query_one(ConnectionBar)
@@ -71,7 +73,7 @@ class DashboardScreen(FermenterActions):
         if connected and app.node is not None:
             bar.show_live(app.node.node, app.node.version, app.node.simulated)
         elif not connected and app.link_state:
-            bar.show_lost(app.link_state, app.retry_in_s)
+            bar.show_lost(app.link_state, app.retry_in_s, ever_connected=app.connections > 0)
 
     def _node_changed(self, node: NodeStatus | None) -> None:
         if node is None:

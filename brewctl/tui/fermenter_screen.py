@@ -80,7 +80,9 @@ class FermenterScreen(FermenterActions):
     # --- updates --------------------------------------------------------------------------
     def _link_state_changed(self, reason: str) -> None:
         if reason and not self.brew.connected:
-            self.query_one(ConnectionBar).show_lost(reason, self.brew.retry_in_s)
+            self.query_one(ConnectionBar).show_lost(
+                reason, self.brew.retry_in_s, ever_connected=self.brew.connections > 0
+            )
 
     def _connection_changed(self, connected: bool) -> None:
         bar = self.query_one(ConnectionBar)
@@ -89,7 +91,7 @@ class FermenterScreen(FermenterActions):
             bar.show_live(node.node, node.version, node.simulated)
             self.load_history()
         elif not connected and self.brew.source_factory is not None and self.brew.link_state:
-            bar.show_lost(self.brew.link_state, self.brew.retry_in_s)
+            bar.show_lost(self.brew.link_state, self.brew.retry_in_s, ever_connected=self.brew.connections > 0)
 
     def _node_changed(self, node: NodeStatus | None) -> None:
         f = node.fermenters.get(self.fid) if node is not None else None

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.widgets import Static
 
+from brewctl.tui.app import Settings, make_app
 from brewctl.tui.connection_bar import ConnectionBar
 from brewctl.tui.dashboard_screen import DashboardScreen
 from brewctl.tui.fermenter_card import FermenterCard
 from brewctl.tui.fermenter_screen import FermenterScreen
+from brewctl.tui.file_picker_screen import FilePickerScreen
 from brewctl.tui.history_chart import HistoryChart
 from brewctl.tui.prompt_screen import PromptScreen
 from tests.tui.conftest import Daemon, app_for, screen_of, until
@@ -74,3 +78,14 @@ async def test_dropped_connection_shows_and_reconnects(own_daemon: Daemon) -> No
         await until(pilot, lambda: "live" in str(bar.content))
         assert not bar.has_class("-lost")
         assert str(app.screen.query_one("#last-event", Static).content) is not None
+
+
+async def test_no_daemon_at_start_is_said_and_the_editors_still_work(tmp_path: Path) -> None:
+    settings = Settings(profiles_dir=tmp_path / "profiles", recipes_dir=tmp_path / "recipes", backoff_first_s=0.1)
+    app = make_app(socket_path=tmp_path / "nobody.sock", settings=settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        bar = app.screen.query_one(ConnectionBar)
+        await until(pilot, lambda: "NO DAEMON" in str(bar.content), what="the missing daemon said")
+        assert "not running" in str(bar.content) and bar.has_class("-lost")
+        await pilot.press("e")
+        await screen_of(pilot, FilePickerScreen)
