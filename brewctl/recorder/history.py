@@ -224,9 +224,16 @@ class HistoryStore:
             raise NoHistoryError(f"{self.path}: no history here (is the history recorder enabled?)")
         return open_read_only(self.path)
 
+    @staticmethod
+    def _ready(conn: sqlite3.Connection) -> bool:
+        """False while the recorder is still creating the file (no schema yet)."""
+        return bool(conn.execute("PRAGMA user_version").fetchone()[0])
+
     def fermenters(self) -> list[str]:
         """Fermenters with history, by name."""
         with closing(self._reader()) as conn:
+            if not self._ready(conn):
+                return []
             return [name for (name,) in conn.execute("SELECT name FROM fermenter ORDER BY name")]
 
     def query(
@@ -248,7 +255,8 @@ class HistoryStore:
             raise ValueError("step_s must be positive")
         columns = COLUMNS + (EXTRA_COLUMNS if extra else ())
         with closing(self._reader()) as conn:
-            row = conn.execute("SELECT id FROM fermenter WHERE name = ?", (fermenter,)).fetchone()
+            ready = self._ready(conn)
+            row = conn.execute("SELECT id FROM fermenter WHERE name = ?", (fermenter,)).fetchone() if ready else None
             if row is None:
                 raise UnknownFermenterError(f"no history for fermenter {fermenter!r}")
             fid = int(row[0])
@@ -310,7 +318,7 @@ class HistoryStore:
         sql += " ORDER BY ts_ms DESC, id DESC LIMIT ?"
         params.append(limit)
         with closing(self._reader()) as conn:
-            rows = conn.execute(sql, params).fetchall()
+            rows = conn.execute(sql, params).fetchall() if self._ready(conn) else []
         return [
             Event(ts_s=ts / 1000, fermenter=f, kind=k, message=m, data=json.loads(d) if d else {})
             for ts, f, k, m, d in reversed(rows)

@@ -167,3 +167,12 @@ async def test_retention_drops_old_raw_rows_but_keeps_minutes(tmp_path: Path) ->
     newest_s = T0 + 4 * 86400 + 60
     assert oldest_raw_ms == (newest_s - 86400) * 1000  # raw: one day back from the newest status
     assert minute_days == {1, 2, 3, 4}  # minutes: three days back
+
+
+def test_a_file_without_schema_yet_reads_as_empty(tmp_path: Path) -> None:
+    """The recorder is creating the file while the API or the CLI reads it."""
+    sqlite3.connect(tmp_path / "history.sqlite").close()  # exists, no tables yet
+    store = HistoryStore(tmp_path / "history.sqlite")
+    assert store.fermenters() == [] and store.events(0) == []
+    with pytest.raises(UnknownFermenterError):
+        store.query("fv1", T0)
