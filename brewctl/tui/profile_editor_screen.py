@@ -62,6 +62,7 @@ class ProfileEditorScreen(Screen[None]):
         Binding("shift+up,K", "move(-1)", "Up"),
         Binding("shift+down,J", "move(1)", "Down"),
         Binding("n", "rename", "Name"),
+        Binding("d", "describe", "Description", show=False),
         Binding("u", "units", "°C/°F", show=False),
         Binding("ctrl+s", "save", "Save"),
     ]
@@ -182,6 +183,16 @@ class ProfileEditorScreen(Screen[None]):
         )
         if name is not None:
             self.draft.set_key("name", name.strip())
+            self.refresh_all()
+
+    @work(exclusive=True, group="edit")
+    async def action_describe(self) -> None:
+        """Edit the profile's one-line description (what it is for)."""
+        text = await self.app.push_screen_wait(
+            PromptScreen("Description (what the profile is for):", str(self.draft.doc.get("description", "")))
+        )
+        if text is not None:
+            self.draft.set_key("description", text.strip() or None)
             self.refresh_all()
 
     def action_units(self) -> None:

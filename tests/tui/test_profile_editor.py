@@ -12,7 +12,9 @@ from brewctl.tui.connection_bar import ConnectionBar
 from brewctl.tui.file_picker_screen import FilePickerScreen
 from brewctl.tui.profile_editor_screen import ProfileEditorScreen
 from brewctl.tui.profile_preview import ProfilePreview
+from brewctl.tui.prompt_screen import PromptScreen
 from brewctl.tui.step_form_screen import StepFormScreen
+from tests.tui.conftest import screen_of
 
 CLEAN_ALE = """\
 name = "Clean ale"
@@ -84,12 +86,16 @@ async def test_new_profile_add_validate_reorder_save(tmp_path: Path) -> None:
 
         await pilot.press("n")
         await pilot.press(*"Cold start", "enter")
+        await pilot.press("d")
+        await screen_of(pilot, PromptScreen)
+        await pilot.press(*"Quick", "enter")
         await pilot.press("ctrl+s")
         await pilot.pause()
         saved = tmp_path / "profiles" / "cold-start.toml"
         assert editor.saved_to == saved
         profile = load_profile(saved)
         assert [s.name for s in profile.steps] == ["Cold", ""]
+        assert profile.description == "Quick"
         assert profile.steps[0].temperature_c == 12.5  # type: ignore[union-attr]
 
 
