@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from brewctl.errors import ConfigError
+from brewctl.userfiles import read_user_text
 
 __all__ = [
     "DEFAULT_CONFIG_PATH",
@@ -391,12 +392,7 @@ def parse_config(data: dict[str, Any], source: str = "<config>") -> Config:
 def load_config(path: Path | str = DEFAULT_CONFIG_PATH) -> Config:
     """Read and validate a config file. Relative folders are resolved against its location."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: config file not found (use --config FILE)") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+    text = read_user_text(path, "config file", ConfigError, hint="use --config FILE")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

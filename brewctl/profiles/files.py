@@ -19,6 +19,7 @@ from brewctl.errors import ProfileError
 from brewctl.profiles.document import STEP_ADAPTER, Problem, ProfileDocument, convert_step, from_profile, to_profile
 from brewctl.profiles.locate import TomlLocator
 from brewctl.profiles.model import FORMAT_VERSION, Profile
+from brewctl.userfiles import read_user_text
 
 __all__ = [
     "dump_profile",
@@ -129,15 +130,7 @@ def parse_profile(text: str, source: str = "<profile>") -> Profile:
 def load_profile(path: Path | str) -> Profile:
     """Read and validate a profile file."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ProfileError(f"{path}: profile file not found") from None
-    except UnicodeDecodeError:
-        raise ProfileError(f"{path}: not a text (UTF-8) file") from None
-    except OSError as exc:
-        raise ProfileError(f"{path}: cannot read: {exc.strerror}") from None
-    return parse_profile(text, str(path))
+    return parse_profile(read_user_text(path, "profile file", ProfileError), str(path))
 
 
 def find_profile(name: str, dirs: Iterable[Path | str]) -> Profile:

@@ -21,6 +21,7 @@ from brewctl.profiles.files import find_profile, format_problems, validation_pro
 from brewctl.profiles.locate import TomlLocator
 from brewctl.profiles.model import FORMAT_VERSION, Attenuation, FreeRiseStep, GravityAtOrBelow, HoldUntilStep, Profile
 from brewctl.units import plato_to_sg
+from brewctl.userfiles import read_user_text
 
 __all__ = ["Recipe", "RecipeDocument", "load_recipe", "parse_recipe", "recipe_json_schema", "recipe_warnings"]
 
@@ -184,15 +185,7 @@ def parse_recipe(text: str, source: str = "<recipe>", profile_dirs: Sequence[Pat
 def load_recipe(path: Path | str, profile_dirs: Sequence[Path | str] | None = None) -> Recipe:
     """Read and validate a recipe file and resolve its profile."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ProfileError(f"{path}: recipe file not found") from None
-    except UnicodeDecodeError:
-        raise ProfileError(f"{path}: not a text (UTF-8) file") from None
-    except OSError as exc:
-        raise ProfileError(f"{path}: cannot read: {exc.strerror}") from None
-    return parse_recipe(text, str(path), profile_dirs)
+    return parse_recipe(read_user_text(path, "recipe file", ProfileError), str(path), profile_dirs)
 
 
 def recipe_warnings(recipe: Recipe) -> list[str]:

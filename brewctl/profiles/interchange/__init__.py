@@ -22,6 +22,7 @@ from brewctl.profiles.interchange.common import ExportResult, ImportResult
 from brewctl.profiles.interchange.craftbeerpi import import_craftbeerpi, looks_like_craftbeerpi, read_yaml
 from brewctl.profiles.interchange.fermentrack import import_fermentrack, looks_like_fermentrack
 from brewctl.profiles.model import Profile
+from brewctl.userfiles import read_user_text
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -115,14 +116,7 @@ def import_file(
 ) -> ImportResult:
     """Read and import a file."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ProfileError(f"{path}: file not found") from None
-    except UnicodeDecodeError:
-        raise ProfileError(f"{path}: not a text (UTF-8) file") from None
-    except OSError as exc:
-        raise ProfileError(f"{path}: cannot read: {exc.strerror}") from None
+    text = read_user_text(path, "file", ProfileError, encoding="utf-8-sig")
     return import_text(text, str(path), fmt=fmt, name=name, units=units)
 
 
