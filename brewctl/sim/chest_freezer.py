@@ -20,7 +20,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from brewctl.sim.plant import fermentation_heat_w, quantize
+from brewctl.sim.plant import daily_room_c, fermentation_heat_w, quantize
 
 __all__ = ["ChestFreezer", "ChestFreezerParams"]
 
@@ -86,8 +86,9 @@ class ChestFreezer:
     @property
     def room_c(self) -> float:
         p = self.params
-        hour = p.start_hour + self.t_s / 3600.0
-        return p.room_mean_c - p.room_swing_c * math.cos(2 * math.pi * (hour - p.room_coldest_h) / 24.0)
+        return daily_room_c(
+            self.t_s, mean_c=p.room_mean_c, swing_c=p.room_swing_c, coldest_h=p.room_coldest_h, start_hour=p.start_hour
+        )
 
     def fermentation_w(self) -> float:
         p = self.params

@@ -46,3 +46,9 @@ def fermentation_heat_w(t_s: float, *, total_j: float, lag_s: float, peak_s: flo
     theta = max(1.0, (peak_s - lag_s) / (shape - 1.0))
     u = x / theta
     return total_j * float(u ** (shape - 1.0)) * math.exp(-u) / (math.gamma(shape) * theta)
+
+
+def daily_room_c(t_s: float, *, mean_c: float, swing_c: float, coldest_h: float, start_hour: float) -> float:
+    """Room temperature ``t_s`` after the start: a daily sine, coldest at ``coldest_h`` o'clock."""
+    hour = start_hour + t_s / 3600.0
+    return mean_c - swing_c * math.cos(2 * math.pi * (hour - coldest_h) / 24.0)
