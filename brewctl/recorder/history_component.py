@@ -110,8 +110,11 @@ class HistoryComponent:
 
     async def _commit_loop(self) -> None:
         while True:
+            # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation that
+            # arrives as the event is set, and the component would never stop.
             with contextlib.suppress(TimeoutError):  # an idle period: commit what there is
-                await asyncio.wait_for(self._wake.wait(), timeout=self.config.commit_interval_s)
+                async with asyncio.timeout(self.config.commit_interval_s):
+                    await self._wake.wait()
             self._wake.clear()
             await self.flush()
 

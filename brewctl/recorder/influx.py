@@ -230,8 +230,9 @@ class InfluxComponent:
             wait_s = self.config.batch_s
             if self.outbox.points and self.backoff.failures:
                 wait_s = min(wait_s, max(0.0, self._retry_at - loop.time()))
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=wait_s)
+            with contextlib.suppress(TimeoutError):  # (not wait_for: see history_component)
+                async with asyncio.timeout(wait_s):
+                    await self._wake.wait()
             self._wake.clear()
             await self.flush()
 
