@@ -209,7 +209,7 @@ class FermenterController:
         chamber_lost = chamber_cfg and chamber is None
         if target.mode is Mode.OFF:
             self._off_since = None
-            return _Plan(force_off=True, off_reason="mode off")
+            return _Plan(off_reason="mode off")  # through the guards: a running compressor finishes its min on
         if target.mode is Mode.CHAMBER:
             self._off_since = None
             sp = target.chamber_setpoint_c if target.chamber_setpoint_c is not None else cfg.chamber_setpoint_c
@@ -228,7 +228,7 @@ class FermenterController:
         if sp_beer is None:
             if target.mode is Mode.PROFILE:
                 self._off_since = None
-                return _Plan(force_off=True, off_reason="free rise")
+                return _Plan(off_reason="free rise")
             sp_beer = cfg.beer_setpoint_c
         if beer_lost:
             alarms.append(self._lost_alarm("beer"))
@@ -453,6 +453,8 @@ class FermenterController:
         elif v.on:
             reason = f"{verb}: min on, {format_left(v.blocked_s or 0.0)} left"
             blocked = v.blocked_s
+        elif plan.off_reason:
+            reason = f"off: {plan.off_reason}"
         elif wanted and v.blocked_s is not None:
             why = {"other output on": "other output on", "dead time": "dead time"}.get(v.reason, v.reason)
             if v.blocked_s == float("inf"):

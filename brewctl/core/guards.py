@@ -2,8 +2,8 @@
 
 Everything here is a frozen value plus a function returning a new value; time is the
 caller's monotonic ``now_s``. Guards never switch anything *on* early; they may hold a
-switch on (minimum on time) unless the caller forces it off (a fault or mode off: safety
-wins over compressor wear).
+switch on (minimum on time) unless the caller forces it off (a probe fault: safety wins
+over compressor wear; switching off by choice goes through the guards).
 
 - ``Switch`` + ``guard_switch``: minimum on / minimum off time for one on/off output.
 - ``HeatCool`` + ``arbitrate``: a heater and a cooler sharing one chamber: their own minimum

@@ -106,6 +106,21 @@ def test_free_rise_is_all_off_without_alarm() -> None:
     assert r.beer_setpoint_c is None
 
 
+def test_mode_off_lets_a_running_compressor_finish_its_min_on() -> None:
+    ctrl = FermenterController(fermenter())
+    warm = {"beer": 25.0, "chamber": 25.0}
+    r = run(ctrl, warm, BEER19, start=0.0, end=600.0)
+    assert r.outputs["cool"] == 1.0  # started at 600 s (dead time from start)
+    r = ctrl.step(660.0, warm, Target(Mode.OFF))
+    assert r.outputs == {"heat": 0.0, "cool": 1.0} and not r.safe
+    assert status(r, "cool") == "cooling: min on, 2:00 left"
+    r = run(ctrl, warm, Target(Mode.OFF), start=670.0, end=770.0)
+    assert r.outputs["cool"] == 1.0
+    r = ctrl.step(780.0, warm, Target(Mode.OFF))
+    assert r.outputs == {"heat": 0.0, "cool": 0.0}
+    assert status(r, "cool") == "off: mode off"
+
+
 def test_mode_off() -> None:
     ctrl = FermenterController(fermenter())
     r = run(ctrl, {"beer": 25.0, "chamber": 25.0}, Target(Mode.OFF), start=0.0, end=900.0)
