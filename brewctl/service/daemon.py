@@ -60,7 +60,7 @@ from brewctl.service.state import (
     reconcile_with_config,
     save_state_file,
 )
-from brewctl.service.status import fermenter_status, summary_line
+from brewctl.service.status import fermenter_status, stamp_alarms, summary_line
 
 if TYPE_CHECKING:
     from brewctl.service.simulation import SimulatedRigs
@@ -358,6 +358,7 @@ class Daemon:
             if output is not None:
                 self.bank.set(output, result.outputs.get(role, 0.0))
         alarms = result.alarms + (f.profile_target.alarms if f.profile_target is not None else ())
+        alarms = stamp_alarms(f.alarms, alarms, self.clock.wall())
         self._announce_alarms(f.fid, f.alarms, alarms)
         f.alarms = alarms
         f.status = fermenter_status(

@@ -15,7 +15,7 @@ from brewctl.model import Alarm, FermenterStatus, GravityStatus, PidTerms, Profi
 from brewctl.service.hub import GravitySample
 from brewctl.service.state import FermenterState
 
-__all__ = ["fermenter_status", "summary_line"]
+__all__ = ["fermenter_status", "stamp_alarms", "summary_line"]
 
 
 def fermenter_status(
@@ -56,6 +56,17 @@ def fermenter_status(
         safe=result.safe if result is not None else True,
         updated_s=wall_s,
     )
+
+
+def stamp_alarms(before: Sequence[Alarm], now: Sequence[Alarm], wall_s: float) -> tuple[Alarm, ...]:
+    """Give each standing alarm the wall time it was first raised (kept while it stands)."""
+    since = {a.code: a.since_s for a in before}
+    stamped = []
+    for alarm in now:
+        first = since.get(alarm.code)
+        stamp = first if first is not None else wall_s
+        stamped.append(alarm if alarm.since_s == stamp else alarm.model_copy(update={"since_s": stamp}))
+    return tuple(stamped)
 
 
 def _t(value: float | None) -> str:
