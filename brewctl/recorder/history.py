@@ -148,6 +148,11 @@ class HistoryStore:
         self._conn = connect(self.path, "history")
         self._ids = dict(self._conn.execute("SELECT name, id FROM fermenter").fetchall())
 
+    @property
+    def is_open(self) -> bool:
+        """The writing connection is open."""
+        return self._conn is not None
+
     def close(self) -> None:
         """Close the writing connection (checkpoints the WAL)."""
         if self._conn is not None:

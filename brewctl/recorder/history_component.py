@@ -87,7 +87,8 @@ class HistoryComponent:
                     tg.create_task(self._commit_loop())
         finally:
             try:
-                await self._write(self._recording.take_final())
+                if self.store.is_open:
+                    await self._write(self._recording.take_final())
             finally:
                 await self._call(self.store.close)
                 self._executor.shutdown(wait=True)

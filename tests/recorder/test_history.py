@@ -176,3 +176,14 @@ def test_a_file_without_schema_yet_reads_as_empty(tmp_path: Path) -> None:
     assert store.fermenters() == [] and store.events(0) == []
     with pytest.raises(UnknownFermenterError):
         store.query("fv1", T0)
+
+
+async def test_a_state_dir_it_cannot_write_fails_the_component_cleanly(tmp_path: Path) -> None:
+    """The daemon's supervisor sees the error (and alarms, and retries); nothing hangs."""
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("")
+    hub = Hub("n")
+    comp = HistoryComponent(blocker / "state")
+    with pytest.raises(OSError):
+        await asyncio.wait_for(comp.run(hub), 5)
+    assert "history" not in hub.extra and hub.node_alarms == ()
