@@ -171,11 +171,12 @@ class HistoryStore:
             fid = self._ids[name] = int(cur.lastrowid or 0)
         return fid
 
-    def write(self, batch: WriteBatch) -> None:
-        """Write a batch in one transaction."""
+    def write(self, batch: WriteBatch, *, durable: bool = False) -> None:
+        """Write a batch in one transaction; ``durable`` fsyncs it (state changes, alarms)."""
         if not batch:
             return
         conn = self._writer()
+        conn.execute(f"PRAGMA synchronous = {'FULL' if durable else 'NORMAL'}")
         conn.execute("BEGIN")
         try:
             conn.executemany(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -60,6 +61,7 @@ class HistoryComponent:
         self._lock = asyncio.Lock()
         self._last_commit = monotonic()
         self._last_prune_s: float | None = None
+        self._durable = False
         self._hub: Hub | None = None
         self.commits = 0
         """Transactions written so far (for tests and the benchmark)."""
@@ -106,6 +108,7 @@ class HistoryComponent:
             self._maybe_commit(self._recording.add_event(event))
 
     def _maybe_commit(self, urgent: bool) -> None:
+        self._durable |= urgent
         if urgent or self._monotonic() - self._last_commit >= self.config.commit_interval_s:
             self._wake.set()
 
@@ -132,9 +135,10 @@ class HistoryComponent:
         self._last_commit = self._monotonic()
         if not batch:
             return
+        durable, self._durable = self._durable, False
         async with self._lock:
             try:
-                await self._call(self.store.write, batch)
+                await self._call(functools.partial(self.store.write, batch, durable=durable))
             except Exception as exc:
                 log.warning("history: commit failed, will retry: %s", exc)
                 dropped = self._recording.put_back(batch)

@@ -50,7 +50,8 @@ def connect(path: Path, db: str) -> sqlite3.Connection:
 
     ``synchronous=NORMAL``: a commit is not fsynced (the WAL is, at checkpoints), so a power
     cut may lose the last commits but never corrupts the file; a crash of the process loses
-    nothing committed. The connection belongs to the thread that opened it.
+    nothing committed. (``HistoryStore.write(durable=True)`` raises it to FULL for one
+    transaction.) The connection belongs to the thread that opened it.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(path, isolation_level=None)

@@ -75,12 +75,17 @@ async def test_commits_are_batched_by_the_commit_interval(rig: Rig) -> None:
 
 
 async def test_a_mode_change_and_alarms_are_committed_at_once(rig: Rig) -> None:
+    statements: list[str] = []
+    conn = rig.comp.store._conn
+    assert conn is not None
+    await rig.comp._call(conn.set_trace_callback, statements.append)  # on the recorder's thread
     await rig.publish(node(T0, fermenter("fv1", T0)), dt=1)
     await rig.publish(node(T0 + 5, fermenter("fv1", T0 + 5)), dt=1)
     assert rig.comp.commits == 0
     await rig.publish(node(T0 + 10, fermenter("fv1", T0 + 10, mode=Mode.CHAMBER)), dt=1)
     await until(lambda: rig.comp.commits == 1)
     assert rig.comp.store.query("fv1", T0).rows[-1][COLUMNS.index("mode")] == "chamber"
+    assert statements[0] == "PRAGMA synchronous = FULL"  # fsynced, not only committed
     rig.hub.event("alarm", "beer probe lost", fermenter="fv1", code="beer_probe_lost")
     await until(lambda: rig.comp.commits == 2)
     rig.hub.event("setpoint", "19.5", fermenter="fv1")  # not urgent
@@ -88,6 +93,9 @@ async def test_a_mode_change_and_alarms_are_committed_at_once(rig: Rig) -> None:
     assert rig.comp.commits == 2
     events = rig.comp.store.events(0)
     assert [(e.kind, e.fermenter, e.data) for e in events] == [("alarm", "fv1", {"code": "beer_probe_lost"})]
+    statements.clear()
+    await rig.comp.flush()
+    assert statements[0] == "PRAGMA synchronous = NORMAL"  # a routine batch is not fsynced
 
 
 async def test_unchanged_rows_are_skipped_but_the_hold_is_kept(rig: Rig) -> None:
