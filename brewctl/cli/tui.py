@@ -62,4 +62,4 @@ def _tui(args: argparse.Namespace) -> int:
         app.run()
     finally:
         root.handlers = saved
-    return 0
+    return app.return_code or 0

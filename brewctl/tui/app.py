@@ -12,6 +12,8 @@ import asyncio
 import collections
 import dataclasses
 import logging
+import os
+import sys
 import time
 import uuid
 from collections.abc import Callable
@@ -29,10 +31,14 @@ from brewctl.model import Command, CommandResult, Event, NodeStatus
 from brewctl.tui.dashboard_screen import DashboardScreen
 from brewctl.tui.format import Units
 from brewctl.tui.source import DataSource, SourceFactory, api_source, backoff_s
+from brewctl.tui.terminal import terminal_gone
 
 __all__ = ["BrewApp", "Settings", "make_app"]
 
 log = logging.getLogger(__name__)
+
+TERMINAL_CHECK_S = 2.0
+"""How often the app checks that its terminal is still there."""
 
 MIN_REDRAW_S = 0.5
 """Statuses arriving faster than this (a fast simulation) are coalesced: the latest wins."""
@@ -96,6 +102,14 @@ class BrewApp(App[None]):
         self.push_screen(DashboardScreen())
         if self.source_factory is not None:
             self.run_worker(self._follow(), name="daemon-link", group="link", exclusive=True)
+        if not self.is_headless and sys.__stdin__ is not None and os.isatty(sys.__stdin__.fileno()):
+            self.set_interval(TERMINAL_CHECK_S, self._check_terminal)
+
+    def _check_terminal(self) -> None:
+        """Quit when the terminal has gone away (see :mod:`brewctl.tui.terminal`)."""
+        if sys.__stdin__ is not None and terminal_gone(sys.__stdin__.fileno()):
+            log.warning("the terminal hung up: quitting")
+            self.exit(return_code=129)
 
     def action_toggle_keys(self) -> None:
         """Show (or hide) every key of the current screen, including those the footer leaves out."""
