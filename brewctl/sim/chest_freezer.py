@@ -20,14 +20,14 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from brewctl.sim.plant import daily_room_c, fermentation_heat_w, quantize
+from brewctl.sim.plant import RoomAndBatchParams, quantize
 
 __all__ = ["ChestFreezer", "ChestFreezerParams"]
 
 
 @dataclass(frozen=True, slots=True)
-class ChestFreezerParams:
-    """Physical parameters (SI units: J/K, W/K, W, s, degC)."""
+class ChestFreezerParams(RoomAndBatchParams):
+    """Physical parameters (SI units: J/K, W/K, W, s, degC); room and batch from ``RoomAndBatchParams``."""
 
     beer_c_j_per_k: float = 85_000.0
     """20 L of beer (4.0 kJ/kg K) plus the fermenter."""
@@ -45,24 +45,7 @@ class ChestFreezerParams:
     """Heat the compressor pulls from the evaporator while running."""
     heater_w: float = 60.0
     """Heater power at duty 1 (a reptile heat cable or a tube heater)."""
-    room_mean_c: float = 20.0
-    room_swing_c: float = 2.5
-    """Amplitude of the daily room swing (peak to peak is twice this)."""
-    room_coldest_h: float = 6.0
-    """Hour of the day the room is coldest."""
-    start_hour: float = 12.0
-    """Hour of the day the simulation starts."""
-    ferment_total_j: float = 2.0e6
-    """Heat released by the whole fermentation (about 2 MJ for 20 L of 1.050 wort)."""
-    ferment_lag_s: float = 8 * 3600.0
-    ferment_peak_s: float = 30 * 3600.0
-    """High krausen, measured from the start of the simulation."""
-    beer_start_c: float = 20.0
-    beer_probe_lag_s: float = 120.0
-    """Thermowell."""
     chamber_probe_lag_s: float = 30.0
-    probe_step_c: float = 0.0625
-    max_substep_s: float = 10.0
 
 
 class ChestFreezer:
@@ -85,14 +68,10 @@ class ChestFreezer:
 
     @property
     def room_c(self) -> float:
-        p = self.params
-        return daily_room_c(
-            self.t_s, mean_c=p.room_mean_c, swing_c=p.room_swing_c, coldest_h=p.room_coldest_h, start_hour=p.start_hour
-        )
+        return self.params.room_c(self.t_s)
 
     def fermentation_w(self) -> float:
-        p = self.params
-        return fermentation_heat_w(self.t_s, total_j=p.ferment_total_j, lag_s=p.ferment_lag_s, peak_s=p.ferment_peak_s)
+        return self.params.fermentation_w(self.t_s)
 
     def read(self) -> Mapping[str, float | None]:
         q = self.params.probe_step_c

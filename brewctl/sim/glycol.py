@@ -11,13 +11,13 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from brewctl.sim.plant import daily_room_c, fermentation_heat_w, quantize
+from brewctl.sim.plant import RoomAndBatchParams, quantize
 
 __all__ = ["GlycolJacket", "GlycolJacketParams"]
 
 
 @dataclass(frozen=True, slots=True)
-class GlycolJacketParams:
+class GlycolJacketParams(RoomAndBatchParams):
     beer_c_j_per_k: float = 220_000.0
     """50 L of beer plus the stainless cone."""
     beer_room_w_per_k: float = 3.0
@@ -25,18 +25,8 @@ class GlycolJacketParams:
     """Beer to glycol through the jacket, valve fully open."""
     glycol_c: float = -2.0
     heater_w: float = 50.0
-    room_mean_c: float = 20.0
-    room_swing_c: float = 2.5
-    room_coldest_h: float = 6.0
-    start_hour: float = 12.0
     ferment_total_j: float = 5.0e6
     """About 2 MJ per 20 L, scaled to 50 L."""
-    ferment_lag_s: float = 8 * 3600.0
-    ferment_peak_s: float = 30 * 3600.0
-    beer_start_c: float = 20.0
-    beer_probe_lag_s: float = 120.0
-    probe_step_c: float = 0.0625
-    max_substep_s: float = 10.0
 
 
 class GlycolJacket:
@@ -55,10 +45,7 @@ class GlycolJacket:
 
     @property
     def room_c(self) -> float:
-        p = self.params
-        return daily_room_c(
-            self.t_s, mean_c=p.room_mean_c, swing_c=p.room_swing_c, coldest_h=p.room_coldest_h, start_hour=p.start_hour
-        )
+        return self.params.room_c(self.t_s)
 
     def read(self) -> Mapping[str, float | None]:
         q = self.params.probe_step_c
@@ -73,9 +60,7 @@ class GlycolJacket:
         n = max(1, math.ceil(dt / p.max_substep_s))
         h = dt / n
         for _ in range(n):
-            q_ferm = fermentation_heat_w(
-                self.t_s, total_j=p.ferment_total_j, lag_s=p.ferment_lag_s, peak_s=p.ferment_peak_s
-            )
+            q_ferm = p.fermentation_w(self.t_s)
             q = (
                 q_ferm
                 + heat

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-__all__ = ["Plant", "fermentation_heat_w", "quantize"]
+__all__ = ["Plant", "RoomAndBatchParams", "daily_room_c", "fermentation_heat_w", "quantize"]
 
 
 @runtime_checkable
@@ -52,3 +53,43 @@ def daily_room_c(t_s: float, *, mean_c: float, swing_c: float, coldest_h: float,
     """Room temperature ``t_s`` after the start: a daily sine, coldest at ``coldest_h`` o'clock."""
     hour = start_hour + t_s / 3600.0
     return mean_c - swing_c * math.cos(2 * math.pi * (hour - coldest_h) / 24.0)
+
+
+@dataclass(frozen=True, slots=True)
+class RoomAndBatchParams:
+    """What the built-in plants share: the room, the fermenting batch and the probes."""
+
+    room_mean_c: float = 20.0
+    room_swing_c: float = 2.5
+    """Amplitude of the daily room swing (peak to peak is twice this)."""
+    room_coldest_h: float = 6.0
+    """Hour of the day the room is coldest."""
+    start_hour: float = 12.0
+    """Hour of the day the simulation starts."""
+    ferment_total_j: float = 2.0e6
+    """Heat released by the whole fermentation (about 2 MJ for 20 L of 1.050 wort)."""
+    ferment_lag_s: float = 8 * 3600.0
+    ferment_peak_s: float = 30 * 3600.0
+    """High krausen, measured from the start of the simulation."""
+    beer_start_c: float = 20.0
+    beer_probe_lag_s: float = 120.0
+    """Thermowell."""
+    probe_step_c: float = 0.0625
+    max_substep_s: float = 10.0
+    """Longest integration step; ``step(dt)`` is cut into pieces no longer than this."""
+
+    def room_c(self, t_s: float) -> float:
+        """Room temperature ``t_s`` after the start."""
+        return daily_room_c(
+            t_s,
+            mean_c=self.room_mean_c,
+            swing_c=self.room_swing_c,
+            coldest_h=self.room_coldest_h,
+            start_hour=self.start_hour,
+        )
+
+    def fermentation_w(self, t_s: float) -> float:
+        """Heat the batch releases ``t_s`` after the start."""
+        return fermentation_heat_w(
+            t_s, total_j=self.ferment_total_j, lag_s=self.ferment_lag_s, peak_s=self.ferment_peak_s
+        )
