@@ -101,7 +101,8 @@ class BrewApp(App[None]):
     def on_mount(self) -> None:
         self.push_screen(DashboardScreen())
         if self.source_factory is not None:
-            self.run_worker(self._follow(), name="daemon-link", group="link", exclusive=True)
+            # After the first frame: the brewer sees the UI while the client loads and connects.
+            self.call_after_refresh(self.run_worker, self._follow(), name="daemon-link", group="link", exclusive=True)
         if not self.is_headless and sys.__stdin__ is not None and os.isatty(sys.__stdin__.fileno()):
             self.set_interval(TERMINAL_CHECK_S, self._check_terminal)
 
@@ -124,6 +125,9 @@ class BrewApp(App[None]):
     async def _follow(self) -> None:
         """Follow the daemon's stream forever; on loss, say so and reconnect with backoff."""
         assert self.source_factory is not None
+        prepare = getattr(self.source_factory, "prepare", None)
+        if prepare is not None:
+            await prepare()
         attempt = 0
         while True:
             reason = "the daemon closed the stream"
