@@ -48,7 +48,8 @@ Name = Annotated[str, Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_-]{0,31}$")]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # TOML has nan and inf; no setting means either (a nan gain made the beer PID steer blind).
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class Mode(StrEnum):
@@ -147,7 +148,7 @@ class OutputConfig(_Frozen):
 class TuningConfig(_Frozen):
     """Control loop tuning (see docs/control.md). Defaults were tuned on the simulated chest freezer."""
 
-    kp: float = Field(6.0, description="Beer PID proportional gain (degC chamber per degC beer error).")
+    kp: float = Field(6.0, ge=0.0, description="Beer PID proportional gain (degC chamber per degC beer error).")
     ki: float = Field(4.0, ge=0.0, description="Beer PID integral gain (per hour).")
     kd: float = Field(0.0, description="Beer PID derivative gain on the beer slope (degC/h).")
     span_c: float = Field(10.0, ge=0.5, le=30.0, description="Chamber setpoint stays within beer setpoint +- span.")

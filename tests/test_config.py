@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import subprocess
 import sys
@@ -148,3 +149,38 @@ def test_commented_optional_sections_of_the_example_are_valid_when_enabled() -> 
     assert cfg.influx is not None
     assert set(cfg.hydrometers) == {"red", "tilt_red"}
     assert cfg.alerts.apprise_urls
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf])
+@pytest.mark.parametrize(
+    ("section", "key"),
+    [("tuning", "kp"), ("tuning", "kd"), ("tuning", "ki"), (None, "alarm_after_s"), ("guards", "cool_min_off_s")],
+)
+def test_nan_and_inf_are_rejected_with_the_key_path(section: str | None, key: str, value: float) -> None:
+    # TOML accepts `kp = nan`; before, an unbounded gain took it and the simulated beer ended 8 °C off.
+    data = example_data()
+    fv1 = data["fermenters"]["fv1"]
+    (fv1.setdefault(section, {}) if section else fv1)[key] = value
+    path = f"fermenters.fv1.{section}.{key}" if section else f"fermenters.fv1.{key}"
+    assert f"cfg.toml: {path}: " in problem(data)
+
+
+def test_negative_proportional_gain_is_rejected() -> None:
+    data = example_data()
+    data["fermenters"]["fv1"].setdefault("tuning", {})["kp"] = -6.0
+    assert "cfg.toml: fermenters.fv1.tuning.kp: " in problem(data)
+
+
+def test_nan_in_a_config_file_is_a_user_error_from_the_cli(tmp_path: Path) -> None:
+    bad = tmp_path / "config.toml"
+    bad.write_text(
+        '[probes.beer]\nid = "28-000000000001"\n[outputs.heat]\nkind = "ssr"\npin = 17\n'
+        '[fermenters.fv1]\nrig = "heat-only"\nbeer_probe = "beer"\nheater = "heat"\n'
+        "[fermenters.fv1.tuning]\nkp = nan\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "brewctl", "config", "check", "--config", str(bad)], capture_output=True, text=True
+    )
+    assert run.returncode == 2
+    assert f"{bad}: fermenters.fv1.tuning.kp: " in run.stderr
+    assert "Traceback" not in run.stderr
