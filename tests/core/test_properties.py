@@ -97,5 +97,12 @@ def test_controller_invariants(rig: Rig, glycol_heater: bool, steps: list[tuple]
             cool_on, cool_changed = cool, now
         state = ctrl.guard_state
         assert state is not None
+        # The heater's guards act on its heating state (the SSR's duty pulses within it).
+        if state.heat.on and not heat_on:
+            assert now - heat_changed >= g.heat_min_off_s, "heater min off violated"
+        if heat_on and not state.heat.on and not r.safe:
+            assert now - heat_changed >= g.heat_min_on_s, "heater min on violated"
+        if heat and not state.heat.on:
+            raise AssertionError("heater output on outside its heating state")
         if state.heat.on != heat_on:
             heat_on, heat_changed = state.heat.on, now
