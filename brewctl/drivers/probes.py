@@ -20,7 +20,7 @@ import asyncio
 import logging
 import math
 from collections.abc import Awaitable, Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -67,7 +67,8 @@ class ProbeSample:
     value_c: float | None
     error: str | None = None
     attempts: int = 1
-    """Reads it took (more than one after a CRC error or a power-on value)."""
+    """Reads it took (more than one after a CRC error or a power-on value; 0 while an earlier
+    read of this probe is still stuck, see ``ProbeReader``)."""
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,9 @@ class ProbeReader:
 
     ``retries`` extra reads follow a CRC error or power-on value within the same cycle,
     ``retry_delay_s`` apart (via the injectable ``sleep``). A read stuck longer than
-    ``timeout_s`` is given up for this cycle.
+    ``timeout_s`` is given up for this cycle; that probe is not read again until the stuck
+    read returns (its samples say "read timed out"), so stuck reads never take the threads
+    the other probes need.
     """
 
     def __init__(
@@ -136,6 +139,8 @@ class ProbeReader:
         self._sleep = sleep
         self._cls = _sensor_class(base_directory)
         self._pool: ThreadPoolExecutor | None = None
+        self._stuck: dict[str, Future[float]] = {}
+        """Probe name -> a read that timed out and is still running in its thread."""
 
     async def __aenter__(self) -> Self:
         if self._pool is not None:
@@ -162,15 +167,25 @@ class ProbeReader:
 
     async def _read_one(self, name: str, probe: ProbeConfig) -> ProbeSample:
         assert self._pool is not None
-        loop = asyncio.get_running_loop()
+        stuck = self._stuck.get(name)
+        if stuck is not None:
+            if not stuck.done():
+                # A read stuck in the kernel cannot be interrupted. Never queue another one
+                # behind it: stuck reads would pile up until no thread is left for the
+                # healthy probes.
+                log.debug("probe %s (%s): the previous read is still stuck", name, probe.id)
+                return ProbeSample(name, None, ERROR_TIMEOUT, 0)
+            del self._stuck[name]
         error = ""
         attempt = 0
         for attempt in range(1, self.retries + 2):
-            future = loop.run_in_executor(self._pool, _read_celsius, self._cls, probe.id, probe.offset_c)
+            future = self._pool.submit(_read_celsius, self._cls, probe.id, probe.offset_c)
             try:
-                value = await asyncio.wait_for(future, self.timeout_s)
+                value = await asyncio.wait_for(asyncio.wrap_future(future), self.timeout_s)
             except (W1ThermSensorError, OSError, ValueError, IndexError, TimeoutError) as exc:
                 error, retry = _classify(exc)
+                if error == ERROR_TIMEOUT and not future.done():
+                    self._stuck[name] = future
                 if not retry or attempt > self.retries:
                     break
                 log.debug("probe %s (%s): %s, reading again", name, probe.id, error)

@@ -171,6 +171,41 @@ async def test_a_stuck_read_times_out(bus: FakeW1Bus, monkeypatch: pytest.Monkey
     assert samples["beer"].value_c == 18.25
 
 
+async def test_a_probe_stuck_for_good_never_starves_the_others(bus: FakeW1Bus, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One thread per probe: a read that never returns must not be queued again every cycle,
+    or the stuck reads take every thread and the healthy probes time out too."""
+    bus.set_temperature(BEER, 18.0)
+    bus.set_temperature(CHAMBER, 2.0)
+    release = threading.Event()
+    chamber_reads = 0
+    real = probes_module._read_celsius
+
+    def chamber_hangs(cls: type[W1ThermSensor], sensor_id: str, offset_c: float) -> float:
+        nonlocal chamber_reads
+        if sensor_id == CHAMBER:
+            chamber_reads += 1
+            release.wait(10)
+        return real(cls, sensor_id, offset_c)
+
+    monkeypatch.setattr(probes_module, "_read_celsius", chamber_hangs)
+    try:
+        async with reader(bus, timeout_s=0.05) as r:
+            cycles = [await r.read_all() for _ in range(5)]
+            assert [c["beer"].value_c for c in cycles] == [18.25] * 5
+            assert [c["chamber"] for c in cycles] == [ProbeSample("chamber", None, ERROR_TIMEOUT, 1)] + [
+                ProbeSample("chamber", None, ERROR_TIMEOUT, 0)
+            ] * 4
+            assert chamber_reads == 1
+            release.set()  # the kernel read finally returns: the probe is read again
+            deadline = time.monotonic() + 5
+            while (sample := (await r.read_all())["chamber"]).value_c is None:
+                assert time.monotonic() < deadline, sample
+                await asyncio.sleep(0.01)
+            assert sample.value_c == 2.0
+    finally:
+        release.set()
+
+
 async def test_read_all_outside_the_context_is_an_error(bus: FakeW1Bus) -> None:
     with pytest.raises(RuntimeError, match="async with"):
         await reader(bus).read_all()
