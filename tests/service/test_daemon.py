@@ -260,3 +260,48 @@ async def test_a_lost_probe_goes_stale_then_safe_and_recovers(config: Config, tm
                 seen.append(await asyncio.wait_for(anext(events), 2))
             raised_codes = {e.data["code"] for e in seen if e.kind == "alarm"}
             assert "all_probes_lost" in raised_codes
+
+
+async def test_watchdog_pings_stop_while_the_control_loop_hangs(
+    config: Config, tmp_path: Path, short_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hung control loop must be noticed by systemd even though the rest of the daemon
+    (probe loop, API, outputs) keeps running: the pings come from the control loop only."""
+    hang = asyncio.Event()
+    real_profile_saves = Daemon._profile_saves
+
+    async def saves_that_can_hang(self: Daemon) -> None:
+        if hang.is_set():
+            await asyncio.Event().wait()  # stuck (a dead SD card's fsync, a deadlock...)
+        await real_profile_saves(self)
+
+    monkeypatch.setattr(Daemon, "_profile_saves", saves_that_can_hang)
+    address = str(short_dir / "notify")
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
+        sock.bind(address)
+        sock.setblocking(False)
+
+        def received() -> list[str]:
+            out = []
+            while True:
+                try:
+                    out.append(sock.recv(4096).decode())
+                except BlockingIOError:
+                    return out
+
+        monkeypatch.setenv("NOTIFY_SOCKET", address)
+        monkeypatch.setenv("WATCHDOG_USEC", "400000")
+        monkeypatch.delenv("WATCHDOG_PID", raising=False)
+        async with running(config, tmp_path / "state", short_dir / "s", clock=ScaledClock(20)) as daemon:
+            await wait_until(lambda: daemon._cycles >= 3)
+            assert "WATCHDOG=1" in received()
+            hang.set()
+            cycles = daemon._cycles
+            await asyncio.sleep(0.3)  # let a ping already on its way arrive
+            received()
+            read_at = max(at for _, at in daemon._probe_values.values())
+            await asyncio.sleep(1.0)  # 2.5 watchdog timeouts
+            assert "WATCHDOG=1" not in received()
+            assert daemon._cycles <= cycles + 1
+            # The rest of the daemon was alive all along: only the control loop was stuck.
+            assert max(at for _, at in daemon._probe_values.values()) > read_at
