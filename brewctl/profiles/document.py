@@ -11,10 +11,20 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, WithJsonSchema, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    WithJsonSchema,
+    model_validator,
+)
 
 from brewctl.profiles.model import (
     FORMAT_VERSION,
+    MAX_DURATION_S,
     MAX_TEMP_C,
     MIN_TEMP_C,
     Attenuation,
@@ -45,9 +55,14 @@ Problem = tuple[tuple[str | int, ...], str]
 
 
 def _duration(value: Any) -> float:
-    if isinstance(value, str | int | float) and not isinstance(value, bool):
-        return parse_duration(value)
-    raise ValueError("expected a duration like '3d 12h', '90m' or a number of seconds")
+    if not isinstance(value, str | int | float) or isinstance(value, bool):
+        raise ValueError("expected a duration like '3d 12h', '90m' or a number of seconds")
+    seconds = parse_duration(value)
+    if not math.isfinite(seconds):
+        raise ValueError(f"cannot read duration {value!r}; write e.g. '3d 12h', '90m' or '45s'")
+    if seconds > MAX_DURATION_S:
+        raise ValueError(f"duration {value!r} is longer than {MAX_DURATION_S / 31_536_000:g} years")
+    return seconds
 
 
 Duration = Annotated[
@@ -268,8 +283,35 @@ def convert_step(
     units: Literal["C", "F"],
     gravity_units: Literal["sg", "plato"],
     problems: list[Problem],
+) -> StepModel | None:
+    """Normalise one validated step; range problems are appended to ``problems`` (then None).
+
+    The file checks above should catch everything the models refuse; a model refusal that
+    slips through is still reported as a problem of this step, never raised.
+    """
+    try:
+        return _convert_step(step, i, units, gravity_units, problems)
+    except ValidationError as exc:
+        problems.extend(_model_problems(exc, ("steps", i)))
+        return None
+
+
+def _model_problems(exc: ValidationError, loc: tuple[str | int, ...]) -> list[Problem]:
+    out: list[Problem] = []
+    for err in exc.errors():
+        field = ".".join(str(part) for part in err["loc"])
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        out.append((loc, f"{field}: {msg}" if field else msg))
+    return out
+
+
+def _convert_step(
+    step: HoldDoc | RampDoc | FreeRiseDoc | HoldUntilDoc | WaitForBrewerDoc,
+    i: int,
+    units: Literal["C", "F"],
+    gravity_units: Literal["sg", "plato"],
+    problems: list[Problem],
 ) -> StepModel:
-    """Normalise one validated step; range problems are appended to ``problems``."""
     loc: tuple[str | int, ...] = ("steps", i)
     if isinstance(step, FreeRiseDoc):
         lo = _check_temp(step.min, units, (*loc, "min"), problems)
@@ -306,18 +348,21 @@ def to_profile(doc: ProfileDocument) -> tuple[Profile | None, list[Problem]]:
     steps = [convert_step(step, i, doc.units, doc.gravity_units, problems) for i, step in enumerate(doc.steps)]
     if problems:
         return None, problems
-    profile = Profile(
-        format_version=doc.format_version,
-        name=doc.name,
-        description=doc.description,
-        author=doc.author,
-        license=doc.license,
-        styles=tuple(doc.styles),
-        yeasts=tuple(doc.yeasts),
-        units=doc.units,
-        gravity_units=doc.gravity_units,
-        steps=tuple(steps),
-    )
+    try:
+        profile = Profile(
+            format_version=doc.format_version,
+            name=doc.name,
+            description=doc.description,
+            author=doc.author,
+            license=doc.license,
+            styles=tuple(doc.styles),
+            yeasts=tuple(doc.yeasts),
+            units=doc.units,
+            gravity_units=doc.gravity_units,
+            steps=tuple(s for s in steps if s is not None),
+        )
+    except ValidationError as exc:
+        return None, _model_problems(exc, ())
     return profile, []
 
 

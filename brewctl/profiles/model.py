@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 __all__ = [
     "FORMAT_VERSION",
+    "MAX_DURATION_S",
     "MAX_TEMP_C",
     "MIN_TEMP_C",
     "Attenuation",
@@ -38,9 +39,12 @@ MIN_TEMP_C = -5.0
 MAX_TEMP_C = 40.0
 """Highest temperature a profile may ask for (degC)."""
 
+MAX_DURATION_S = 10 * 365 * 86400.0
+"""Longest duration a step may have (seconds): ten years."""
+
 TempC = Annotated[float, Field(ge=MIN_TEMP_C, le=MAX_TEMP_C, allow_inf_nan=False)]
-Seconds = Annotated[float, Field(ge=0.0, le=10 * 365 * 86400.0, allow_inf_nan=False)]
-PositiveSeconds = Annotated[float, Field(gt=0.0, le=10 * 365 * 86400.0, allow_inf_nan=False)]
+Seconds = Annotated[float, Field(ge=0.0, le=MAX_DURATION_S, allow_inf_nan=False)]
+PositiveSeconds = Annotated[float, Field(gt=0.0, le=MAX_DURATION_S, allow_inf_nan=False)]
 SG = Annotated[float, Field(ge=0.980, le=1.200, allow_inf_nan=False)]
 StepName = Annotated[str, Field(max_length=80)]
 

@@ -177,6 +177,29 @@ def test_hold_until_without_max_duration_is_refused() -> None:
     assert lines == ["p.toml:2: steps[0].max_duration: missing (required)"]
 
 
+@pytest.mark.parametrize(
+    ("duration", "message"),
+    [
+        ('"3651d"', "duration '3651d' is longer than 10 years"),
+        ('"99999999999999999999d"', "duration '99999999999999999999d' is longer than 10 years"),
+        ("1e30", "duration 1e+30 is longer than 10 years"),
+        ("nan", "cannot read duration nan"),
+        ('"inf"', "cannot read duration 'inf'"),
+    ],
+)
+def test_absurd_durations_are_problems_not_tracebacks(duration: str, message: str) -> None:
+    # These passed the file checks and then broke the models: a traceback in `validate`,
+    # HTTP 500 from the daemon, and the whole library listing failing over one file.
+    lines = errors_of(f'name = "x"\n[[steps]]\ntype = "hold"\ntemperature = 19\nduration = {duration}\n')
+    assert len(lines) == 1 and lines[0].startswith(f"p.toml:5: steps[0].duration: {message}")
+
+
+def test_a_file_with_an_absurd_duration_does_not_break_finding_others(tmp_path: Path) -> None:
+    (tmp_path / "a-huge.toml").write_text('name = "Huge"\n[[steps]]\ntype="hold"\ntemperature=19\nduration=1e30\n')
+    (tmp_path / "clean-ale.toml").write_text('name = "Clean ale"\n[[steps]]\ntype="hold"\ntemperature=19\nduration=1\n')
+    assert find_profile("Clean ale", [tmp_path]).name == "Clean ale"
+
+
 def test_invalid_toml_names_the_line() -> None:
     assert errors_of('name = "x"\n[[steps]]\ntype = \n') == ["p.toml:3: not valid TOML: Invalid value"]
 

@@ -107,6 +107,43 @@ def test_beerjson_bad_unit_is_named() -> None:
         import_text(json.dumps(doc), "x.json")
 
 
+@pytest.mark.parametrize(
+    ("text", "fmt"),
+    [
+        (
+            json.dumps(
+                {
+                    "beerjson": {
+                        "version": 1,
+                        "fermentations": [
+                            {
+                                "name": "x",
+                                "fermentation_steps": [
+                                    {
+                                        "name": "a",
+                                        "start_temperature": {"unit": "C", "value": 18},
+                                        "step_time": {"unit": "day", "value": 1e30},
+                                    }
+                                ],
+                            }
+                        ],
+                    }
+                }
+            ),
+            "beerjson",
+        ),
+        (
+            "<RECIPES><RECIPE><NAME>x</NAME><FERMENTATION_STAGES>1</FERMENTATION_STAGES>"
+            "<PRIMARY_AGE>-3</PRIMARY_AGE><PRIMARY_TEMP>19</PRIMARY_TEMP></RECIPE></RECIPES>",
+            "beerxml",
+        ),
+    ],
+)
+def test_values_the_models_refuse_are_errors_not_tracebacks(text: str, fmt: str) -> None:
+    with pytest.raises(ProfileError, match=r"^x\.in: cannot be imported: duration_s: "):
+        import_text(text, "x.in", fmt=fmt)
+
+
 def test_beerxml_stages_and_ageing() -> None:
     result = import_file(DATA / "beerxml_recipe.xml", name="Best Bitter")
     p = result.profile

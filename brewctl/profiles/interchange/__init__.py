@@ -13,7 +13,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from pydantic import ValidationError
+
 from brewctl.errors import ProfileError
+from brewctl.profiles.files import format_loc, validation_problems
 from brewctl.profiles.interchange.beerjson import export_beerjson, import_beerjson, looks_like_beerjson
 from brewctl.profiles.interchange.beerxml import import_beerxml, looks_like_beerxml
 from brewctl.profiles.interchange.brewpi_csv import export_brewpi_csv, import_brewpi_csv, looks_like_brewpi_csv
@@ -82,7 +85,19 @@ def _structured(text: str, source: str, fmt: str) -> Any:
 def import_text(
     text: str, source: str, *, fmt: str | None = None, name: str | None = None, units: Units | None = None
 ) -> ImportResult:
-    """Import ``text`` (format detected unless ``fmt``); ``name`` picks or names the profile."""
+    """Import ``text`` (format detected unless ``fmt``); ``name`` picks or names the profile.
+
+    Every failure is a :class:`ProfileError` naming ``source``: a value the profile models
+    refuse (a step of 30 years, a temperature out of range) is reported, never raised raw.
+    """
+    try:
+        return _import_text(text, source, fmt=fmt, name=name, units=units)
+    except ValidationError as exc:
+        problems = "; ".join(f"{format_loc(loc)}: {msg}" for loc, msg in validation_problems(exc))
+        raise ProfileError(f"{source}: cannot be imported: {problems}") from None
+
+
+def _import_text(text: str, source: str, *, fmt: str | None, name: str | None, units: Units | None) -> ImportResult:
     fmt = fmt or detect_format(text)
     if fmt is None:
         raise ProfileError(f"{source}: cannot tell the format; use --from with one of {', '.join(IMPORT_FORMATS)}")
