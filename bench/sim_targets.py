@@ -22,6 +22,8 @@ KEYS = (
     "crash_undershoot_c",
     "compressor_starts_per_day",
     "min_off_violations",
+    "min_on_violations",
+    "dead_time_violations",
     "heat_and_cool_together",
     "cool_hours",
     "heat_kwh",
@@ -49,7 +51,10 @@ def main() -> int:
         "max_abs_c <= 0.30": num(ours, "max_abs_c") <= 0.30,
         "crash_undershoot_c <= 0.30": num(ours, "crash_undershoot_c") <= 0.30,
         "compressor_starts_per_day <= 12": num(ours, "compressor_starts_per_day") <= 12,
-        "min_off_violations == 0": ours["min_off_violations"] == 0,
+        "zero guard violations (min off, min on, dead time)": ours["min_off_violations"]
+        == ours["min_on_violations"]
+        == ours["dead_time_violations"]
+        == 0,
         "heat_and_cool_together == 0": ours["heat_and_cool_together"] == 0,
         "tracking >= 4x the thermostat's (rms)": num(yard, "rms_c") / num(ours, "rms_c") >= 4.0,
         "compressor starts <= the thermostat's": num(ours, "compressor_starts_per_day")

@@ -29,6 +29,8 @@ _LABELS = {
     "crash_undershoot_c": ("crash undershoot", "°C"),
     "compressor_starts_per_day": ("compressor starts/day", ""),
     "min_off_violations": ("min-off violations", ""),
+    "min_on_violations": ("min-on violations", ""),
+    "dead_time_violations": ("dead-time violations", ""),
     "heat_and_cool_together": ("heat+cool together", "steps"),
     "cool_hours": ("cooling", "h"),
     "heat_kwh": ("heater energy", "kWh"),

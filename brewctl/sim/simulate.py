@@ -136,7 +136,13 @@ def simulate(
     setpoint_at = _as_setpoint_fn(profile, plant)
     heater_w = getattr(plant, "heater_w", None)
     cool_role = "valve" if cfg.rig in (Rig.GLYCOL, Rig.VALVE) else "cool"
-    min_off_s = cfg.guards.valve_min_off_s if cool_role == "valve" else cfg.guards.cool_min_off_s
+    g = cfg.guards
+    min_off_s, min_on_s = (
+        (g.valve_min_off_s, g.valve_min_on_s) if cool_role == "valve" else (g.cool_min_off_s, g.cool_min_on_s)
+    )
+    has_heat = cfg.heater is not None or cfg.rig in (Rig.HEAT_COOL, Rig.HEAT_ONLY)
+    has_cool = cfg.rig is not Rig.HEAT_ONLY
+    dead_s = g.heat_cool_dead_time_s if has_heat and has_cool else 0.0
 
     trace = SimTrace()
     n_steps = round(days * 86400.0 / period_s)
@@ -146,10 +152,11 @@ def simulate(
     prev_sp: float | None = None
     crash_sp: float | None = None
     crash_min: float | None = None
-    starts = violations = together = 0
+    starts = violations = on_violations = dead_violations = together = 0
     cool_s = heat_duty_s = 0.0
-    cooling = False
-    cool_stopped_s = 0.0  # a restart counts as "just switched off"
+    cooling = heating = False
+    cool_stopped_s = cool_started_s = 0.0  # a restart counts as "just switched off"
+    heat_until_s = 0.0  # end of the last step the heater was on; the start counts as a stop
     for k in range(n_steps):
         now = k * period_s
         readings = plant.read()
@@ -176,14 +183,22 @@ def simulate(
         heat = outputs.get("heat", 0.0)
         if cool and not cooling:
             starts += 1
+            cool_started_s = now
             if now - cool_stopped_s < min_off_s - 1e-9:
                 violations += 1
+            if now - heat_until_s < dead_s - 1e-9:
+                dead_violations += 1
         elif cooling and not cool:
             cool_stopped_s = now
-        cooling = cool
+            if now - cool_started_s < min_on_s - 1e-9:
+                on_violations += 1
+        if heat > 0.0 and not heating and not cool and not cooling and now - cool_stopped_s < dead_s - 1e-9:
+            dead_violations += 1
+        cooling, heating = cool, heat > 0.0
         if cool:
             cool_s += period_s
         if heat > 0.0:
+            heat_until_s = now + period_s
             heat_duty_s += heat * period_s
             if cool:
                 together += 1
@@ -209,6 +224,8 @@ def simulate(
         "compressor_starts_per_day": round(starts / sim_days, 3),
         "compressor_starts": starts,
         "min_off_violations": violations,
+        "min_on_violations": on_violations,
+        "dead_time_violations": dead_violations,
         "heat_and_cool_together": together,
         "cool_hours": round(cool_s / 3600.0, 3),
         "heat_hours": round(heat_duty_s / 3600.0, 3),

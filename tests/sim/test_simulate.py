@@ -9,6 +9,8 @@ import pytest
 
 from brewctl.cli import main
 from brewctl.config import Rig
+from brewctl.core import ControlResult, Target
+from brewctl.model import PidTerms
 from brewctl.sim import Thermostat, default_config, parse_inline_profile, simulate
 
 
@@ -16,7 +18,7 @@ def test_short_hold_tracks_within_targets_and_never_violates_guards() -> None:
     # Two days at 19 degC through the fermentation peak (the 11-day comparison is bench/sim_targets.py).
     m = simulate(parse_inline_profile("19:2d"), days=2).metrics
     assert m["heat_and_cool_together"] == 0
-    assert m["min_off_violations"] == 0
+    assert m["min_off_violations"] == m["min_on_violations"] == m["dead_time_violations"] == 0
     assert m["rms_c"] is not None and m["rms_c"] <= 0.12
     assert m["max_abs_c"] is not None and m["max_abs_c"] <= 0.3
     assert m["compressor_starts_per_day"] <= 24
@@ -27,6 +29,7 @@ def test_cold_crash_does_not_undershoot() -> None:
     m = simulate(parse_inline_profile("20:1d,2:2d"), days=3).metrics
     assert m["crash_undershoot_c"] is not None and m["crash_undershoot_c"] <= 0.3
     assert m["min_off_violations"] == 0 and m["heat_and_cool_together"] == 0
+    assert m["min_on_violations"] == m["dead_time_violations"] == 0
 
 
 def test_a_crash_ramp_tracks_with_feed_forward() -> None:
@@ -37,6 +40,38 @@ def test_a_crash_ramp_tracks_with_feed_forward() -> None:
     assert m["max_abs_c"] is not None and m["max_abs_c"] <= 0.45
     assert m["compressor_starts_per_day"] <= 20
     assert m["min_off_violations"] == 0 and m["heat_and_cool_together"] == 0
+
+
+class Scripted:
+    """A controller that switches by a timetable, ignoring every guard: the metrics must see it."""
+
+    PLAN = (  # (from s, heat, cool), each held until the next row
+        (0, 0.0, 0.0),
+        (700, 1.0, 0.0),  # heater on
+        (800, 0.0, 0.0),
+        (1000, 0.0, 1.0),  # cooling 200 s after heating: dead time (600 s) violated
+        (1100, 0.0, 0.0),  # stopped after 100 s: min on (180 s) violated
+        (1200, 0.0, 1.0),  # restarted after 100 s: min off (300 s) violated, 400 s after heating: dead time
+        (1500, 0.0, 0.0),
+        (1600, 0.5, 0.0),  # heating 100 s after cooling: dead time violated
+        (1700, 0.0, 0.0),
+        (3000, 1.0, 1.0),  # both at once, for one step
+        (3010, 0.0, 1.0),
+        (3200, 0.0, 0.0),
+    )
+
+    def step(self, now_s: float, readings: Mapping[str, float | None], target: Target) -> ControlResult:
+        heat, cool = next((h, c) for t, h, c in reversed(self.PLAN) if now_s >= t)
+        return ControlResult({"heat": heat, "cool": cool}, (), PidTerms(), None, None, (), False)
+
+
+def test_guard_metrics_are_measured_by_the_simulator_not_taken_from_the_guards() -> None:
+    m = simulate(lambda _t: 19.0, days=4000 / 86400, controller=Scripted()).metrics
+    assert m["compressor_starts"] == 3
+    assert m["min_off_violations"] == 1
+    assert m["min_on_violations"] == 1
+    assert m["dead_time_violations"] == 3
+    assert m["heat_and_cool_together"] == 1
 
 
 def test_deterministic() -> None:
@@ -90,6 +125,8 @@ def test_cli_json(capsys: pytest.CaptureFixture[str]) -> None:
         "crash_undershoot_c",
         "compressor_starts_per_day",
         "min_off_violations",
+        "min_on_violations",
+        "dead_time_violations",
         "heat_and_cool_together",
         "cool_hours",
         "heat_kwh",
