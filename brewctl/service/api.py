@@ -193,12 +193,36 @@ class ApiServer:
         await web.UnixSite(self._runner, str(self._path)).start()
         self._path.chmod(0o660)
         if self._group:
-            try:
-                os.chown(self._path, -1, grp.getgrnam(self._group).gr_gid)
-            except (KeyError, PermissionError) as exc:
-                log.warning("cannot give %s to group %r: %s", self._path, self._group, exc)
+            self._give_to_group(self._group)
         log.info("API listening on %s", self._path)
         return self
+
+    def _give_to_group(self, group: str) -> None:
+        """Hand the socket to ``group``; a failure is logged (the daemon still controls)."""
+        try:
+            gid = grp.getgrnam(group).gr_gid
+        except KeyError:
+            log.warning("node.socket_group: no group named %r; %s keeps group %s", group, self._path, self._gid_name())
+            return
+        if self._path.stat().st_gid == gid:
+            return  # already ours (the unit's own group): no chown, which its sandbox refuses
+        try:
+            os.chown(self._path, -1, gid)
+        except PermissionError as exc:
+            log.warning(
+                "node.socket_group: cannot give %s to group %r (%s): the daemon's user must be a member "
+                "of it, and under systemd the group should be the unit's Group=",
+                self._path,
+                group,
+                exc.strerror or exc,
+            )
+
+    def _gid_name(self) -> str:
+        gid = self._path.stat().st_gid
+        try:
+            return grp.getgrgid(gid).gr_name
+        except KeyError:
+            return str(gid)
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None

@@ -194,3 +194,44 @@ async def test_socket_is_given_to_the_configured_group(tmp_path: Path, short_dir
         info = (short_dir / "s").stat()
         assert info.st_gid == group.gr_gid
         assert stat.S_IMODE(info.st_mode) == 0o660
+
+
+async def test_socket_group_that_is_already_ours_needs_no_chown(
+    tmp_path: Path, short_dir: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Under the shipped unit the socket is created in group brewctl already, and the unit's
+    SystemCallFilter (~@privileged includes @chown) refuses any chown with EPERM."""
+    import errno
+    import grp
+    import os
+
+    from brewctl.config import load_config
+
+    from .conftest import write_config
+
+    def seccomp_chown(*args: object) -> None:
+        raise PermissionError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "chown", seccomp_chown)
+    ours = grp.getgrgid(os.getegid()).gr_name
+    path = write_config(tmp_path)
+    path.write_text(path.read_text().replace('name = "testnode"', f'name = "testnode"\nsocket_group = "{ours}"'))
+    async with running(load_config(path), tmp_path, short_dir / "s"):
+        assert (short_dir / "s").stat().st_gid == os.getegid()
+    assert not [r for r in caplog.records if r.name == "brewctl.service.api" and r.levelname == "WARNING"]
+
+
+async def test_an_unknown_socket_group_is_named_and_control_goes_on(
+    tmp_path: Path, short_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from brewctl.config import load_config
+
+    from .conftest import write_config
+
+    path = write_config(tmp_path)
+    path.write_text(
+        path.read_text().replace('name = "testnode"', 'name = "testnode"\nsocket_group = "no-such-group-x"')
+    )
+    async with running(load_config(path), tmp_path, short_dir / "s") as daemon:
+        assert daemon.ready.is_set()
+    assert "node.socket_group: no group named 'no-such-group-x'" in caplog.text
