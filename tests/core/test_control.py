@@ -178,3 +178,19 @@ def test_implausible_room_probe_is_ignored_when_not_configured() -> None:
     ctrl = FermenterController(fermenter())
     r = ctrl.step(0.0, {"beer": 19.0, "chamber": 19.0, "room": math.nan}, BEER19)
     assert r.alarms == ()
+
+
+def test_a_restart_within_min_off_is_blocked_and_says_how_long_is_left() -> None:
+    # The example explanation, end to end through the controller.
+    ctrl = FermenterController(fermenter())
+    chamber18 = Target(Mode.CHAMBER, chamber_setpoint_c=18.0)
+    r = run(ctrl, {"beer": 20.0, "chamber": 25.0}, chamber18, start=0.0, end=900.0)
+    assert r.outputs["cool"] == 1.0
+    r = ctrl.step(910.0, {"beer": 20.0, "chamber": 10.0}, chamber18)
+    assert r.outputs["cool"] == 0.0
+    r = ctrl.step(1050.0, {"beer": 20.0, "chamber": 25.0}, chamber18)
+    assert r.outputs == {"heat": 0.0, "cool": 0.0}
+    assert status(r, "cool") == "cooling blocked: min off, 2:40 left"
+    assert next(s for s in r.output_status if s.role == "cool").blocked_s == 160.0
+    r = ctrl.step(1210.0, {"beer": 20.0, "chamber": 25.0}, chamber18)
+    assert r.outputs["cool"] == 1.0
