@@ -205,9 +205,13 @@ def _condition_met(
         return newest.sg <= cond.sg + _EPS
     if isinstance(cond, GravityStable):
         usable = [g for g in gravity if math.isfinite(g.sg) and g.age_s >= 0.0]
-        if max(g.age_s for g in usable) < cond.period_s:
+        before = [g for g in usable if g.age_s >= cond.period_s]
+        if not before:
             return False  # the history does not cover the period yet
+        # The window starts at the gravity in force then (the newest reading at or before its
+        # start): one fresh reading after a silent hydrometer is not "stable".
         window = [g.sg for g in usable if g.age_s <= cond.period_s]
+        window.append(min(before, key=lambda g: g.age_s).sg)
         return (max(window) - min(window)) * 1000.0 <= cond.within_points + _EPS
     og = cond.og_sg if cond.og_sg is not None else og_sg
     if og is None or og <= 1.0 + _EPS:

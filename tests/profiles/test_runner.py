@@ -112,6 +112,17 @@ def test_hold_until_or_needs_only_one() -> None:
     assert not run(prof, start(prof), 60, gravity=wobbly).finished
 
 
+def test_stable_compares_with_the_gravity_at_the_start_of_the_period() -> None:
+    # The hydrometer was silent for two days of active fermentation; its first reading back
+    # is the only one inside the 24 h period. That is no evidence of a stable gravity.
+    until = Until(conditions=(GravityStable(within_points=1, period_s=D),))
+    prof = Profile(name="s", steps=(HoldUntilStep(temperature_c=18, until=until, max_duration_s=10 * D),))
+    back_after_a_gap = [GravityReading(1.010, 60), GravityReading(1.050, 2 * D)]
+    assert not run(prof, start(prof), 60, gravity=back_after_a_gap).finished
+    unchanged_over_the_gap = [GravityReading(1.010, 60), GravityReading(1.0105, 2 * D)]
+    assert run(prof, start(prof), 60, gravity=unchanged_over_the_gap).finished
+
+
 def test_stale_gravity_is_unknown_and_time_fallback_applies() -> None:
     until = Until(conditions=(GravityAtOrBelow(sg=1.010),))
     prof = Profile(
