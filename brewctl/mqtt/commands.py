@@ -1,7 +1,10 @@
 """Commands arriving over MQTT: parse and validate (pure), and remember recent ids.
 
-A payload is a ``Command`` JSON (see docs/api.md). Anything else is answered with a
-``CommandResult`` whose ``error`` names the offending field, and nothing is applied.
+A payload is a ``Command`` JSON (see docs/api.md), validated strictly: JSON types are not
+coerced (``true`` is not 1 °C, ``"19"`` is not a number). A profile is named from the daemon's
+library, never by a path: anyone on the broker could otherwise make the daemon read files.
+Anything else is answered with a ``CommandResult`` whose ``error`` names the offending field,
+and nothing is applied.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import typing
 
 from pydantic import ValidationError
 
-from brewctl.model import COMMAND_ADAPTER, Command, CommandResult
+from brewctl.model import COMMAND_ADAPTER, Command, CommandResult, StartProfile
 
 __all__ = ["MAX_PAYLOAD_BYTES", "RecentCommands", "describe_validation_error", "parse_command"]
 
@@ -50,9 +53,16 @@ def parse_command(payload: bytes) -> Command | str:
     if len(payload) > MAX_PAYLOAD_BYTES:
         return f"payload: too large ({len(payload)} bytes, at most {MAX_PAYLOAD_BYTES})"
     try:
-        return COMMAND_ADAPTER.validate_json(payload)
+        command = COMMAND_ADAPTER.validate_json(payload, strict=True)
     except ValidationError as exc:
         return describe_validation_error(exc)
+    if isinstance(command, StartProfile) and _is_path(command.profile):
+        return "profile: over MQTT, name a profile of the daemon's library (a path is refused)"
+    return command
+
+
+def _is_path(name: str) -> bool:
+    return "/" in name or "\\" in name or name.startswith(".") or name.startswith("~")
 
 
 class RecentCommands:

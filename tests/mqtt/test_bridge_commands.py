@@ -66,6 +66,13 @@ async def test_bad_commands_name_the_field_and_change_nothing(
         "not json": "payload",
         '{"kind": "set_beer", "value_c": 19, "colour": "red"}': "colour",
         '{"kind": "profile_skip", "to_step": -1}': "to_step",
+        # JSON types are not coerced: true is not 1 degC, "19" is not a number, 1.0 is not step 1
+        '{"kind": "set_beer", "value_c": true}': "value_c",
+        '{"kind": "set_beer", "value_c": "19"}': "value_c",
+        '{"kind": "profile_start", "profile": "ale", "at_step": 1.0}': "at_step",
+        # a remote client names a library profile, never a file on the controller
+        '{"kind": "profile_start", "profile": "/etc/passwd"}': "profile",
+        '{"kind": "profile_start", "profile": "../secrets"}': "profile",
     }
     for payload, field in cases.items():
         reply = await _ask(recorder, payload)
@@ -117,15 +124,34 @@ _broken_objects = st.fixed_dictionaries(
     {"kind": _kinds},
     optional={
         "mode": _json_scalars,
-        "value_c": st.one_of(st.floats(min_value=40.01, max_value=1e9), st.text(max_size=5), st.none()),
-        "profile": st.one_of(st.integers(), st.just("")),
-        "at_step": st.integers(max_value=-1),
-        "to_step": st.one_of(st.integers(max_value=-1), st.text(max_size=3)),
+        "value_c": st.one_of(
+            st.floats(min_value=40.01, max_value=1e9),
+            st.text(max_size=5),
+            st.none(),
+            st.booleans(),
+            st.floats(min_value=-5, max_value=40).map(str),
+        ),
+        "profile": st.one_of(st.integers(), st.just(""), st.sampled_from(["/etc/passwd", "../x", "a/b", "~/p"])),
+        "at_step": st.one_of(st.integers(max_value=-1), st.booleans(), st.just(1.0)),
+        "to_step": st.one_of(st.integers(max_value=-1), st.text(max_size=3), st.booleans()),
         "id": st.text(alphabet=" /#+é", min_size=1, max_size=5),
         "extra": _json_scalars,
     },
 ).filter(lambda d: d["kind"] not in ("set_mode",) or d.get("mode") not in ("off", "chamber", "beer", "profile"))
+_VALID = [
+    {"kind": "set_beer", "value_c": 19.5},
+    {"kind": "set_chamber", "value_c": 4},
+    {"kind": "set_mode", "mode": "beer"},
+    {"kind": "profile_start", "profile": "ale", "at_step": 1},
+    {"kind": "profile_skip", "to_step": 2},
+]
+_any_json = st.one_of(
+    _json_scalars, st.lists(st.integers(), max_size=2), st.dictionaries(st.text(max_size=2), st.integers(), max_size=1)
+)
+# A valid command with its last field replaced by any JSON value (mostly of the wrong type).
+_one_field_off = st.tuples(st.sampled_from(_VALID), _any_json).map(lambda t: {**t[0], list(t[0])[-1]: t[1]})
 _malformed = st.one_of(
+    _one_field_off.map(lambda v: json.dumps(v).encode()),
     st.binary(max_size=64),
     st.text(alphabet=string.printable, max_size=64).map(str.encode),
     _json_scalars.map(lambda v: json.dumps(v).encode()),
@@ -135,6 +161,29 @@ _malformed = st.one_of(
 
 
 _FUZZ_BRIDGES: dict[int, Running] = {}
+_JSON_TYPES: dict[str, type | tuple[type, ...]] = {
+    "kind": str,
+    "mode": str,
+    "value_c": (int, float),
+    "profile": str,
+    "at_step": int,
+    "to_step": int,
+    "id": str,
+}
+
+
+def _a_well_formed_command(payload: bytes) -> bool:
+    """An oracle independent of the parser: an object whose fields all have their JSON type."""
+    doc = json.loads(payload)
+    if not isinstance(doc, dict):
+        return False
+    for key, value in doc.items():
+        if value is None and key in ("id", "to_step"):
+            continue
+        if isinstance(value, bool) or not isinstance(value, _JSON_TYPES[key]):
+            return False
+    profile = doc.get("profile", "")
+    return not ("/" in profile or profile.startswith(("~", ".")))
 
 
 @settings(
@@ -152,6 +201,7 @@ async def test_fuzz_malformed_payloads_change_nothing(
         r = _FUZZ_BRIDGES[broker.port] = await _started(broker, start_bridge)
     reply = await _ask(recorder, payload)
     if reply["ok"]:  # only a payload that happens to be a valid command may pass
+        assert _a_well_formed_command(payload), payload
         assert r.controller.calls, payload
         r.controller.calls.clear()
     else:
