@@ -44,6 +44,7 @@ __all__ = [
     "STEP_ADAPTER",
     "Problem",
     "ProfileDocument",
+    "check_temperature",
     "convert_step",
     "from_profile",
     "json_schema",
@@ -135,7 +136,9 @@ class RampDoc(_Doc):
 
     @model_validator(mode="after")
     def _duration_or_rate(self) -> Self:
-        if (self.duration is None) == (self.rate is None):
+        if self.duration is None and self.rate is None:
+            raise ValueError("a ramp needs either 'duration' or 'rate' (it has neither)")
+        if self.duration is not None and self.rate is not None:
             raise ValueError("a ramp needs either 'duration' or 'rate', not both")
         return self
 
@@ -229,7 +232,10 @@ def _without_null(node: Any) -> Any:
 # --- conversion ---------------------------------------------------------------------------
 
 
-def _check_temp(value: float | None, units: str, loc: tuple[str | int, ...], problems: list[Problem]) -> float | None:
+def check_temperature(
+    value: float | None, units: str, loc: tuple[str | int, ...], problems: list[Problem]
+) -> float | None:
+    """``value`` (file units) in degC, or None with a problem when outside the allowed range."""
     if value is None:
         return None
     c = f_to_c(value) if units == "F" else value
@@ -314,19 +320,19 @@ def _convert_step(
 ) -> StepModel:
     loc: tuple[str | int, ...] = ("steps", i)
     if isinstance(step, FreeRiseDoc):
-        lo = _check_temp(step.min, units, (*loc, "min"), problems)
-        hi = _check_temp(step.max, units, (*loc, "max"), problems)
+        lo = check_temperature(step.min, units, (*loc, "min"), problems)
+        hi = check_temperature(step.max, units, (*loc, "max"), problems)
         if lo is not None and hi is not None and lo >= hi:
             problems.append(((*loc, "min"), "the alarm bound 'min' must be below 'max'"))
             lo = hi = None
         until = _until(step.until, step.combine, gravity_units, (*loc, "until"), problems) if step.until else None
         return FreeRiseStep(name=step.name, duration_s=step.duration, min_c=lo, max_c=hi, until=until)
-    temp = _check_temp(step.temperature, units, (*loc, "temperature"), problems)
+    temp = check_temperature(step.temperature, units, (*loc, "temperature"), problems)
     t = 20.0 if temp is None else temp
     if isinstance(step, HoldDoc):
         return HoldStep(name=step.name, temperature_c=t, duration_s=step.duration)
     if isinstance(step, RampDoc):
-        start = _check_temp(step.from_, units, (*loc, "from"), problems)
+        start = check_temperature(step.from_, units, (*loc, "from"), problems)
         rate = None
         if step.rate is not None:
             rate = delta_f_to_c(step.rate) if units == "F" else step.rate

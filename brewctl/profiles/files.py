@@ -6,6 +6,7 @@ e.g. ``profiles/lager.toml:23: steps[2].duration: cannot read duration '3x'``.
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from collections.abc import Iterable, Sequence
@@ -16,7 +17,15 @@ import tomli_w
 from pydantic import ValidationError
 
 from brewctl.errors import ProfileError
-from brewctl.profiles.document import STEP_ADAPTER, Problem, ProfileDocument, convert_step, from_profile, to_profile
+from brewctl.profiles.document import (
+    STEP_ADAPTER,
+    Problem,
+    ProfileDocument,
+    check_temperature,
+    convert_step,
+    from_profile,
+    to_profile,
+)
 from brewctl.profiles.locate import TomlLocator
 from brewctl.profiles.model import FORMAT_VERSION, Profile
 from brewctl.userfiles import read_user_text
@@ -106,10 +115,24 @@ def profile_problems(data: Any) -> tuple[Profile | None, list[Problem]]:
             try:
                 step = STEP_ADAPTER.validate_python(raw)
             except ValidationError:
+                _check_raw_temperatures(raw, i, units, problems)
                 continue
             convert_step(step, i, units, gravity, problems)
         return None, problems
     return to_profile(doc)
+
+
+def _check_raw_temperatures(raw: Any, i: int, units: Literal["C", "F"], problems: list[Problem]) -> None:
+    """Range-check the temperatures of a step that failed for another reason (every problem at once)."""
+    if not isinstance(raw, dict):
+        return
+    known = {loc for loc, _ in problems}
+    for key in ("temperature", "from", "min", "max"):
+        value = raw.get(key)
+        loc = ("steps", i, key)
+        numeric = isinstance(value, int | float) and not isinstance(value, bool)
+        if numeric and loc not in known and math.isfinite(value):
+            check_temperature(float(value), units, loc, problems)
 
 
 def parse_profile(text: str, source: str = "<profile>") -> Profile:

@@ -134,6 +134,30 @@ def test_every_problem_is_reported_in_line_order() -> None:
     assert lines[-1].startswith("p.toml:18: steps[3].type: unknown type 'boil'; expected one of 'hold'")
 
 
+def test_a_step_with_another_problem_still_gets_its_temperature_checked() -> None:
+    lines = errors_of(
+        """\
+        name = "x"
+        units = "F"
+        [[steps]]
+        type = "hold"
+        temperature = 120
+        duration = "3x"
+        [[steps]]
+        type = "ramp"
+        temperature = 10
+        duration = "1d"
+        rate = 1
+        """
+    )
+    assert lines == [
+        "p.toml:5: steps[0].temperature: 120 °F is outside the allowed 23..104 °F",
+        "p.toml:6: steps[0].duration: cannot read duration '3x'; write e.g. '3d 12h', '90m' or '45s'",
+        "p.toml:7: steps[1]: a ramp needs either 'duration' or 'rate', not both",
+        "p.toml:9: steps[1].temperature: 10 °F is outside the allowed 23..104 °F",
+    ]
+
+
 def test_out_of_range_temperature_in_file_units() -> None:
     lines = errors_of(
         """\
