@@ -130,8 +130,9 @@ def _check_raw_temperatures(raw: Any, i: int, units: Literal["C", "F"], problems
     for key in ("temperature", "from", "min", "max"):
         value = raw.get(key)
         loc = ("steps", i, key)
-        numeric = isinstance(value, int | float) and not isinstance(value, bool)
-        if numeric and loc not in known and math.isfinite(value):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            continue
+        if loc not in known and math.isfinite(value):
             check_temperature(float(value), units, loc, problems)
 
 
