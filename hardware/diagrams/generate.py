@@ -578,7 +578,7 @@ def glycol(cfg: Config) -> Svg:
         raise SystemExit("config: the glycol diagram needs a single-pin solenoid output")
     svg = Svg(
         1180,
-        760,
+        780,
         f"{fid}: glycol fermenter with a solenoid valve",
         f"GPIO{out.pin} drives relay-board channel 2, which switches 24 V DC to a normally-closed solenoid valve; "
         "a 1N4007 diode sits across the valve coil.",
@@ -602,9 +602,12 @@ def glycol(cfg: Config) -> Svg:
     svg.pipe((880, 530), (750, 530), (750, 280))
     svg.pipe((780, 215), (880, 215))
     svg.pipe((1030, 180), (1100, 180), (1100, 620), (965, 620), (965, 560))
+    # the bypass: back to the reservoir, so the pump never pushes against a closed valve
+    svg.pipe((750, 360), (830, 360), (830, 495), (880, 495))
     svg.raw('<circle class="sym" cx="750" cy="420" r="20"/>')
     svg.raw('<polygon class="symfill" points="742,430 758,430 750,412"/>')
     svg.text(776, 424, "pump", "small")
+    svg.text(838, 440, "bypass", "small")
     valve = module(
         svg,
         640,
@@ -631,11 +634,14 @@ def glycol(cfg: Config) -> Svg:
     svg.text(1108, 400, "return", "small")
     svg.lines(
         820,
-        660,
+        646,
         [
             "Pipes in light blue. The valve is shut without",
             "power, so a dead Pi or a cut wire stops cooling.",
+            "The bypass (or the chiller's own) keeps the pump",
+            "from pushing against a closed valve.",
         ],
+        step=14,
     )
     svg.lines(
         24,
@@ -646,8 +652,8 @@ def glycol(cfg: Config) -> Svg:
             "A MOSFET module plus D1 also works; then active_high = true in the config.",
         ],
     )
-    legend(svg, 20, 690, [("v5", "5 V"), ("v24", "24 V DC +"), ("gnd", "GND / 0 V"), ("sigC", f"GPIO{out.pin} signal")])
-    svg.text(20, 730, "A dot joins wires; wires that cross without a dot are not connected.", "small")
+    legend(svg, 20, 712, [("v5", "5 V"), ("v24", "24 V DC +"), ("gnd", "GND / 0 V"), ("sigC", f"GPIO{out.pin} signal")])
+    svg.text(20, 752, "A dot joins wires; wires that cross without a dot are not connected.", "small")
     return svg
 
 
