@@ -152,6 +152,7 @@ def simulate(
     prev_sp: float | None = None
     crash_sp: float | None = None
     crash_min: float | None = None
+    fall_from: float | None = None
     starts = violations = on_violations = dead_violations = together = 0
     cool_s = heat_duty_s = 0.0
     cooling = heating = False
@@ -166,10 +167,15 @@ def simulate(
         plant.step(period_s, outputs)
 
         beer = readings.get("beer")
-        if sp is not None and prev_sp is not None and abs(sp - prev_sp) > BIG_STEP_C:
-            exclude_until = max(exclude_until, now + EXCLUDE_AFTER_STEP_S)
-            if sp < prev_sp:
-                crash_sp, crash_min = sp, None
+        if sp is not None and prev_sp is not None:
+            if abs(sp - prev_sp) > BIG_STEP_C:
+                exclude_until = max(exclude_until, now + EXCLUDE_AFTER_STEP_S)
+            if sp < prev_sp:  # a crash: the setpoint falls more than BIG_STEP_C, by a step or a ramp
+                fall_from = prev_sp if fall_from is None else fall_from
+                if fall_from - sp > BIG_STEP_C:
+                    crash_sp, crash_min = sp, None
+            elif sp > prev_sp:
+                fall_from = None
         if crash_sp is not None and sp == crash_sp and beer is not None:
             crash_min = beer if crash_min is None else min(crash_min, beer)
         if now >= exclude_until and sp is not None and beer is not None:

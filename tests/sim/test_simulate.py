@@ -40,6 +40,17 @@ def test_a_crash_ramp_tracks_with_feed_forward() -> None:
     assert m["max_abs_c"] is not None and m["max_abs_c"] <= 0.45
     assert m["compressor_starts_per_day"] <= 20
     assert m["min_off_violations"] == 0 and m["heat_and_cool_together"] == 0
+    # A crash by a ramp is a crash too (only a step of more than 5 degC counted before).
+    assert m["crash_undershoot_c"] is not None and m["crash_undershoot_c"] <= 0.3
+
+
+@pytest.mark.parametrize(
+    ("spec", "crash"),
+    [("20:1d,17:1d,20:1d,17:1d", False), ("20:1d,17:1d,14:1d", True), ("20:1d,ramp14:6h,14:18h", True)],
+)
+def test_a_crash_is_a_fall_of_more_than_5_degc_by_steps_or_a_ramp(spec: str, crash: bool) -> None:
+    m = simulate(parse_inline_profile(spec), days=2.5).metrics
+    assert (m["crash_undershoot_c"] is not None) is crash
 
 
 class Scripted:
