@@ -17,6 +17,7 @@ import json
 import logging
 import random
 import socket
+import ssl
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -40,11 +41,22 @@ from brewctl.mqtt.state import PublishGate, fingerprint, ha_view, node_info
 from brewctl.mqtt.topics import DEFAULT_ROOT, Topics, default_base_topic
 from brewctl.service.hub import Hub
 
-__all__ = ["UNREACHABLE_ALARM", "MqttBridge", "mqtt_components", "peer_alarm_code", "read_password"]
+__all__ = [
+    "CONFIG_ALARM",
+    "UNREACHABLE_ALARM",
+    "MqttBridge",
+    "connection_files",
+    "mqtt_components",
+    "peer_alarm_code",
+    "read_password",
+    "tls_context",
+]
 
 log = logging.getLogger(__name__)
 
 UNREACHABLE_ALARM = "mqtt_unreachable"
+CONFIG_ALARM = "mqtt_config"
+"""A connection file (``password_file``, ``ca_file``) is missing or unusable."""
 DEFAULT_BACKOFF = Backoff()
 RETAINED_FILE = "mqtt-retained.json"
 """In the state dir: every retained topic this node published, to clear the ones that go away."""
@@ -72,6 +84,25 @@ def read_password(path: Path) -> str:
     if not lines or not lines[0]:
         raise ConfigError(f"mqtt.password_file: {path} is empty")
     return lines[0]
+
+
+def tls_context(ca_file: Path | None) -> ssl.SSLContext:
+    """A verifying TLS context: the brewery's CA if given, else the system's CAs.
+
+    Blocking (reads certificates): call it in a thread. ``ConfigError`` names ``mqtt.ca_file``.
+    """
+    try:
+        return ssl.create_default_context(cafile=None if ca_file is None else str(ca_file))
+    except OSError as exc:
+        if isinstance(exc, ssl.SSLError):
+            raise ConfigError(f"mqtt.ca_file: {ca_file} holds no usable PEM certificate ({exc.reason})") from None
+        raise ConfigError(f"mqtt.ca_file: cannot read {ca_file}: {exc.strerror}") from None
+
+
+def connection_files(mqtt: MqttConfig) -> tuple[str | None, ssl.SSLContext | None]:
+    """The password and the TLS context the config asks for. Blocking: call it in a thread."""
+    password = read_password(mqtt.password_file) if mqtt.password_file is not None else None
+    return password, tls_context(mqtt.ca_file) if mqtt.tls else None
 
 
 class MqttBridge:
@@ -115,15 +146,22 @@ class MqttBridge:
 
     # --- the reconnect loop ------------------------------------------------------------
     async def run(self, hub: Hub) -> None:
-        password = None
-        if self.mqtt.password_file is not None:
-            password = await asyncio.to_thread(read_password, self.mqtt.password_file)
         attempt = 0
         down_since = self._clock()
         while True:
+            try:
+                # Read at every attempt: a brewer who fixes the file needs no restart.
+                password, tls = await asyncio.to_thread(connection_files, self.mqtt)
+            except ConfigError as exc:
+                self._config_problem(hub, str(exc))
+                _honour_cancellation()
+                await asyncio.sleep(self.backoff.delay(attempt, random.random()))
+                attempt += 1
+                continue
+            self._config_problem(hub, None)
             # A fresh client per attempt: aiomqtt 2.x keeps a stale "connected" state in a
             # client whose connection dropped, so reusing it can skip waiting for CONNACK.
-            client = self._client(password)
+            client = self._client(password, tls)
             try:
                 async with client:
                     attempt = 0
@@ -151,11 +189,20 @@ class MqttBridge:
             attempt += 1
             await asyncio.sleep(delay)
 
-    def _client(self, password: str | None) -> aiomqtt.Client:
-        tls = None
-        if self.mqtt.tls:
-            ca = str(self.mqtt.ca_file) if self.mqtt.ca_file is not None else None
-            tls = aiomqtt.TLSParameters(ca_certs=ca)
+    def _config_problem(self, hub: Hub, problem: str | None) -> None:
+        """Raise (once, logged without a traceback) or clear the ``mqtt_config`` node alarm."""
+        standing = any(a.code == CONFIG_ALARM for a in hub.node_alarms)
+        if problem is None:
+            if standing:
+                log.info("mqtt: the connection files are readable again")
+                hub.clear_alarm(CONFIG_ALARM)
+            return
+        if not any(a.code == CONFIG_ALARM and a.message.startswith(problem) for a in hub.node_alarms):
+            log.error("mqtt: %s; no connection until it is fixed (retrying)", problem)
+        message = f"{problem}; MQTT stays down until it is fixed (retrying)"
+        hub.raise_alarm(Alarm(code=CONFIG_ALARM, severity="warning", message=message, since_s=self._wall()))
+
+    def _client(self, password: str | None, tls: ssl.SSLContext | None) -> aiomqtt.Client:
         return aiomqtt.Client(
             self.mqtt.host,
             self.mqtt.port,
@@ -165,7 +212,7 @@ class MqttBridge:
             protocol=aiomqtt.ProtocolVersion.V5,
             will=aiomqtt.Will(self.topics.availability, b"offline", qos=1, retain=True),
             keepalive=30,
-            tls_params=tls,
+            tls_context=tls,
             timeout=10,
             # Small messages both ways: without this, Nagle + delayed ACK add ~40 ms per reply.
             socket_options=((socket.IPPROTO_TCP, socket.TCP_NODELAY, 1),),

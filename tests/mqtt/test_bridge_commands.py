@@ -138,7 +138,7 @@ _broken_objects = st.fixed_dictionaries(
         "extra": _json_scalars,
     },
 ).filter(lambda d: d["kind"] not in ("set_mode",) or d.get("mode") not in ("off", "chamber", "beer", "profile"))
-_VALID = [
+_VALID: list[dict[str, Any]] = [
     {"kind": "set_beer", "value_c": 19.5},
     {"kind": "set_chamber", "value_c": 4},
     {"kind": "set_mode", "mode": "beer"},
@@ -149,7 +149,7 @@ _any_json = st.one_of(
     _json_scalars, st.lists(st.integers(), max_size=2), st.dictionaries(st.text(max_size=2), st.integers(), max_size=1)
 )
 # A valid command with its last field replaced by any JSON value (mostly of the wrong type).
-_one_field_off = st.tuples(st.sampled_from(_VALID), _any_json).map(lambda t: {**t[0], list(t[0])[-1]: t[1]})
+_one_field_off = st.tuples(st.sampled_from(_VALID), _any_json).map(lambda t: {**t[0], [*t[0]][-1]: t[1]})
 _malformed = st.one_of(
     _one_field_off.map(lambda v: json.dumps(v).encode()),
     st.binary(max_size=64),

@@ -11,9 +11,10 @@ from typing import Any
 import aiomqtt
 import pytest
 
-from brewctl.errors import ConfigError
+import brewctl.mqtt.bridge as bridge_module
+from brewctl.config import MqttConfig
 from brewctl.model import Alarm, FermenterStatus
-from brewctl.mqtt.bridge import UNREACHABLE_ALARM
+from brewctl.mqtt.bridge import CONFIG_ALARM, UNREACHABLE_ALARM
 from tests.mqtt.conftest import Broker, Recorder, fermenter, free_port, make_config, node_status, recording, until
 
 
@@ -173,7 +174,31 @@ async def test_username_and_password_file(tmp_path: Path, auth_broker: Broker, s
             pass
 
 
-async def test_missing_password_file_is_a_config_error(broker: Broker, tmp_path: Path, start_bridge: Any) -> None:
-    r = await start_bridge(make_config(broker.port, mqtt={"username": "u", "password_file": str(tmp_path / "none")}))
-    with pytest.raises(ConfigError, match=r"mqtt.password_file: cannot read .*none"):
-        await r.task
+async def test_missing_password_file_is_a_node_alarm_until_it_appears(
+    auth_broker: Broker,
+    tmp_path: Path,
+    start_bridge: Any,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    attempts: list[object] = []
+    original = bridge_module.connection_files
+
+    def counted(mqtt: MqttConfig) -> object:
+        attempts.append(mqtt)
+        return original(mqtt)
+
+    monkeypatch.setattr("brewctl.mqtt.bridge.connection_files", counted)
+    secret = tmp_path / "secret"
+    config = make_config(auth_broker.port, mqtt={"username": "brewctl", "password_file": str(secret)})
+    r = await start_bridge(config)
+    await until(lambda: any(a.code == CONFIG_ALARM for a in r.hub.node_alarms))
+    (alarm,) = [a for a in r.hub.node_alarms if a.code == CONFIG_ALARM]
+    assert alarm.message.startswith(f"mqtt.password_file: cannot read {secret}: No such file or directory")
+    await until(lambda: len(attempts) >= 4)  # several retries: one log line, no traceback
+    logged = [rec for rec in caplog.records if "mqtt.password_file" in rec.getMessage()]
+    assert len(logged) == 1 and logged[0].exc_info is None
+    assert not r.task.done()
+    secret.write_text("s3cret\n")  # fixed without a restart
+    await r.wait_connected()
+    assert not any(a.code == CONFIG_ALARM for a in r.hub.node_alarms)

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from brewctl.mqtt.bridge import UNREACHABLE_ALARM
+from brewctl.errors import ConfigError
+from brewctl.mqtt.bridge import CONFIG_ALARM, UNREACHABLE_ALARM, tls_context
 from tests.mqtt.conftest import Broker, free_port, make_config, until
 
 TLS_FILES = {"cafile": "ca.crt", "certfile": "server.crt", "keyfile": "server.key"}
@@ -61,3 +62,20 @@ async def test_tls_refuses_a_server_it_cannot_verify(tls_broker: Broker, start_b
     assert not r.bridge.connected.is_set() and not r.task.done()
     await r.stop()
     gc.collect()
+
+
+def test_an_unusable_ca_file_is_named(tmp_path: Path) -> None:
+    not_pem = tmp_path / "ca.crt"
+    not_pem.write_text("this is not a certificate\n")
+    with pytest.raises(ConfigError, match=rf"^mqtt.ca_file: cannot read {tmp_path / 'none.crt'}: No such file"):
+        tls_context(tmp_path / "none.crt")
+    with pytest.raises(ConfigError, match=rf"^mqtt.ca_file: {not_pem} holds no usable PEM certificate"):
+        tls_context(not_pem)
+
+
+async def test_a_missing_ca_file_is_a_node_alarm_not_a_crash(tmp_path: Path, start_bridge: Any) -> None:
+    r = await start_bridge(make_config(free_port(), mqtt={"tls": True, "ca_file": str(tmp_path / "none.crt")}))
+    await until(lambda: any(a.code == CONFIG_ALARM for a in r.hub.node_alarms))
+    (alarm,) = [a for a in r.hub.node_alarms if a.code == CONFIG_ALARM]
+    assert alarm.message.startswith("mqtt.ca_file: cannot read")
+    assert not r.task.done()
