@@ -50,7 +50,7 @@ def register(commands: Commands) -> None:
     p.add_argument("--plot", action="store_true", help="draw beer, chamber and setpoint in the terminal")
     p.add_argument("--rig", choices=[r.value for r in Rig], default=Rig.HEAT_COOL.value, help="built-in plant")
     p.add_argument("--thermostat", action="store_true", help="run the on/off thermostat yardstick instead")
-    p.add_argument("--config", type=Path, default=None, help="take tuning and guards from this config file")
+    p.add_argument("--config", type=Path, default=None, help="take tuning, guards and chamber limits from this config file")
     p.add_argument("--fermenter", default=None, help="fermenter in --config (default: the first)")
     p.add_argument("--profiles-dir", type=Path, default=Path("profiles"), help="profile library folder")
     p.set_defaults(func=_run)
@@ -93,7 +93,8 @@ def _fermenter(args: argparse.Namespace) -> FermenterConfig:
     if fid not in cfg.fermenters:
         raise ConfigError(f"{args.config}: no fermenter named {fid!r}; have {', '.join(cfg.fermenters)}")
     f = cfg.fermenters[fid]
-    return default_config(f.rig).model_copy(update={"tuning": f.tuning, "guards": f.guards, "name": f.name})
+    keep = ("name", "tuning", "guards", "chamber_min_c", "chamber_max_c")  # the wiring stays the built-in plant's
+    return default_config(f.rig).model_copy(update={k: getattr(f, k) for k in keep})
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from pathlib import Path
 
 import pytest
 
@@ -153,3 +154,20 @@ def test_cli_text_and_plot(capsys: pytest.CaptureFixture[str]) -> None:
 def test_cli_bad_profile_is_a_user_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["sim", "19:4x"]) == 2
     assert "cannot read duration" in capsys.readouterr().err
+
+
+def test_cli_takes_tuning_guards_and_chamber_limits_from_config(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def cool_hours(extra: str) -> float:
+        cfg = tmp_path / "config.toml"
+        cfg.write_text(
+            '[probes.b]\nid = "28-000000000001"\n[probes.c]\nid = "28-000000000002"\n'
+            '[outputs.h]\nkind = "ssr"\npin = 17\n[outputs.k]\nkind = "relay"\npin = 27\n'
+            f'[fermenters.fv1]\nbeer_probe = "b"\nchamber_probe = "c"\nheater = "h"\ncooler = "k"\n{extra}'
+        )
+        assert main(["sim", "2:6h", "--json", "--config", str(cfg)]) == 0
+        return float(json.loads(capsys.readouterr().out)["cool_hours"])
+
+    # A crash to 2 degC: the compressor runs flat out unless the chamber may not go below 15 degC.
+    assert cool_hours("chamber_min_c = 15.0\n") < cool_hours("") - 1.0
