@@ -50,7 +50,9 @@ def register(commands: Commands) -> None:
     p.add_argument("--plot", action="store_true", help="draw beer, chamber and setpoint in the terminal")
     p.add_argument("--rig", choices=[r.value for r in Rig], default=Rig.HEAT_COOL.value, help="built-in plant")
     p.add_argument("--thermostat", action="store_true", help="run the on/off thermostat yardstick instead")
-    p.add_argument("--config", type=Path, default=None, help="take tuning, guards and chamber limits from this config file")
+    p.add_argument(
+        "--config", type=Path, default=None, help="take tuning, guards and chamber limits from this config file"
+    )
     p.add_argument("--fermenter", default=None, help="fermenter in --config (default: the first)")
     p.add_argument("--profiles-dir", type=Path, default=Path("profiles"), help="profile library folder")
     p.set_defaults(func=_run)
