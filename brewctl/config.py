@@ -234,18 +234,21 @@ class FermenterConfig(_Frozen):
         return self
 
 
+_TOPIC = r"^[^/#+\x00]+(/[^/#+\x00]+)*$"  # an MQTT topic to publish under: no wildcard, no empty level
+
+
 class MqttConfig(_Frozen):
     """MQTT broker connection (optional)."""
 
     host: str = "localhost"
     port: int = Field(1883, ge=1, le=65535)
-    base_topic: str | None = Field(None, description="Default brewctl/<node name>.")
+    base_topic: str | None = Field(None, pattern=_TOPIC, description="Default brewctl/<node name>; no + # or //.")
     username: str | None = None
     password_file: Path | None = Field(None, description="File holding the password (never in this file).")
     tls: bool = False
     ca_file: Path | None = None
     discovery: bool = Field(True, description="Publish Home Assistant discovery.")
-    discovery_prefix: str = "homeassistant"
+    discovery_prefix: str = Field("homeassistant", pattern=_TOPIC)
     state_interval_s: float = Field(60.0, ge=5.0, le=3600.0, description="Republish state at least this often.")
     watch_nodes: tuple[str, ...] = Field(
         (), description="Other brewctl nodes whose last will ('offline') raises an alarm here; '*' = all."
