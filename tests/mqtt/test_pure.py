@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from brewctl.config import parse_config
+from brewctl.errors import ConfigError
 from brewctl.model import Alarm, CommandResult, GravityStatus, OutputStatus, PidTerms, ProfileStatus, SetMode
 from brewctl.mqtt.backoff import Backoff
 from brewctl.mqtt.commands import MAX_PAYLOAD_BYTES, RecentCommands, parse_command
@@ -93,3 +96,13 @@ def test_backoff_grows_caps_and_jitters() -> None:
     assert [b.delay(n) for n in range(8)] == [1, 2, 4, 8, 16, 32, 60, 60]
     assert b.delay(3, 0.0) == 4.0 and b.delay(3, 0.5) == 6.0
     assert b.delay(10_000) == 60
+
+
+@pytest.mark.parametrize("key", ["base_topic", "discovery_prefix"])
+@pytest.mark.parametrize("topic", ["brewery/+/cellar", "brewery/#", "brewery/", "/brewery", "a//b", ""])
+def test_a_topic_that_cannot_be_published_to_is_refused_by_the_config(key: str, topic: str) -> None:
+    # The broker would drop the connection at every attempt (a wildcard in the last will's
+    # topic): the bridge would look like a broker outage instead of a typo in the config.
+    with pytest.raises(ConfigError, match=rf"mqtt.{key}: String should match pattern"):
+        parse_config({"mqtt": {key: topic}})
+    assert parse_config({"mqtt": {key: "brewery/cellar 1"}}).mqtt is not None
