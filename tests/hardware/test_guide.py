@@ -1,0 +1,208 @@
+"""What ``hardware/README.md`` tells a builder to do works with the code as it is.
+
+The guide's commands parse with the real ``brewctl`` parser, the example config keeps to the
+guide's pin rules, and the bench-lamp walkthrough (heat, then cool, then off) runs through the
+real control core with the example config's guards, on an injected clock.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+
+from brewctl.cli import build_parser
+from brewctl.config import Config, Mode, load_config
+from brewctl.core import FermenterController, Target
+from brewctl.core.control import ControlResult
+from brewctl.drivers.timing import OVERDRIVE
+
+ROOT = Path(__file__).resolve().parents[2]
+GUIDE = ROOT / "hardware" / "README.md"
+SYSTEMD_README = ROOT / "systemd" / "README.md"
+UNIT = ROOT / "systemd" / "brewctl.service"
+EXAMPLE = ROOT / "config.example.toml"
+
+ONE_WIRE_GPIO = 4
+NEVER = {0, 1, 2, 3, 14, 15}  # HAT EEPROM, I2C with fixed pull-ups, serial console
+PULLED_DOWN_AT_BOOT = set(range(9, 28)) - {14, 15}
+
+FENCE_RE = re.compile(r"^[ \t]*```(\w*)\n(.*?)^[ \t]*```", re.M | re.S)  # also indented, in list items
+
+
+@pytest.fixture(scope="module")
+def config() -> Config:
+    return load_config(EXAMPLE)
+
+
+# --- commands ----------------------------------------------------------------------------------
+
+
+def brewctl_command(words: list[str]) -> str | None:
+    """The arguments after ``brewctl`` if these words run it (after sudo or VAR=value), else None."""
+    for word in words:
+        if word == "sudo":
+            continue
+        program = word.partition("=")[2] if re.match(r"^\w+=", word) else word
+        if program == "brewctl" or program.endswith("/bin/brewctl"):
+            return shlex.join(words[words.index(word) + 1 :])
+        if program != word:
+            continue  # an environment assignment (or ExecStart=...) before the program
+        return None
+    return None
+
+
+def brewctl_commands(markdown: str) -> list[str]:
+    """Every ``brewctl ...`` command line in the sh/ini code blocks of a Markdown text."""
+    found = []
+    for lang, body in FENCE_RE.findall(markdown):
+        if lang not in ("sh", "ini", ""):
+            continue
+        for line in body.splitlines():
+            for part in re.split(r"&&|;|\|", line.split(" #", 1)[0]):
+                command = brewctl_command(shlex.split(part))
+                if command is not None:
+                    found.append(command)
+    return found
+
+
+def unparsable(commands: list[str]) -> list[str]:
+    """The commands (arguments after ``brewctl``) the real parser rejects."""
+    parser = build_parser()
+    bad = []
+    for command in commands:
+        try:
+            parser.parse_args(shlex.split(command))
+        except SystemExit as exc:
+            if exc.code != 0:  # --help exits 0
+                bad.append(command)
+    return bad
+
+
+def test_every_brewctl_command_in_the_guides_parses(capsys: pytest.CaptureFixture[str]) -> None:
+    guide = brewctl_commands(GUIDE.read_text(encoding="utf-8"))
+    systemd = brewctl_commands(SYSTEMD_README.read_text(encoding="utf-8"))
+    unit = [m.group(1) for m in re.finditer(r"^Exec\w+=\S*/brewctl (.+)$", UNIT.read_text(encoding="utf-8"), re.M)]
+    assert len(guide) >= 10 and len(systemd) >= 3 and len(unit) == 2
+    assert "set fv1 --mode chamber --chamber 30" in guide
+    assert unparsable(guide + systemd + unit) == []
+    capsys.readouterr()  # the --help output
+
+
+def test_the_command_checker_notices_a_wrong_flag(capsys: pytest.CaptureFixture[str]) -> None:
+    text = "```sh\nsudo brewctl set fv1 --temp 30     # heat\nbrewctl sensors; brewctl --help\n```\n"
+    assert brewctl_commands(text) == ["set fv1 --temp 30", "sensors", "--help"]
+    assert unparsable(brewctl_commands(text)) == ["set fv1 --temp 30"]
+    capsys.readouterr()
+
+
+# --- pins --------------------------------------------------------------------------------------
+
+
+def pin_rule_problems(config: Config) -> list[str]:
+    """Outputs that break the guide's "Choosing other pins" rules."""
+    problems = []
+    for name, out in config.outputs.items():
+        for pin in out.pins:
+            if pin == ONE_WIRE_GPIO:
+                problems.append(f"{name}: GPIO{pin} is the 1-wire bus")
+            elif pin in NEVER:
+                problems.append(f"{name}: GPIO{pin} is not free at boot")
+            elif out.active_high and pin not in PULLED_DOWN_AT_BOOT:
+                problems.append(f"{name}: active-high on GPIO{pin}, which is pulled up at boot")
+    return problems
+
+
+def test_the_example_config_keeps_to_the_pin_rules(config: Config) -> None:
+    assert pin_rule_problems(config) == []
+
+
+def test_the_pin_rules_can_fail(tmp_path: Path) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    for old, new, problem in [
+        ("pin = 18\n", "pin = 5\n", "fv1_heat: active-high on GPIO5, which is pulled up at boot"),
+        ("pin = 17\n", "pin = 4\n", "fv1_cool: GPIO4 is the 1-wire bus"),
+        ("pin = 27\n", "pin = 14\n", "fv2_glycol: GPIO14 is not free at boot"),
+    ]:
+        assert text.count(old) == 1
+        path = tmp_path / "config.toml"
+        path.write_text(text.replace(old, new), encoding="utf-8")
+        assert pin_rule_problems(load_config(path)) == [problem]
+
+
+def test_the_guides_list_of_pins_pulled_down_at_boot_is_the_example_pins(config: Config) -> None:
+    text = " ".join(GUIDE.read_text(encoding="utf-8").split())
+    m = re.search(r"GPIO ([\d, ]+) and (\d+) are therefore pulled down", text)
+    assert m, "the guide no longer lists the example's pins at boot"
+    listed = {int(n) for n in re.findall(r"\d+", m.group(1))} | {int(m.group(2))}
+    assert listed == {p for out in config.outputs.values() for p in out.pins}
+    assert listed <= PULLED_DOWN_AT_BOOT
+
+
+# --- the bench-lamp walkthrough -----------------------------------------------------------------
+
+
+def run(
+    ctrl: FermenterController, readings: Mapping[str, float | None], target: Target, start: float, end: float
+) -> ControlResult:
+    result = ctrl.step(start, readings, target)
+    t = start
+    while t < end:
+        t += 5.0
+        result = ctrl.step(t, readings, target)
+    return result
+
+
+def reason(result: ControlResult, role: str) -> str:
+    return next(s.reason for s in result.output_status if s.role == role)
+
+
+def test_bench_lamp_walkthrough_waits_as_the_guide_says(config: Config) -> None:
+    """Step 3 of "Testing with a bench lamp": heat within 10 minutes of the start, cool 10 after."""
+    fv1 = config.fermenters["fv1"]
+    dead_s = fv1.guards.heat_cool_dead_time_s
+    assert dead_s == 600, "the guide says 10 minutes"
+    lamps = {"beer": 20.0, "chamber": 20.0, "room": 20.0}
+    ctrl = FermenterController(fv1)
+    heat30 = Target(Mode.CHAMBER, chamber_setpoint_c=30.0)
+
+    r = run(ctrl, lamps, heat30, 0.0, 25.0)
+    assert r.outputs["heat"] == 0.0
+    assert reason(r, "heat") == "heating blocked: dead time, 9:35 left"
+    assert '"heating blocked: dead time, 9:35 left"' in GUIDE.read_text(encoding="utf-8")
+    r = run(ctrl, lamps, heat30, 30.0, dead_s - 5.0)
+    assert r.outputs["heat"] == 0.0
+    r = run(ctrl, lamps, heat30, dead_s, dead_s + 5.0)
+    assert r.outputs["heat"] > 0.0 and r.outputs["cool"] == 0.0
+
+    cool2 = Target(Mode.CHAMBER, chamber_setpoint_c=2.0)
+    stop = dead_s + 300.0
+    r = run(ctrl, lamps, heat30, dead_s + 10.0, stop - 5.0)
+    assert r.outputs["heat"] > 0.0
+    r = run(ctrl, lamps, cool2, stop, stop + dead_s - 10.0)
+    assert r.outputs["heat"] == 0.0 and r.outputs["cool"] == 0.0
+    assert reason(r, "cool").startswith("cooling blocked: dead time")
+    r = run(ctrl, lamps, cool2, stop + dead_s - 5.0, stop + dead_s + 5.0)
+    assert r.outputs["cool"] == 1.0
+
+    on_s = fv1.guards.cool_min_on_s
+    r = run(ctrl, lamps, Target(Mode.OFF), stop + dead_s + 10.0, stop + dead_s + on_s + 10.0)
+    assert r.outputs["heat"] == 0.0 and r.outputs["cool"] == 0.0
+
+
+def test_bench_lamp_walkthrough_needs_the_chamber_probe(config: Config) -> None:
+    """Without ``fv1_chamber`` wired, chamber mode never heats (the guide says to wire the probes)."""
+    ctrl = FermenterController(config.fermenters["fv1"])
+    r = run(ctrl, {"beer": 20.0, "chamber": None}, Target(Mode.CHAMBER, chamber_setpoint_c=30.0), 0.0, 900.0)
+    assert r.outputs["heat"] == 0.0 and r.outputs["cool"] == 0.0
+
+
+def test_the_guides_valve_homing_time_is_the_drivers(config: Config) -> None:
+    travel_s = config.outputs["fv3_valve"].travel_s
+    home_s = (1 + 2 * OVERDRIVE) * travel_s  # to the closed end, then on past it (tests/drivers checks this)
+    text = " ".join(GUIDE.read_text(encoding="utf-8").split())
+    assert f"{1 + 2 * OVERDRIVE:g} × `travel_s` ({home_s:g} s here)" in text
+    assert f"FV3's close lamp lights for {home_s:g} s at every start" in text
