@@ -13,11 +13,15 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
+from w1thermsensor import W1ThermSensor
 
 from brewctl.cli import build_parser
+from brewctl.cli.sensors import format_sensors
 from brewctl.config import Config, Mode, load_config
 from brewctl.core import FermenterController, Target
 from brewctl.core.control import ControlResult
+from brewctl.drivers.fake_w1 import FakeW1Bus
+from brewctl.drivers.probes import scan_bus
 from brewctl.drivers.timing import OVERDRIVE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -206,3 +210,27 @@ def test_the_guides_valve_homing_time_is_the_drivers(config: Config) -> None:
     text = " ".join(GUIDE.read_text(encoding="utf-8").split())
     assert f"{1 + 2 * OVERDRIVE:g} × `travel_s` ({home_s:g} s here)" in text
     assert f"FV3's close lamp lights for {home_s:g} s at every start" in text
+
+
+# --- troubleshooting -----------------------------------------------------------------------------
+
+
+def test_the_sensors_messages_the_guide_quotes_are_what_brewctl_sensors_prints(
+    config: Config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A browned-out probe, a garbled one and a missing one on a fake bus, read by w1thermsensor."""
+    monkeypatch.setattr(W1ThermSensor, "RETRY_DELAY_SECONDS", 0)
+    bus = FakeW1Bus(tmp_path / "devices")
+    bus.set_power_on_reset(config.probes["fv1_beer"].id)
+    bus.set_crc_error(config.probes["fv1_chamber"].id)
+    for name in ("fv2_beer", "fv3_beer"):
+        bus.set_temperature(config.probes[name].id, 18.0)  # the room probe is missing
+    report = format_sensors(scan_bus(bus.base_directory), config)
+    guide = " ".join(GUIDE.read_text(encoding="utf-8").split())
+    for quoted, line_of in [
+        ("power-on reset value", config.probes["fv1_beer"].id),
+        ("CRC error", config.probes["fv1_chamber"].id),
+        ("In the config but not on the bus", "probes.room"),
+    ]:
+        assert f"`{quoted}`" in guide
+        assert any(quoted in line and line_of in line for line in report.splitlines()), (quoted, report)
