@@ -144,6 +144,19 @@ def test_values_the_models_refuse_are_errors_not_tracebacks(text: str, fmt: str)
         import_text(text, "x.in", fmt=fmt)
 
 
+def test_beerjson_of_the_wrong_shape_is_named_not_a_traceback() -> None:
+    # Found by fuzzing the importers with mutated test files: these raised TypeError/AttributeError.
+    with pytest.raises(ProfileError, match=r"^x\.json: beerjson\.fermentations: expected a list, got float$"):
+        import_text(json.dumps({"beerjson": {"version": 1, "fermentations": 1.5}}), "x.json")
+    with pytest.raises(ProfileError, match=r"^x\.json: beerjson\.recipes: expected a list, got bool$"):
+        import_text(json.dumps({"beerjson": {"version": 1, "recipes": True}}), "x.json")
+    doc = json.loads((DATA / "beerjson_recipe.json").read_text(encoding="utf-8"))
+    for recipe in doc["beerjson"]["recipes"]:
+        recipe["ingredients"] = 3.0  # yeast names are hints: the profile still imports
+    name = doc["beerjson"]["recipes"][0]["name"]
+    assert import_text(json.dumps(doc), "x.json", name=name).profile.yeasts == ()
+
+
 def test_beerxml_stages_and_ageing() -> None:
     result = import_file(DATA / "beerxml_recipe.xml", name="Best Bitter")
     p = result.profile

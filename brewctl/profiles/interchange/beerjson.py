@@ -183,21 +183,33 @@ def _procedure(proc: Any, source: str, warnings: Warnings, extra: dict[str, Any]
     return build_profile(data, source)
 
 
+def _list_at(node: dict[str, Any], key: str, where: str, source: str) -> list[Any]:
+    value = node.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ProfileError(f"{source}: {where}: expected a list, got {type(value).__name__}")
+    return value
+
+
 def import_beerjson(data: Any, source: str, name: str | None) -> ImportResult:
     """A profile from a BeerJSON document: a fermentation procedure, or a recipe's."""
     root = data["beerjson"]
     warnings = Warnings()
     candidates: list[dict[str, Any]] = []
-    for proc in root.get("fermentations") or []:
+    for proc in _list_at(root, "fermentations", "beerjson.fermentations", source):
         if isinstance(proc, dict):
             candidates.append({"name": proc.get("name", ""), "proc": proc, "extra": {}})
-    for recipe in root.get("recipes") or []:
+    for recipe in _list_at(root, "recipes", "beerjson.recipes", source):
         if isinstance(recipe, dict) and isinstance(recipe.get("fermentation"), dict):
             extra: dict[str, Any] = {}
             style = recipe.get("style")
             if isinstance(style, dict) and style.get("name"):
                 extra["styles"] = (str(style["name"]),)
-            cultures = (recipe.get("ingredients") or {}).get("culture_additions") or []
+            ingredients = recipe.get("ingredients")
+            cultures = ingredients.get("culture_additions") if isinstance(ingredients, dict) else None
+            if not isinstance(cultures, list):
+                cultures = []
             yeasts = tuple(str(c["name"]) for c in cultures if isinstance(c, dict) and c.get("name"))
             if yeasts:
                 extra["yeasts"] = yeasts
