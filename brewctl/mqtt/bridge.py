@@ -35,22 +35,14 @@ from brewctl.errors import ConfigError
 from brewctl.model import Alarm, Command, CommandResult, NodeStatus
 from brewctl.mqtt.backoff import Backoff
 from brewctl.mqtt.commands import RecentCommands, parse_command
+from brewctl.mqtt.credentials import connection_files
 from brewctl.mqtt.discovery import discovery_documents, retained_topics, stale_topics
 from brewctl.mqtt.hydrometer import hydrometer_routes, read_gravity
 from brewctl.mqtt.state import PublishGate, fingerprint, ha_view, node_info
 from brewctl.mqtt.topics import DEFAULT_ROOT, Topics, default_base_topic
 from brewctl.service.hub import Hub
 
-__all__ = [
-    "CONFIG_ALARM",
-    "UNREACHABLE_ALARM",
-    "MqttBridge",
-    "connection_files",
-    "mqtt_components",
-    "peer_alarm_code",
-    "read_password",
-    "tls_context",
-]
+__all__ = ["CONFIG_ALARM", "UNREACHABLE_ALARM", "MqttBridge", "mqtt_components", "peer_alarm_code"]
 
 log = logging.getLogger(__name__)
 
@@ -72,37 +64,6 @@ def _honour_cancellation() -> None:
     task = asyncio.current_task()
     if task is not None and task.cancelling():
         raise asyncio.CancelledError
-
-
-def read_password(path: Path) -> str:
-    """The broker password: the file's first line. ``ConfigError`` names the file if unreadable."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"mqtt.password_file: cannot read {path}: {exc.strerror}") from None
-    lines = text.splitlines()
-    if not lines or not lines[0]:
-        raise ConfigError(f"mqtt.password_file: {path} is empty")
-    return lines[0]
-
-
-def tls_context(ca_file: Path | None) -> ssl.SSLContext:
-    """A verifying TLS context: the brewery's CA if given, else the system's CAs.
-
-    Blocking (reads certificates): call it in a thread. ``ConfigError`` names ``mqtt.ca_file``.
-    """
-    try:
-        return ssl.create_default_context(cafile=None if ca_file is None else str(ca_file))
-    except OSError as exc:
-        if isinstance(exc, ssl.SSLError):
-            raise ConfigError(f"mqtt.ca_file: {ca_file} holds no usable PEM certificate ({exc.reason})") from None
-        raise ConfigError(f"mqtt.ca_file: cannot read {ca_file}: {exc.strerror}") from None
-
-
-def connection_files(mqtt: MqttConfig) -> tuple[str | None, ssl.SSLContext | None]:
-    """The password and the TLS context the config asks for. Blocking: call it in a thread."""
-    password = read_password(mqtt.password_file) if mqtt.password_file is not None else None
-    return password, tls_context(mqtt.ca_file) if mqtt.tls else None
 
 
 class MqttBridge:

@@ -14,19 +14,22 @@ import contextlib
 import logging
 import secrets
 import socket
+import ssl
 import time
 from dataclasses import dataclass, field
 
 import aiomqtt
 from pydantic import ValidationError
 
-from brewctl.errors import TransientError
+from brewctl.config import MqttConfig
+from brewctl.errors import TransientError, UserError
 from brewctl.model import Alarm, FermenterStatus, NodeStatus
+from brewctl.mqtt.credentials import connection_files
 from brewctl.mqtt.state import NodeInfo
 from brewctl.mqtt.topics import DEFAULT_ROOT
 from brewctl.units import format_duration
 
-__all__ = ["OFFLINE_ALARM", "fleet_status", "format_fleet"]
+__all__ = ["OFFLINE_ALARM", "fleet_status", "format_fleet", "parse_broker", "read_fleet"]
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +51,7 @@ async def fleet_status(
     root: str = DEFAULT_ROOT,
     username: str | None = None,
     password: str | None = None,
-    tls: bool = False,
+    tls: ssl.SSLContext | None = None,
 ) -> list[NodeStatus]:
     """All retained node states under ``<root>/+``, sorted by node name.
 
@@ -64,7 +67,7 @@ async def fleet_status(
                 username=username,
                 password=password,
                 identifier=f"brewctl-fleet-{secrets.token_hex(4)}",
-                tls_params=aiomqtt.TLSParameters() if tls else None,
+                tls_context=tls,
                 timeout=timeout_s,
                 socket_options=((socket.IPPROTO_TCP, socket.TCP_NODELAY, 1),),
             ) as client:
@@ -91,6 +94,42 @@ async def fleet_status(
         log.warning("fleet: the broker did not confirm the end of the retained state; showing what arrived")
     now_s = time.time()
     return [_node_status(name, n, now_s) for name, n in sorted(nodes.items())]
+
+
+def parse_broker(spec: str) -> tuple[str, int]:
+    """``HOST``, ``HOST:PORT``, ``[IPv6]`` or ``[IPv6]:PORT`` -> ``(host, port)`` (default 1883)."""
+    host, port_text = spec, ""
+    if spec.startswith("["):
+        host, _, rest = spec[1:].partition("]")
+        if rest and not rest.startswith(":"):
+            raise UserError(f"--mqtt: cannot read {spec!r} (expected HOST, HOST:PORT or [IPv6]:PORT)")
+        port_text = rest[1:]
+    elif spec.count(":") == 1:
+        host, _, port_text = spec.partition(":")
+    try:
+        port = int(port_text) if port_text else 1883
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        raise UserError(f"--mqtt: bad port in {spec!r} (expected HOST, HOST:PORT or [IPv6]:PORT)")
+    if not host:
+        raise UserError(f"--mqtt: no host in {spec!r} (expected HOST, HOST:PORT or [IPv6]:PORT)")
+    return host, port
+
+
+def read_fleet(spec: str, mqtt: MqttConfig | None = None, *, timeout_s: float = 5.0) -> list[NodeStatus]:
+    """``brewctl status --mqtt SPEC``: every node on that broker, logging in like the daemon does.
+
+    ``mqtt`` (the config's ``[mqtt]`` section, if any) gives the username, password file and
+    TLS settings; ``SPEC`` gives the host and port. ``UserError`` for anything the brewer must fix.
+    """
+    host, port = parse_broker(spec)
+    password, tls = connection_files(mqtt) if mqtt is not None else (None, None)
+    username = mqtt.username if mqtt is not None else None
+    try:
+        return asyncio.run(fleet_status(host, port, timeout_s=timeout_s, username=username, password=password, tls=tls))
+    except TransientError as exc:
+        raise UserError(f"--mqtt {spec}: {exc}") from None
 
 
 def _take(nodes: dict[str, _Node], parts: list[str], payload: bytes) -> None:
@@ -122,6 +161,7 @@ def _node_status(name: str, n: _Node, now_s: float) -> NodeStatus:
         uptime_s=uptime_s,
         simulated=info.simulated if info else False,
         fermenters=fermenters,
+        alarms=info.alarms if info else (),  # outbox full, a watched node offline, ...
     )
 
 

@@ -94,6 +94,20 @@ def broker(tmp_path: Path) -> Iterator[Broker]:
         b.stop()
 
 
+@pytest.fixture
+def auth_broker(tmp_path: Path) -> Iterator[Broker]:
+    """A broker that wants user 'brewctl', password 's3cret'."""
+    passwd = tmp_path / "passwd"
+    subprocess.run(["mosquitto_passwd", "-b", "-c", str(passwd), "brewctl", "s3cret"], check=True)
+    passwd.chmod(0o600)
+    b = Broker(port=free_port(), workdir=tmp_path, extra_config=f"password_file {passwd}")
+    b.start()
+    try:
+        yield b
+    finally:
+        b.stop()
+
+
 @dataclass
 class Recorder:
     """Everything a client subscribed to ``#`` saw, with a way to wait for a message."""

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -133,20 +131,6 @@ async def test_clean_stop_says_offline(broker: Broker, recorder: Recorder, start
     async with recording(broker) as late:
         msg = await late.wait("brewctl/pi1/availability")
         assert (msg.payload, msg.retain) == (b"offline", True)
-
-
-@pytest.fixture
-def auth_broker(tmp_path: Path) -> Iterator[Broker]:
-    """A broker that wants user 'brewctl', password 's3cret'."""
-    passwd = tmp_path / "passwd"
-    subprocess.run(["mosquitto_passwd", "-b", "-c", str(passwd), "brewctl", "s3cret"], check=True)
-    passwd.chmod(0o600)
-    b = Broker(port=free_port(), workdir=tmp_path, extra_config=f"password_file {passwd}")
-    b.start()
-    try:
-        yield b
-    finally:
-        b.stop()
 
 
 async def test_username_and_password_file(tmp_path: Path, auth_broker: Broker, start_bridge: Any) -> None:

@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 
-from brewctl.errors import TransientError
+from brewctl.errors import ConfigError, TransientError, UserError
+from brewctl.model import Alarm, NodeStatus
 from brewctl.mqtt.bridge import peer_alarm_code
-from brewctl.mqtt.fleet import OFFLINE_ALARM, fleet_status, format_fleet
+from brewctl.mqtt.fleet import OFFLINE_ALARM, fleet_status, format_fleet, parse_broker, read_fleet
 from tests.mqtt.conftest import Broker, Recorder, fermenter, free_port, make_config, node_status, until
 
 DAEMON_CONFIG = """
@@ -140,3 +141,53 @@ async def test_fleet_status_of_an_unreachable_broker_is_a_transient_error() -> N
 
 async def test_fleet_status_of_an_empty_broker_is_empty(broker: Broker) -> None:
     assert await fleet_status(broker.host, broker.port, timeout_s=2) == []
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        ("mqtt.lan", ("mqtt.lan", 1883)),
+        ("mqtt.lan:8883", ("mqtt.lan", 8883)),
+        ("[::1]:1884", ("::1", 1884)),
+        ("[fd00::2]", ("fd00::2", 1883)),
+        ("fd00::2", ("fd00::2", 1883)),  # a bare IPv6 address has no port
+    ],
+)
+def test_broker_spec(spec: str, expected: tuple[str, int]) -> None:
+    assert parse_broker(spec) == expected
+
+
+@pytest.mark.parametrize(("spec", "error"), [("h:x", "bad port"), ("h:0", "bad port"), (":1883", "no host")])
+def test_bad_broker_spec_is_a_user_error(spec: str, error: str) -> None:
+    with pytest.raises(UserError, match=error):
+        parse_broker(spec)
+
+
+async def test_fleet_logs_in_like_the_daemon_and_shows_node_alarms(
+    auth_broker: Broker, tmp_path: Path, start_bridge: Any
+) -> None:
+    secret = tmp_path / "mqtt-password"
+    secret.write_text("s3cret\n")
+    config = make_config(auth_broker.port, node="cellar", mqtt={"username": "brewctl", "password_file": str(secret)})
+    r = await start_bridge(config)
+    r.hub.raise_alarm(Alarm(code="outbox_full", message="InfluxDB outbox full"))
+    r.hub.publish_status(node_status("cellar"))
+    await r.wait_connected()
+    spec = f"{auth_broker.host}:{auth_broker.port}"
+
+    async def listed() -> list[NodeStatus]:
+        while True:  # the bridge publishes its first status right after connecting
+            nodes = await asyncio.to_thread(read_fleet, spec, config.mqtt)
+            if nodes and nodes[0].fermenters:
+                return nodes
+            await asyncio.sleep(0.02)
+
+    async with asyncio.timeout(5):
+        [cellar] = await listed()
+    assert sorted(cellar.fermenters) == ["fv1", "fv2"]
+    assert [a.code for a in cellar.alarms] == ["outbox_full"]  # node alarms travel too
+    with pytest.raises(UserError, match="Not authorized"):  # anonymous: refused, said plainly
+        await asyncio.to_thread(read_fleet, spec, None)
+    secret.unlink()
+    with pytest.raises(ConfigError, match=r"mqtt\.password_file: cannot read"):
+        await asyncio.to_thread(read_fleet, spec, config.mqtt)

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from brewctl.errors import ConfigError
-from brewctl.mqtt.bridge import CONFIG_ALARM, UNREACHABLE_ALARM, tls_context
+from brewctl.mqtt.bridge import CONFIG_ALARM, UNREACHABLE_ALARM
+from brewctl.mqtt.credentials import tls_context
 from tests.mqtt.conftest import Broker, free_port, make_config, until
 
 TLS_FILES = {"cafile": "ca.crt", "certfile": "server.crt", "keyfile": "server.key"}
