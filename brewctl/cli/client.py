@@ -144,7 +144,7 @@ def _id() -> str:
 def cmd_status(args: argparse.Namespace) -> int:
     """``brewctl status``."""
     if args.mqtt:
-        statuses = _fleet(args.mqtt)
+        statuses = _fleet(args.mqtt, args.config)
     else:
 
         async def work(api: Any) -> NodeStatus:
@@ -162,20 +162,13 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
-def _fleet(spec: str) -> list[NodeStatus]:
-    host, _, port_text = spec.rpartition(":") if spec.count(":") == 1 else (spec, "", "")
-    try:
-        port = int(port_text) if port_text else 1883
-    except ValueError:
-        raise UserError(f"--mqtt: bad port in {spec!r} (expected HOST or HOST:PORT)") from None
-    try:
-        from brewctl.mqtt.fleet import fleet_status
-    except ImportError:
-        raise UserError("--mqtt: this brewctl has no MQTT fleet support (brewctl.mqtt.fleet is missing)") from None
-    try:
-        return list(asyncio.run(fleet_status(host or spec, port)))
-    except TransientError as exc:
-        raise UserError(f"--mqtt {spec}: {exc}") from None
+def _fleet(spec: str, config_path: Path | None = None) -> list[NodeStatus]:
+    """Every node on the broker; username, password file and TLS from the config's [mqtt], if any."""
+    from brewctl.mqtt.fleet import read_fleet
+
+    if config_path is None and DEFAULT_CONFIG_PATH.is_file():
+        config_path = DEFAULT_CONFIG_PATH
+    return read_fleet(spec, load_config(config_path).mqtt if config_path is not None else None)
 
 
 def _build(option: str, make: Callable[[], T]) -> T:
