@@ -34,6 +34,8 @@ __all__ = ["PROBE_ROLES", "ControlResult", "FermenterController", "Target"]
 PROBE_ROLES = ("beer", "chamber", "room")
 Severity = Literal["info", "warning", "critical"]
 _CASCADE_RIGS = (Rig.HEAT_COOL, Rig.HEAT_ONLY, Rig.COOL_ONLY)
+_BEER_GAP_S = 600.0
+"""A beer probe back within this keeps the beer PID's state (filter, integral)."""
 _VALVE_OPEN_MIN = 0.02
 """A motorized valve opening below this counts as closed."""
 
@@ -127,6 +129,7 @@ class FermenterController:
         )
         self._state: HeatCool | None = None
         self._beer_pid: BeerPid | None = None
+        self._beer_lost_s: float | None = None
         self._valve_pid: PID | None = None
         self._valve_now = 0.0
         self._valve_last_s = 0.0
@@ -248,8 +251,16 @@ class FermenterController:
             return self._chamber_plan(self._direct_loop, beer, sp_beer, beer_sp=sp_beer)
 
         if beer is not None and chamber is not None:
+            if self._beer_lost_s is not None and now_s - self._beer_lost_s > _BEER_GAP_S:
+                self._beer_pid = None  # a long gap: start afresh (bumpless from the chamber hold)
+            self._beer_lost_s = None
             return self._cascade_plan(now_s, beer, chamber, sp_beer, slope)
-        self._beer_pid = None
+        if beer is None and chamber is not None and self._beer_pid is not None:
+            # A glitch (one CRC error, an 85.0 jump) must not reset the PID: hold the chamber
+            # and keep the PID's state for when the beer comes back soon.
+            self._beer_lost_s = now_s if self._beer_lost_s is None else self._beer_lost_s
+        else:
+            self._beer_pid = None
         if beer is not None:  # no chamber probe (or lost): control the beer directly
             return self._chamber_plan(self._direct_loop, beer, sp_beer, beer_sp=sp_beer)
         if chamber is not None:  # no beer probe (or lost): hold the chamber
@@ -394,7 +405,7 @@ class FermenterController:
         """Beer ripple (half the swing of the smoothed beer) over each cooling cycle, start to
         start, adapts the chamber cooling band."""
         pid = self._beer_pid
-        beer = pid.filtered_c if pid is not None else None
+        beer = pid.filtered_c if pid is not None and self._beer_lost_s is None else None
         if beer is None or self._pid_sp is None or plan.beer_sp is None or plan.chamber_sp is None:
             self._ripple = None
             return

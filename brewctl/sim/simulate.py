@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from brewctl.config import FermenterConfig, Mode, Rig
 from brewctl.core.control import ControlResult, FermenterController, Target
+from brewctl.core.probes import ProbeFilter
 from brewctl.sim.chest_freezer import ChestFreezer
 from brewctl.sim.glycol import GlycolJacket
 from brewctl.sim.plant import Plant
@@ -69,7 +70,8 @@ def plant_for(rig: Rig) -> Plant:
 
 @dataclass
 class SimTrace:
-    """Samples every ``trace_every_s``; columns of equal length."""
+    """Samples every ``trace_every_s``; columns of equal length. A probe reading the controller
+    may not trust (NaN, out of range, an 85.0 degC jump) is None, as a missing one."""
 
     t_s: list[float] = field(default_factory=list)
     beer_c: list[float | None] = field(default_factory=list)
@@ -153,6 +155,7 @@ def simulate(
     crash_sp: float | None = None
     crash_min: float | None = None
     fall_from: float | None = None
+    beer_probe, chamber_probe, room_probe = ProbeFilter(), ProbeFilter(), ProbeFilter()
     starts = violations = on_violations = dead_violations = together = 0
     cool_s = heat_duty_s = 0.0
     cooling = heating = False
@@ -166,7 +169,7 @@ def simulate(
         outputs = result.outputs
         plant.step(period_s, outputs)
 
-        beer = readings.get("beer")
+        beer = beer_probe.check(readings.get("beer")).value_c  # a plant may model probe faults
         if sp is not None and prev_sp is not None:
             if abs(sp - prev_sp) > BIG_STEP_C:
                 exclude_until = max(exclude_until, now + EXCLUDE_AFTER_STEP_S)
@@ -212,8 +215,8 @@ def simulate(
         if k % trace_every == 0:
             trace.t_s.append(now)
             trace.beer_c.append(beer)
-            trace.chamber_c.append(readings.get("chamber"))
-            trace.room_c.append(readings.get("room"))
+            trace.chamber_c.append(chamber_probe.check(readings.get("chamber")).value_c)
+            trace.room_c.append(room_probe.check(readings.get("room")).value_c)
             trace.beer_setpoint_c.append(sp)
             trace.chamber_setpoint_c.append(result.chamber_setpoint_c)
             for role, value in outputs.items():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from brewctl.cli import main
 from brewctl.config import Rig
 from brewctl.core import ControlResult, Target
 from brewctl.model import PidTerms
-from brewctl.sim import Thermostat, default_config, parse_inline_profile, simulate
+from brewctl.sim import ChestFreezer, Thermostat, default_config, parse_inline_profile, simulate
 
 
 def test_short_hold_tracks_within_targets_and_never_violates_guards() -> None:
@@ -171,3 +172,27 @@ def test_cli_takes_tuning_guards_and_chamber_limits_from_config(
 
     # A crash to 2 degC: the compressor runs flat out unless the chamber may not go below 15 degC.
     assert cool_hours("chamber_min_c = 15.0\n") < cool_hours("") - 1.0
+
+
+class FlakyFreezer(ChestFreezer):
+    """The built-in plant with a beer probe that glitches: NaN, then the 85.0 degC power-on value."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads = 0
+
+    def read(self) -> Mapping[str, float | None]:
+        self.reads += 1
+        readings = dict(super().read())
+        if self.reads % 97 == 0:
+            readings["beer"] = math.nan if self.reads % 2 else 85.0
+        return readings
+
+
+def test_probe_glitches_of_a_user_plant_stay_out_of_the_metrics() -> None:
+    result = simulate(parse_inline_profile("19:1d"), FlakyFreezer(), days=1)
+    m = result.metrics
+    json.dumps(m, allow_nan=False)  # before: rms_c was NaN, and `brewctl sim --json` printed invalid JSON
+    assert m["rms_c"] is not None and m["rms_c"] <= 0.15
+    assert m["max_abs_c"] is not None and m["max_abs_c"] <= 0.5
+    assert all(b is None or b < 30.0 for b in result.trace.beer_c)
