@@ -197,6 +197,16 @@ def test_bench_lamp_walkthrough_waits_as_the_guide_says(config: Config) -> None:
     assert r.outputs["heat"] == 0.0 and r.outputs["cool"] == 0.0
 
 
+def test_the_guides_compressor_guards_are_the_examples(config: Config) -> None:
+    g = config.fermenters["fv1"].guards
+    minutes = {"off": g.cool_min_off_s / 60, "on": g.cool_min_on_s / 60, "dead": g.heat_cool_dead_time_s / 60}
+    text = " ".join(GUIDE.read_text(encoding="utf-8").split())
+    assert (
+        f"at least {minutes['off']:g} minutes off between runs, at least {minutes['on']:g} minutes on, "
+        f"{minutes['dead']:g} minutes between heating and cooling" in text
+    )
+
+
 def test_bench_lamp_walkthrough_needs_the_chamber_probe(config: Config) -> None:
     """Without ``fv1_chamber`` wired, chamber mode never heats (the guide says to wire the probes)."""
     ctrl = FermenterController(config.fermenters["fv1"])
