@@ -14,9 +14,9 @@ import typing
 
 from pydantic import ValidationError
 
-from brewctl.model import COMMAND_ADAPTER, Command, CommandResult, StartProfile
+from brewctl.model import COMMAND_ADAPTER, Command, CommandResult, ProfileAction, StartProfile
 
-__all__ = ["MAX_PAYLOAD_BYTES", "RecentCommands", "describe_validation_error", "parse_command"]
+__all__ = ["MAX_PAYLOAD_BYTES", "RecentCommands", "describe_validation_error", "needs_id", "parse_command"]
 
 MAX_PAYLOAD_BYTES = 4096
 """A command is a few dozen bytes; anything much larger is refused before parsing."""
@@ -58,7 +58,21 @@ def parse_command(payload: bytes) -> Command | str:
         return describe_validation_error(exc)
     if isinstance(command, StartProfile) and _is_path(command.profile):
         return "profile: over MQTT, name a profile of the daemon's library (a path is refused)"
+    if command.id is None and needs_id(command):
+        return f"id: required for {command.kind} over MQTT (a redelivered message must not act twice)"
     return command
+
+
+def needs_id(command: Command) -> bool:
+    """A command that would act again if delivered twice: start (restarts the profile), confirm
+    (could confirm the next wait too), skip without ``to_step`` (skips one more step). Setting
+    a value, a mode, pause, resume and stop land in the same state however often they arrive.
+    """
+    if isinstance(command, StartProfile):
+        return True
+    if isinstance(command, ProfileAction):
+        return command.kind == "profile_confirm" or (command.kind == "profile_skip" and command.to_step is None)
+    return False
 
 
 def _is_path(name: str) -> bool:

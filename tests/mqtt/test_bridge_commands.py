@@ -53,6 +53,16 @@ async def test_a_repeated_id_is_not_applied_twice(broker: Broker, recorder: Reco
     assert r.controller.calls == [("fv1", SetMode(mode=Mode.PROFILE, id="redelivered-7"), "mqtt")]
 
 
+async def test_a_skip_sent_twice_skips_once(broker: Broker, recorder: Recorder, start_bridge: Any) -> None:
+    r = await _started(broker, start_bridge)
+    skip = '{"kind": "profile_skip", "id": "phone-17"}'
+    assert (await _ask(recorder, skip))["duplicate"] is False
+    assert (await _ask(recorder, skip))["duplicate"] is True  # e.g. the phone resent it: no second skip
+    assert [c.kind for _, c, _ in r.controller.calls] == ["profile_skip"]
+    jump = '{"kind": "profile_skip", "to_step": 3}'  # lands on step 3 however often it arrives: no id needed
+    assert (await _ask(recorder, jump))["ok"] is True
+
+
 async def test_bad_commands_name_the_field_and_change_nothing(
     broker: Broker, recorder: Recorder, start_bridge: Any
 ) -> None:
@@ -73,6 +83,10 @@ async def test_bad_commands_name_the_field_and_change_nothing(
         # a remote client names a library profile, never a file on the controller
         '{"kind": "profile_start", "profile": "/etc/passwd"}': "profile",
         '{"kind": "profile_start", "profile": "../secrets"}': "profile",
+        # acting twice would do harm: these need an id
+        '{"kind": "profile_start", "profile": "ale"}': "id",
+        '{"kind": "profile_skip"}': "id",
+        '{"kind": "profile_confirm"}': "id",
     }
     for payload, field in cases.items():
         reply = await _ask(recorder, payload)
@@ -183,7 +197,12 @@ def _a_well_formed_command(payload: bytes) -> bool:
         if isinstance(value, bool) or not isinstance(value, _JSON_TYPES[key]):
             return False
     profile = doc.get("profile", "")
-    return not ("/" in profile or profile.startswith(("~", ".")))
+    if "/" in profile or profile.startswith(("~", ".")):
+        return False
+    acts_again = doc["kind"] in ("profile_start", "profile_confirm") or (
+        doc["kind"] == "profile_skip" and doc.get("to_step") is None
+    )
+    return doc.get("id") is not None or not acts_again
 
 
 @settings(
