@@ -154,7 +154,7 @@ class Daemon:
             raise ConfigError(
                 f"{self.state_dir}: cannot create the state folder ({exc.strerror}); use --state-dir"
             ) from None
-        self.hub = Hub(self.config.node.name, wall_clock=self.clock.wall)
+        self.hub = Hub(self.config.node.name, wall_clock=self.clock.wall, monotonic_clock=self.clock.monotonic)
         self._load_state()
         components = (
             self._components if self._components is not None else optional_components(self.config, self.state_dir)
@@ -342,7 +342,7 @@ class Daemon:
         f.profile_target = None
         if state.profile is not None and state.progress is not None:
             before = state.progress
-            gravity = self._gravity_readings(f.fid)
+            gravity = self._gravity_readings(f.fid, now)
             progress, ptarget = profile_runner.advance(
                 state.profile, before, dt, beer_c=readings["beer"], gravity=gravity
             )
@@ -371,12 +371,13 @@ class Daemon:
             profile=f.profile_target.status if f.profile_target is not None else None,
             gravity=self.hub.gravity(f.fid),
             wall_s=self.clock.wall(),
+            now_mono_s=now,
         )
 
-    def _gravity_readings(self, fid: str) -> tuple[GravityReading, ...]:
+    def _gravity_readings(self, fid: str, now_mono: float) -> tuple[GravityReading, ...]:
+        """The hydrometer readings with their ages on the monotonic clock (wall jumps ignored)."""
         assert self.hub is not None
-        wall = self.clock.wall()
-        return tuple(GravityReading(sg=g.sg, age_s=max(0.0, wall - g.at_s)) for g in self.hub.gravity(fid))
+        return tuple(GravityReading(sg=g.sg, age_s=g.age_s(now_mono)) for g in self.hub.gravity(fid))
 
     def _announce_step(self, f: _Fermenter, status: ProfileStatus) -> None:
         assert self.hub is not None

@@ -53,8 +53,15 @@ class GravitySample:
 
     sg: float
     at_s: float
-    """Unix time of the reading."""
+    """Unix time of the reading (for display: the wall clock may jump)."""
     source: str
+    mono_s: float = 0.0
+    """When it was taken on the daemon's monotonic clock: ages are measured on it, so a
+    wall-clock jump (NTP at boot on a Pi without a real-time clock) does not age a reading."""
+
+    def age_s(self, now_mono_s: float) -> float:
+        """Seconds since the reading, on the monotonic clock (never negative)."""
+        return max(0.0, now_mono_s - self.mono_s)
 
 
 class StatusSubscription:
@@ -129,10 +136,17 @@ class EventSubscription:
 class Hub:
     """The daemon's switchboard. Create one per daemon, inside the running event loop."""
 
-    def __init__(self, node: str, *, wall_clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        node: str,
+        *,
+        wall_clock: Callable[[], float] = time.time,
+        monotonic_clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.node = node
         self.latest: NodeStatus | None = None
         self._wall_clock = wall_clock
+        self._monotonic_clock = monotonic_clock
         self._status_subs: set[StatusSubscription] = set()
         self._event_subs: set[EventSubscription] = set()
         self._handler: CommandHandler | None = None
@@ -184,9 +198,14 @@ class Hub:
 
     # --- gravity (hydrometers -> control loop) ------------------------------------------
     def feed_gravity(self, fermenter: str, sg: float, source: str, at_s: float | None = None) -> None:
-        """Record a hydrometer reading for a fermenter (keeps the last 2000 per fermenter)."""
-        samples = self._gravity.setdefault(fermenter, collections.deque(maxlen=2000))
-        samples.append(GravitySample(sg=sg, at_s=self._wall_clock() if at_s is None else at_s, source=source))
+        """Record a hydrometer reading for a fermenter (keeps the last 2000 per fermenter).
+
+        ``at_s`` (Unix time, default now) is converted to the monotonic clock right away.
+        """
+        wall, mono = self._wall_clock(), self._monotonic_clock()
+        at = wall if at_s is None else at_s
+        sample = GravitySample(sg=sg, at_s=at, source=source, mono_s=mono - max(0.0, wall - at))
+        self._gravity.setdefault(fermenter, collections.deque(maxlen=2000)).append(sample)
 
     def gravity(self, fermenter: str) -> Sequence[GravitySample]:
         """Gravity readings for a fermenter, oldest first."""

@@ -29,12 +29,14 @@ def fermenter_status(
     profile: ProfileStatus | None,
     gravity: Sequence[GravitySample],
     wall_s: float,
+    now_mono_s: float | None = None,
 ) -> FermenterStatus:
     """The status of one fermenter after a control step (``result`` None: no step yet)."""
     gravity_status = None
     if gravity:
         last = gravity[-1]
-        gravity_status = GravityStatus(sg=last.sg, age_s=max(0.0, wall_s - last.at_s), source=last.source)
+        age_s = last.age_s(now_mono_s) if now_mono_s is not None else max(0.0, wall_s - last.at_s)
+        gravity_status = GravityStatus(sg=last.sg, age_s=age_s, source=last.source)
     beer_sp = result.beer_setpoint_c if result is not None else None
     if beer_sp is None and state.mode is Mode.BEER:
         beer_sp = state.beer_setpoint_c

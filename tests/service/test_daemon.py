@@ -305,3 +305,37 @@ async def test_watchdog_pings_stop_while_the_control_loop_hangs(
             assert daemon._cycles <= cycles + 1
             # The rest of the daemon was alive all along: only the control loop was stuck.
             assert max(at for _, at in daemon._probe_values.values()) > read_at
+
+
+STABLE_PROFILE = """
+name = "Until stable"
+[[steps]]
+type = "hold_until"
+temperature = 18
+until = [{ type = "stable", within_points = 1, period = "24h" }]
+max_duration = "7d"
+[[steps]]
+type = "hold"
+temperature = 2
+duration = "1d"
+"""
+
+
+async def test_wall_clock_jump_does_not_age_gravity_readings(config: Config, tmp_path: Path, short_dir: Path) -> None:
+    """A reading taken before NTP sets the clock a day ahead must not count as a day old:
+    with the next reading it would look 'stable for 24 h' and end the step at once."""
+    (config.node.profiles_dir / "until-stable.toml").write_text(STABLE_PROFILE)
+    clock = JumpingWallClock(100)
+    async with running(config, tmp_path / "state", short_dir / "s", clock=clock) as daemon:
+        hub = daemon.hub
+        assert hub is not None
+        assert (await hub.command("fv1", StartProfile(profile="until-stable"), "test")).ok
+        hub.feed_gravity("fv1", 1.012, "hydrometer:red")
+        clock.jumped = True  # NTP: the wall clock leaps a day (86400 s) ahead
+        hub.feed_gravity("fv1", 1.012, "hydrometer:red")
+        cycles = daemon._cycles
+        await wait_until(lambda: daemon._cycles > cycles + 3)
+        f = daemon.fermenters["fv1"]
+        assert f.state.progress is not None and f.state.progress.step_index == 0
+        assert f.status is not None and f.status.gravity is not None
+        assert f.status.gravity.age_s < 3600  # minutes of simulated time, not a day

@@ -77,3 +77,13 @@ def test_gravity_history_is_kept_per_fermenter() -> None:
     hub.feed_gravity("fv1", 1.048, "ispindel/red", at_s=60.0)
     assert [(g.sg, g.at_s) for g in hub.gravity("fv1")] == [(1.050, 50.0), (1.048, 60.0)]
     assert hub.gravity("fv2") == ()
+
+
+def test_gravity_ages_follow_the_monotonic_clock_not_the_wall() -> None:
+    wall, mono = [1000.0], [50.0]
+    hub = Hub("n", wall_clock=lambda: wall[0], monotonic_clock=lambda: mono[0])
+    hub.feed_gravity("fv1", 1.050, "ispindel/red")
+    hub.feed_gravity("fv1", 1.049, "ispindel/red", at_s=940.0)  # stamped a minute ago
+    wall[0] += 86400.0 * 3  # NTP sets a Pi without a real-time clock three days ahead
+    mono[0] += 10.0
+    assert [g.age_s(mono[0]) for g in hub.gravity("fv1")] == [10.0, 70.0]
