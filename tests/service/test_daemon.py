@@ -88,11 +88,12 @@ async def test_restart_resumes_the_profile_where_it_was(config: Config, tmp_path
         f = daemon.fermenters["fv1"]
         await wait_until(lambda: f.state.progress is not None and f.state.progress.total_elapsed_s > 600)
     assert f.state.progress is not None
-    stopped_at = f.state.progress.total_elapsed_s
+    stopped_at, stopped_step = f.state.progress.total_elapsed_s, f.state.progress.step_index
+    assert stopped_step >= 1  # (2 on a machine so loaded that the 1.8 s step ran out)
     async with running(config, tmp_path / "state", short_dir / "s", clock=ScaledClock(1)) as daemon:
         progress = daemon.fermenters["fv1"].state.progress
         assert progress is not None
-        assert progress.step_index == 1
+        assert progress.step_index == stopped_step
         # Clean stop saves the exact position; downtime does not count as profile time.
         assert stopped_at <= progress.total_elapsed_s < stopped_at + 10
 
