@@ -185,8 +185,10 @@ def discovery_documents(
 
 
 def retained_topics(topics: Topics, fermenter_ids: Iterable[str], discovery: Iterable[str]) -> set[str]:
-    """Every per-fermenter retained topic this node owns (state, HA view, discovery)."""
-    owned = set(discovery)
+    """Every retained topic this node owns: availability and node document (so a renamed node or
+    a new ``base_topic`` leaves no ghost behind), and per fermenter its state, HA view, discovery.
+    """
+    owned = set(discovery) | {topics.availability, topics.status}
     for fid in fermenter_ids:
         owned.update((topics.state(fid), topics.ha(fid)))
     return owned

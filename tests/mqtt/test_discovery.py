@@ -12,6 +12,7 @@ import pytest
 from brewctl.config import Mode
 from brewctl.model import COMMAND_ADAPTER, GravityStatus, OutputStatus, ProfileStatus, SetBeerSetpoint, SetMode
 from brewctl.mqtt.discovery import discovery_documents, retained_topics, stale_topics
+from brewctl.mqtt.fleet import fleet_status
 from brewctl.mqtt.state import ha_view
 from brewctl.mqtt.topics import Topics
 from tests.mqtt.conftest import Broker, Recorder, fermenter, make_config, node_status, recording
@@ -179,3 +180,19 @@ async def test_a_fermenter_removed_from_the_config_disappears(
         assert late.on("brewctl/pi1/fermenters/fv1/state")  # fv1's state stays
     saved = json.loads((tmp_path / "mqtt-retained.json").read_text())["topics"]
     assert not [t for t in saved if "fv2" in t]
+
+
+async def test_a_renamed_node_leaves_no_ghost(broker: Broker, tmp_path: Path, start_bridge: Any) -> None:
+    first = await start_bridge(make_config(broker.port, node="pi1"), state_dir=tmp_path)
+    first.hub.publish_status(node_status("pi1"))
+    async with recording(broker) as rec:
+        await rec.wait("brewctl/pi1/status")
+    await first.stop()  # retained: availability 'offline', the node document, states, discovery
+
+    second = await start_bridge(make_config(broker.port, node="cellar"), state_dir=tmp_path)
+    second.hub.publish_status(node_status("cellar"))
+    await second.wait_connected()
+    async with recording(broker) as late:  # what `brewctl status --mqtt` or HA finds now
+        await late.wait("brewctl/cellar/status")
+        assert not [m.topic.value for m in late.messages if "pi1" in m.topic.value]
+    assert [n.node for n in await fleet_status(broker.host, broker.port)] == ["cellar"]
