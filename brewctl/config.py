@@ -102,6 +102,12 @@ class NodeConfig(_Frozen):
     profiles_dir: Path = Field(Path("profiles"), description="Folder of profile files (relative to the config file).")
     recipes_dir: Path = Field(Path("recipes"), description="Folder of recipe files (relative to the config file).")
 
+    @model_validator(mode="after")
+    def _stale_spans_reads(self) -> Self:
+        if self.stale_after_s < 2 * self.probe_period_s:  # else every probe is "lost" between two reads
+            raise ValueError(f"stale_after_s must be at least twice probe_period_s ({2 * self.probe_period_s:g} s)")
+        return self
+
 
 class ProbeConfig(_Frozen):
     """A DS18B20 probe on the 1-wire bus."""
