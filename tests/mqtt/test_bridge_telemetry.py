@@ -50,18 +50,22 @@ async def test_state_is_published_on_change_and_every_interval(
     topic = "brewctl/pi1/fermenters/fv1/state"
     r.hub.publish_status(node_status())
     await recorder.wait(topic)
-    # A new cycle with only timers and PID terms moved: nothing new to say.
-    r.hub.publish_status(node_status("pi1", fermenter("fv1", updated_s=1005.0), uptime_s=15))
+    await recorder.wait("brewctl/pi1/fermenters/fv2/state")
+    # A new cycle where fv1 only has timers and PID terms moved (nothing new to say) and fv2
+    # changed: once fv2's state arrives, the bridge has seen this status and skipped fv1.
     mark = recorder.mark()
+    fv2 = fermenter("fv2", rig="glycol", outputs=(), beer_c=11.0)
+    r.hub.publish_status(node_status("pi1", fermenter("fv1", updated_s=1005.0), fv2, uptime_s=15))
+    await recorder.wait("brewctl/pi1/fermenters/fv2/state", since=mark)
+    assert recorder.on(topic, mark) == [], "the unchanged fv1 must not have been republished"
     # A real change (the setpoint) is published at once...
-    r.hub.publish_status(node_status("pi1", fermenter("fv1", beer_setpoint_c=12.0)))
+    r.hub.publish_status(node_status("pi1", fermenter("fv1", beer_setpoint_c=12.0), fv2))
     msg = await recorder.json(topic, since=mark)
     assert msg["beer_setpoint_c"] == 12.0
-    assert len(recorder.on(topic, mark)) == 1, "the unchanged cycle must not have been republished"
     # ...and an unchanged state again once state_interval_s (60 s) has passed.
     clock.now = 61.0
     mark = recorder.mark()
-    r.hub.publish_status(node_status("pi1", fermenter("fv1", beer_setpoint_c=12.0, updated_s=1061.0)))
+    r.hub.publish_status(node_status("pi1", fermenter("fv1", beer_setpoint_c=12.0, updated_s=1061.0), fv2))
     assert (await recorder.json(topic, since=mark))["updated_s"] == 1061.0
 
 
