@@ -142,6 +142,16 @@ def test_probe_readings_go_stale(config: Config) -> None:
     assert daemon.reading(None, 1000.0) is None
 
 
+def test_staleness_shorter_than_two_reads_is_refused(tmp_path: Path) -> None:
+    from brewctl.config import load_config
+    from brewctl.errors import ConfigError
+
+    path = tmp_path / "config.toml"
+    path.write_text("[node]\nprobe_period_s = 20\nstale_after_s = 30\n")
+    with pytest.raises(ConfigError, match=r"node: stale_after_s must be at least twice probe_period_s \(40 s\)"):
+        load_config(path)
+
+
 class Flaky:
     """A component that fails every time it runs."""
 
