@@ -125,6 +125,11 @@ class HoldDoc(_Doc):
 class RampDoc(_Doc):
     """Ramp the setpoint to ``temperature`` over ``duration`` or at ``rate`` degrees per hour."""
 
+    # Editors flag a ramp with neither (or both) of duration and rate, as `validate` does.
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", json_schema_extra={"oneOf": [{"required": ["duration"]}, {"required": ["rate"]}]}
+    )
+
     type: Literal["ramp"]
     name: str = Field("", max_length=80)
     temperature: Temperature = Field(description="Target temperature (file units).")

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import tomllib
 from pathlib import Path
 
+import jsonschema
 import pytest
+import tomli_w
 
 from brewctl.cli import main
-from brewctl.profiles import load_profile
+from brewctl.errors import ProfileError
+from brewctl.profiles import load_profile, parse_profile
 from brewctl.profiles.document import json_schema
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,6 +25,33 @@ BAD = 'name = "Bad"\n[[steps]]\ntype = "hold"\ntemperature = 19\nduration = "1x"
 def test_shipped_schema_is_up_to_date() -> None:
     shipped = json.loads((ROOT / "profiles" / "profile.schema.json").read_text(encoding="utf-8"))
     assert shipped == json_schema(), "regenerate: brewctl profile schema > profiles/profile.schema.json"
+
+
+@pytest.mark.parametrize(("folder", "schema"), [("profiles", "profile.schema.json"), ("recipes", "recipe.schema.json")])
+def test_shipped_schema_accepts_the_shipped_files(folder: str, schema: str) -> None:
+    # What an editor does with the `#:schema` line: no false alarms on the library.
+    validator = jsonschema.Draft202012Validator(json.loads((ROOT / folder / schema).read_text(encoding="utf-8")))
+    for path in sorted((ROOT / folder).glob("*.toml")):
+        assert list(validator.iter_errors(tomllib.loads(path.read_text(encoding="utf-8")))) == [], path.name
+
+
+@pytest.mark.parametrize(
+    "step",
+    [
+        {"type": "ramp", "temperature": 10},  # neither duration nor rate
+        {"type": "ramp", "temperature": 10, "duration": "1d", "rate": 1},
+        {"type": "hold", "temperature": 10, "duration": "3x"},
+        {"type": "hold", "temperature": 10, "duration": "1d", "colour": "amber"},
+        {"type": "hold_until", "temperature": 10, "until": [{"type": "gravity", "at_or_below": 1.01}]},
+        {"type": "boil", "temperature": 100},
+    ],
+)
+def test_shipped_schema_flags_what_validate_refuses(step: dict[str, object]) -> None:
+    validator = jsonschema.Draft202012Validator(json_schema())
+    doc = {"name": "x", "steps": [step]}
+    assert list(validator.iter_errors(doc)), "the editor would not flag it"
+    with pytest.raises(ProfileError):
+        parse_profile(tomli_w.dumps(doc))
 
 
 def test_validate_reports_every_file_and_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
