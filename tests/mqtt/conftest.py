@@ -32,6 +32,36 @@ MOSQUITTO = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
 NODELAY = ((socket.IPPROTO_TCP, socket.TCP_NODELAY, 1),)
 
 
+# The real daemon (``python -m brewctl run --simulate``) as tests start it: one heat-cool fermenter.
+DAEMON_CONFIG = """
+[node]
+name = "cellar"
+
+[probes.beer]
+id = "28-0316a2795aff"
+[probes.chamber]
+id = "28-0416a27c3bff"
+
+[outputs.cool]
+kind = "relay"
+pin = 17
+[outputs.heat]
+kind = "ssr"
+pin = 18
+
+[fermenters.fv7]
+beer_probe = "beer"
+chamber_probe = "chamber"
+heater = "heat"
+cooler = "cool"
+mode = "beer"
+
+[mqtt]
+host = "127.0.0.1"
+port = {port}
+"""
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -15,35 +15,16 @@ from brewctl.errors import ConfigError, TransientError, UserError
 from brewctl.model import Alarm, NodeStatus
 from brewctl.mqtt.bridge import peer_alarm_code
 from brewctl.mqtt.fleet import OFFLINE_ALARM, fleet_status, format_fleet, parse_broker, read_fleet
-from tests.mqtt.conftest import Broker, Recorder, fermenter, free_port, make_config, node_status, until
-
-DAEMON_CONFIG = """
-[node]
-name = "cellar"
-
-[probes.beer]
-id = "28-0316a2795aff"
-[probes.chamber]
-id = "28-0416a27c3bff"
-
-[outputs.cool]
-kind = "relay"
-pin = 17
-[outputs.heat]
-kind = "ssr"
-pin = 18
-
-[fermenters.fv7]
-beer_probe = "beer"
-chamber_probe = "chamber"
-heater = "heat"
-cooler = "cool"
-mode = "beer"
-
-[mqtt]
-host = "127.0.0.1"
-port = {port}
-"""
+from tests.mqtt.conftest import (
+    DAEMON_CONFIG,
+    Broker,
+    Recorder,
+    fermenter,
+    free_port,
+    make_config,
+    node_status,
+    until,
+)
 
 
 async def test_the_last_will_says_offline_when_the_daemon_is_killed(
