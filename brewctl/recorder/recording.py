@@ -4,7 +4,8 @@
 row when nothing in it changed (but writes one at least every ``heartbeat_s``, and writes the
 last skipped row before a change, so a chart draws a flat line, not a slope), folds samples
 into 1-minute aggregates, and reports a state change (mode, profile step, alarms, safe) or an
-important event as *urgent*: the component commits those at once instead of at the next batch.
+event that matters (an alarm, a mode or profile step change, anything a command did) as
+*urgent*: the component commits those at once instead of at the next batch.
 """
 
 from __future__ import annotations
@@ -15,10 +16,15 @@ from brewctl.model import Event, FermenterStatus, NodeStatus
 from brewctl.recorder.codec import MinuteAggregator, Sample, encode_status
 from brewctl.recorder.history import WriteBatch
 
-__all__ = ["URGENT_EVENTS", "HistoryRecording"]
+__all__ = ["URGENT_EVENTS", "HistoryRecording", "is_urgent"]
 
-URGENT_EVENTS = frozenset({"mode", "profile_step", "alarm", "alarm_cleared", "command", "safe"})
-"""Event kinds committed at once."""
+URGENT_EVENTS = frozenset({"mode", "profile_step", "alarm", "alarm_cleared", "safe"})
+"""Event kinds committed at once (and so is every event a command caused: see ``is_urgent``)."""
+
+
+def is_urgent(event: Event) -> bool:
+    """Commit at once: an urgent kind, or a command's effect (the daemon tags those with ``source``)."""
+    return event.kind in URGENT_EVENTS or "source" in event.data
 
 
 @dataclass
@@ -78,7 +84,7 @@ class HistoryRecording:
     def add_event(self, event: Event) -> bool:
         """Record an event; True if it should be committed at once."""
         self._batch.events.append(event)
-        return event.kind in URGENT_EVENTS
+        return is_urgent(event)
 
     @property
     def pending(self) -> int:

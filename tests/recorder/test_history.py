@@ -98,6 +98,17 @@ async def test_a_mode_change_and_alarms_are_committed_at_once(rig: Rig) -> None:
     assert statements[0] == "PRAGMA synchronous = NORMAL"  # a routine batch is not fsynced
 
 
+async def test_what_a_command_did_is_committed_at_once(rig: Rig) -> None:
+    """The daemon announces a command's effect with its ``source``: a brewer's action is never lost."""
+    await rig.publish(node(T0, fermenter("fv1", T0)), dt=1)
+    rig.hub.event("setpoint", "beer setpoint 18.5 °C", fermenter="fv1", source="api", beer_setpoint_c=18.5)
+    await until(lambda: rig.comp.commits == 1)
+    rig.hub.event("profile_pause", "profile pause", fermenter="fv1", source="mqtt", profile="ale")
+    await until(lambda: rig.comp.commits == 2)
+    events = [(e.kind, e.data["source"]) for e in rig.comp.store.events(0)]
+    assert events == [("setpoint", "api"), ("profile_pause", "mqtt")]
+
+
 async def test_unchanged_rows_are_skipped_but_the_hold_is_kept(rig: Rig) -> None:
     for k in range(10):
         await rig.publish(node(T0 + 5 * k, fermenter("fv1", T0 + 5 * k, beer=19.0)), dt=1)
