@@ -107,6 +107,8 @@ class MqttBridge:
 
     # --- the reconnect loop ------------------------------------------------------------
     async def run(self, hub: Hub) -> None:
+        if self.mqtt.ca_file is not None and not self.mqtt.tls:
+            log.warning("mqtt: mqtt.ca_file is set but mqtt.tls is false: connecting WITHOUT TLS (set tls = true)")
         attempt = 0
         down_since = self._clock()
         while True:

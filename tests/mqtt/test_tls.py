@@ -80,3 +80,11 @@ async def test_a_missing_ca_file_is_a_node_alarm_not_a_crash(tmp_path: Path, sta
     (alarm,) = [a for a in r.hub.node_alarms if a.code == CONFIG_ALARM]
     assert alarm.message.startswith("mqtt.ca_file: cannot read")
     assert not r.task.done()
+
+
+async def test_a_ca_file_without_tls_is_pointed_out(
+    broker: Broker, tmp_path: Path, start_bridge: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    r = await start_bridge(make_config(broker.port, mqtt={"ca_file": str(tmp_path / "ca.crt")}))
+    await r.wait_connected()  # plain TCP, as configured...
+    assert "connecting WITHOUT TLS (set tls = true)" in caplog.text  # ...but not silently
