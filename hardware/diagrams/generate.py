@@ -4,6 +4,9 @@ Run from anywhere, with brewctl importable (the project's venv):
 
     python hardware/diagrams/generate.py            # rewrites the .svg files next to this script
     python hardware/diagrams/generate.py --out DIR  # writes them somewhere else
+    python hardware/diagrams/generate.py --config /etc/brewctl/config.toml --out DIR  # your own pins
+
+A config without a fermenter of some rig (e.g. no glycol tank) skips that drawing, with a note.
 
 The pin numbers and probe names come from ``config.example.toml``, so the drawings follow the
 config. The SVG is written by plain Python (standard library only): the output is the same bytes
@@ -21,8 +24,9 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from brewctl.config import Config, FermenterConfig, OutputConfig, Rig, load_config
+from brewctl.errors import UserError
 
-__all__ = ["DIAGRAMS", "HEADER_PIN", "main", "render_all"]
+__all__ = ["DIAGRAMS", "HEADER_PIN", "CannotDrawError", "main", "render_all", "render_available"]
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -337,9 +341,13 @@ def relay_supply(svg: Svg, board: dict[str, Point], y: float) -> None:
 # --- the diagrams -------------------------------------------------------------------------------
 
 
+class CannotDrawError(Exception):
+    """This config has nothing this drawing can show (e.g. no glycol fermenter)."""
+
+
 def _output(cfg: Config, name: str | None) -> tuple[str, OutputConfig]:
     if name is None or name not in cfg.outputs:
-        raise SystemExit(f"config: output {name!r} is missing")
+        raise CannotDrawError(f"config: output {name!r} is missing")
     return name, cfg.outputs[name]
 
 
@@ -347,7 +355,7 @@ def _fermenter(cfg: Config, rig: Rig) -> tuple[str, FermenterConfig]:
     for fid, f in cfg.fermenters.items():
         if f.rig is rig:
             return fid, f
-    raise SystemExit(f"config: no fermenter with rig = {rig.value!r}")
+    raise CannotDrawError(f"config: no fermenter with rig = {rig.value!r}")
 
 
 def _level(out: OutputConfig) -> str:
@@ -427,7 +435,7 @@ def chest_freezer(cfg: Config) -> Svg:
     cool_name, cool = _output(cfg, f.cooler)
     heat_name, heat = _output(cfg, f.heater)
     if cool.pin is None or heat.pin is None:
-        raise SystemExit("config: the heat-cool diagram needs single-pin heater and cooler outputs")
+        raise CannotDrawError("config: the heat-cool diagram needs single-pin heater and cooler outputs")
     svg = Svg(
         1180,
         880,
@@ -575,7 +583,7 @@ def glycol(cfg: Config) -> Svg:
     fid, f = _fermenter(cfg, Rig.GLYCOL)
     name, out = _output(cfg, f.valve)
     if out.pin is None:
-        raise SystemExit("config: the glycol diagram needs a single-pin solenoid output")
+        raise CannotDrawError("config: the glycol diagram needs a single-pin solenoid output")
     svg = Svg(
         1180,
         780,
@@ -662,7 +670,7 @@ def motorized_valve(cfg: Config) -> Svg:
     fid, f = _fermenter(cfg, Rig.VALVE)
     name, out = _output(cfg, f.valve)
     if out.open_pin is None or out.close_pin is None:
-        raise SystemExit("config: the valve diagram needs a motorized-valve output")
+        raise CannotDrawError("config: the valve diagram needs a motorized-valve output")
     op, cp = out.open_pin, out.close_pin
     svg = Svg(
         1180,
@@ -774,20 +782,43 @@ DIAGRAMS: dict[str, Callable[[Config], Svg]] = {
 
 
 def render_all(cfg: Config) -> dict[str, str]:
-    """Every diagram as SVG text, keyed by file name."""
+    """Every diagram as SVG text, keyed by file name (raises ``CannotDrawError`` if one cannot be drawn)."""
     return {name: draw(cfg).render() for name, draw in DIAGRAMS.items()}
+
+
+def render_available(cfg: Config) -> tuple[dict[str, str], dict[str, str]]:
+    """The diagrams this config can show, and why each of the others is skipped."""
+    drawn: dict[str, str] = {}
+    skipped: dict[str, str] = {}
+    for name, draw in DIAGRAMS.items():
+        try:
+            drawn[name] = draw(cfg).render()
+        except CannotDrawError as exc:
+            skipped[name] = str(exc)
+    return drawn, skipped
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--config", type=Path, default=EXAMPLE_CONFIG, help="config file (default: the example)")
-    parser.add_argument("--out", type=Path, default=HERE, help="folder to write the .svg files to")
+    parser.add_argument("--config", type=Path, default=None, help="config file (default: the example)")
+    parser.add_argument("--out", type=Path, default=None, help="folder to write the .svg files to")
     args = parser.parse_args(argv)
-    args.out.mkdir(parents=True, exist_ok=True)
-    for name, text in render_all(load_config(args.config)).items():
-        (args.out / name).write_text(text, encoding="utf-8")
-        print(args.out / name)
-    return 0
+    if args.config is not None and args.out is None:
+        parser.error("with --config, give --out too: the drawings in this folder are the example's")
+    try:
+        cfg = load_config(args.config or EXAMPLE_CONFIG)
+    except UserError as exc:
+        print(f"generate.py: error: {exc}", file=sys.stderr)
+        return 2
+    drawn, skipped = render_available(cfg)
+    out: Path = args.out or HERE
+    out.mkdir(parents=True, exist_ok=True)
+    for name, text in drawn.items():
+        (out / name).write_text(text, encoding="utf-8")
+        print(out / name)
+    for name, why in skipped.items():
+        print(f"skipped {name}: {why}", file=sys.stderr)
+    return 0 if drawn else 1
 
 
 if __name__ == "__main__":

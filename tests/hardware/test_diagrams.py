@@ -141,6 +141,60 @@ def test_generator_reproduces_the_committed_svgs(config: Config, tmp_path: Path)
     assert gen.render_all(config) == fresh  # and it is deterministic
 
 
+MY_CHEST_FREEZER = """\
+[probes.beer]
+id = "28-0316a2795aff"
+[probes.air]
+id = "28-0416a27c3bff"
+[outputs.cool]
+kind = "relay"
+pin = 23
+[outputs.heat]
+kind = "ssr"
+pin = 24
+active_high = true
+[fermenters.fv1]
+rig = "heat-cool"
+beer_probe = "beer"
+chamber_probe = "air"
+heater = "heat"
+cooler = "cool"
+"""
+
+
+def test_generator_draws_a_brewers_own_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Only a chest freezer, on other pins: its two drawings, with its pins; the others skipped."""
+    path = tmp_path / "config.toml"
+    path.write_text(MY_CHEST_FREEZER, encoding="utf-8")
+    out = tmp_path / "svg"
+    assert _generator().main(["--config", str(path), "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["chest-freezer.svg", "onewire.svg"]
+    err = capsys.readouterr().err
+    assert "skipped glycol.svg: config: no fermenter with rig = 'glycol'" in err
+    assert "skipped motorized-valve.svg" in err
+    mine = load_config(path)
+    text = svg_text((out / "chest-freezer.svg").read_text(encoding="utf-8"))
+    assert pin_problems(text, mine) == []
+    assert "GPIO23 (pin 16)" in text and "GPIO24 (pin 18)" in text and "GPIO17" not in text
+
+
+def test_generator_reports_a_bad_config_without_a_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text("[outputs.cool\n", encoding="utf-8")
+    out = tmp_path / "svg"
+    assert _generator().main(["--config", str(path), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"generate.py: error: {path}: not valid TOML") and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_generator_never_draws_a_brewers_config_over_the_examples(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        _generator().main(["--config", str(EXAMPLE)])
+    assert exc.value.code == 2
+    assert "give --out too" in capsys.readouterr().err
+
+
 def test_generator_header_table_matches_the_real_header() -> None:
     assert _generator().HEADER_PIN == PHYSICAL_PIN
 
