@@ -303,8 +303,9 @@ def advance(
     p = progress
     if p.step_index >= n and not p.finished:
         p = _to_step(profile, p, n, beer_c)
-    # Remember the highest gravity seen (attenuation default).
-    seen = [g.sg for g in gravity if math.isfinite(g.sg) and 0.98 <= g.sg <= 1.2]
+    # Remember the highest gravity seen since the start (attenuation default): fresh readings
+    # only, so an older batch still in the fermenter's history is not taken for this one's OG.
+    seen = [g.sg for g in _fresh(gravity, gravity_stale_s) if 0.98 <= g.sg <= 1.2]
     if seen and (p.og_sg is None or max(seen) > p.og_sg):
         p = replace(p, og_sg=max(seen))
     og = og_sg if og_sg is not None else p.og_sg

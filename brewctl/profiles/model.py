@@ -77,8 +77,8 @@ class GravityStable(_Frozen):
 class Attenuation(_Frozen):
     """Met when apparent attenuation ``(OG - SG) / (OG - 1)`` reaches ``percent``.
 
-    ``og_sg`` defaults to the original gravity the daemon knows (recipe) or, failing that,
-    the highest gravity seen since the profile started.
+    ``og_sg`` defaults to the ``og_sg`` given to the runner or, failing that, the highest
+    fresh gravity seen since the profile started.
     """
 
     type: Literal["attenuation"] = "attenuation"

@@ -123,6 +123,18 @@ def test_stable_compares_with_the_gravity_at_the_start_of_the_period() -> None:
     assert run(prof, start(prof), 60, gravity=unchanged_over_the_gap).finished
 
 
+def test_attenuation_og_ignores_readings_from_before_the_profile() -> None:
+    # The fermenter's history still holds the previous batch (OG 1.080, five days ago). Taken
+    # as this batch's OG, 1.040 would already be 50 % attenuation and end the step at once.
+    until = Until(conditions=(Attenuation(percent=50.0),))
+    prof = Profile(name="a", steps=(HoldUntilStep(temperature_c=18, until=until, max_duration_s=10 * D),))
+    history = [GravityReading(1.080, 5 * D), GravityReading(1.048, 3 * H), GravityReading(1.040, 60)]
+    p = run(prof, start(prof), 60, gravity=history)
+    assert p.og_sg == 1.040 and not p.finished
+    p = run(prof, p, 60, gravity=[*history, GravityReading(1.020, 30)])
+    assert p.og_sg == 1.040 and p.finished  # (40 - 20) / 40 = 50 %
+
+
 def test_stale_gravity_is_unknown_and_time_fallback_applies() -> None:
     until = Until(conditions=(GravityAtOrBelow(sg=1.010),))
     prof = Profile(
