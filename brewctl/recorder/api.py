@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from brewctl.recorder.history import COLUMNS, HistoryStore, NoHistoryError, UnknownFermenterError
+from brewctl.recorder.history import (
+    COLUMNS,
+    HistoryStore,
+    NoHistoryError,
+    UnknownFermenterError,
+    UnreadableHistoryError,
+)
 
 if TYPE_CHECKING:
     from brewctl.service.hub import Hub
@@ -61,7 +67,7 @@ def history_routes(store: HistoryStore, hub: Callable[[], Hub | None]) -> Sequen
                 return web.json_response({"error": f"no fermenter {fermenter!r}"}, status=404)
             empty = {"fermenter": fermenter, "columns": list(COLUMNS), "rows": [], "resolution": "raw"}
             return web.json_response(empty)
-        except NoHistoryError as exc:
+        except (NoHistoryError, UnreadableHistoryError) as exc:
             return web.json_response({"error": str(exc)}, status=503)
         return web.json_response(
             {"fermenter": fermenter, "columns": list(rows.columns), "rows": rows.rows, "resolution": rows.resolution}
@@ -73,7 +79,7 @@ def history_routes(store: HistoryStore, hub: Callable[[], Hub | None]) -> Sequen
         fermenter = request.query.get("fermenter") or None
         try:
             found = await asyncio.to_thread(store.events, since_s, until_s, fermenter=fermenter)
-        except NoHistoryError as exc:
+        except (NoHistoryError, UnreadableHistoryError) as exc:
             return web.json_response({"error": str(exc)}, status=503)
         return web.json_response({"events": [e.model_dump(mode="json") for e in found]})
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
-from contextlib import closing
+from collections.abc import Iterator, Sequence
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ __all__ = [
     "HistoryStore",
     "NoHistoryError",
     "UnknownFermenterError",
+    "UnreadableHistoryError",
     "WriteBatch",
 ]
 
@@ -80,6 +81,10 @@ class UnknownFermenterError(UserError):
 
 class NoHistoryError(UserError):
     """There is no history file (the recorder never ran here)."""
+
+
+class UnreadableHistoryError(UserError):
+    """The history file is there but cannot be read (permissions, a damaged file, not a database)."""
 
 
 @dataclass(frozen=True)
@@ -225,10 +230,19 @@ class HistoryStore:
         conn.execute("COMMIT")
 
     # --- reading (any thread, own connection) -------------------------------------------
-    def _reader(self) -> sqlite3.Connection:
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """A read-only connection; SQLite's errors become an ``UnreadableHistoryError`` naming the file."""
         if not self.path.exists():
             raise NoHistoryError(f"{self.path}: no history here (is the history recorder enabled?)")
-        return open_read_only(self.path)
+        try:
+            with closing(open_read_only(self.path)) as conn:
+                yield conn
+        except sqlite3.Error as exc:
+            hint = ""
+            if "readonly" in str(exc) or "unable to open" in str(exc):
+                hint = " (reading needs read access to the file and write access to its -shm file)"
+            raise UnreadableHistoryError(f"{self.path}: cannot read the history: {exc}{hint}") from None
 
     @staticmethod
     def _ready(conn: sqlite3.Connection) -> bool:
@@ -237,7 +251,7 @@ class HistoryStore:
 
     def fermenters(self) -> list[str]:
         """Fermenters with history, by name."""
-        with closing(self._reader()) as conn:
+        with self._reading() as conn:
             if not self._ready(conn):
                 return []
             return [name for (name,) in conn.execute("SELECT name FROM fermenter ORDER BY name")]
@@ -260,7 +274,7 @@ class HistoryStore:
         if step_s is not None and step_s <= 0:
             raise ValueError("step_s must be positive")
         columns = COLUMNS + (EXTRA_COLUMNS if extra else ())
-        with closing(self._reader()) as conn:
+        with self._reading() as conn:
             ready = self._ready(conn)
             row = conn.execute("SELECT id FROM fermenter WHERE name = ?", (fermenter,)).fetchone() if ready else None
             if row is None:
@@ -323,7 +337,7 @@ class HistoryStore:
             params.append(fermenter)
         sql += " ORDER BY ts_ms DESC, id DESC LIMIT ?"
         params.append(limit)
-        with closing(self._reader()) as conn:
+        with self._reading() as conn:
             rows = conn.execute(sql, params).fetchall() if self._ready(conn) else []
         return [
             Event(ts_s=ts / 1000, fermenter=f, kind=k, message=m, data=json.loads(d) if d else {})

@@ -79,6 +79,31 @@ def test_user_errors_exit_2_and_name_the_problem(state_dir: Path, capsys: pytest
     assert "no history here" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("damage", ["not a database", "a folder"])
+def test_a_damaged_history_file_is_a_clear_error(
+    tmp_path: Path, damage: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "history.sqlite"
+    if damage == "a folder":
+        path.mkdir()
+    else:
+        path.write_bytes(b"these are not the bytes of a SQLite file\n" * 100)
+    assert main(["history", "fv1", "--state-dir", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}: cannot read the history" in err and "Traceback" not in err
+
+
+async def test_api_answers_503_for_a_damaged_history_file(tmp_path: Path) -> None:
+    (tmp_path / "history.sqlite").write_bytes(b"garbage" * 1000)
+    comp = HistoryComponent(tmp_path)
+    app = web.Application()
+    app.add_routes(comp.api_routes())
+    async with TestClient(TestServer(app)) as c:
+        for path in ("/v1/fermenters/fv1/history", "/v1/events"):
+            r = await c.get(path, params={"since_s": "0"})
+            assert r.status == 503 and "cannot read the history" in (await r.json())["error"]
+
+
 @pytest.fixture
 async def client(state_dir: Path) -> AsyncIterator[TestClient[web.Request, web.Application]]:
     hub = Hub("n")
