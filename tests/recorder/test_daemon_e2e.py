@@ -64,9 +64,14 @@ async def test_the_daemon_records_history_serves_it_and_feeds_influx(
             assert (await api.history("fv1", since_s=first - 1))["columns"] == list(COLUMNS)
             assert rows[0][0] >= first - 1 and rows[-1][0] <= last + 0.001  # ms resolution
             assert rows[-1][COLUMNS.index("beer_c")] is not None
-            _, body = await api._request("GET", "/v1/events", params={"since_s": str(first - 1)})
-            kinds = {(e["kind"], e["fermenter"]) for e in body["events"]}
-            assert ("mode", "fv1") in kinds  # committed at once, readable while running
+            # The daemon announces the change once its state is saved, so a control cycle in the new
+            # mode may be recorded first: wait for the event too (it is committed at once).
+            async with asyncio.timeout(5):
+                while True:
+                    _, body = await api._request("GET", "/v1/events", params={"since_s": str(first - 1)})
+                    if ("mode", "fv1") in {(e["kind"], e["fermenter"]) for e in body["events"]}:
+                        break
+                    await asyncio.sleep(0.05)
             # the CLI reads the same file while the daemon writes it
             args = build_parser().parse_args(["history", "fv1", "--json", "--state-dir", str(state_dir)])
             out = io.StringIO()
