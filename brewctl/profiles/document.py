@@ -107,7 +107,9 @@ class AttenuationDoc(_Doc):
 
     type: Literal["attenuation"]
     percent: float = Field(gt=0, le=100)
-    og: Gravity | None = Field(None, description="Original gravity; default: the recipe's or the highest seen.")
+    og: Gravity | None = Field(
+        None, description="Original gravity; default: the highest fresh gravity seen since the start."
+    )
 
 
 ConditionDoc = Annotated[GravityDoc | StableDoc | AttenuationDoc, Field(discriminator="type")]
