@@ -271,4 +271,6 @@ def format_status(status: NodeStatus) -> str:
     for fid, alarm in alarms:
         where = f"{fid}: " if fid else ""
         lines.append(f"  ! {alarm.severity}: {where}{alarm.message}")
+    for f in status.fermenters.values():  # a guard holding an output back: why, and for how long
+        lines.extend(f"  {f.id} {o.role}: {o.reason}" for o in f.outputs if o.blocked_s is not None and o.reason)
     return "\n".join(lines)
