@@ -16,6 +16,7 @@ import pytest
 from w1thermsensor import W1ThermSensor
 
 from brewctl.cli import build_parser
+from brewctl.cli.client import format_status
 from brewctl.cli.sensors import format_sensors
 from brewctl.config import Config, Mode, load_config
 from brewctl.core import FermenterController, Target
@@ -23,6 +24,7 @@ from brewctl.core.control import ControlResult
 from brewctl.drivers.fake_w1 import FakeW1Bus
 from brewctl.drivers.probes import scan_bus
 from brewctl.drivers.timing import OVERDRIVE
+from brewctl.model import FermenterStatus, NodeStatus
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "hardware" / "README.md"
@@ -160,6 +162,11 @@ def run(
     return result
 
 
+def fermenter_status(result: ControlResult) -> FermenterStatus:
+    """What the daemon would publish for fv1 after this control step (the parts the table shows)."""
+    return FermenterStatus(id="fv1", mode=Mode.CHAMBER, outputs=result.output_status)
+
+
 def reason(result: ControlResult, role: str) -> str:
     return next(s.reason for s in result.output_status if s.role == role)
 
@@ -176,7 +183,9 @@ def test_bench_lamp_walkthrough_waits_as_the_guide_says(config: Config) -> None:
     r = run(ctrl, lamps, heat30, 0.0, 25.0)
     assert r.outputs["heat"] == 0.0
     assert reason(r, "heat") == "heating blocked: dead time, 9:35 left"
-    assert '"heating blocked: dead time, 9:35 left"' in GUIDE.read_text(encoding="utf-8")
+    shown = format_status(NodeStatus(node="pi", version="0", fermenters={"fv1": fermenter_status(r)}))
+    assert "\n  fv1 heat: heating blocked: dead time, 9:35 left" in shown
+    assert "`fv1 heat: heating blocked: dead time, 9:35 left`" in " ".join(GUIDE.read_text(encoding="utf-8").split())
     r = run(ctrl, lamps, heat30, 30.0, dead_s - 5.0)
     assert r.outputs["heat"] == 0.0
     r = run(ctrl, lamps, heat30, dead_s, dead_s + 5.0)
