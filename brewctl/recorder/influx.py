@@ -171,8 +171,9 @@ class InfluxComponent:
         self._retry_at = 0.0
         self._hub: Hub | None = None
         self._send: PointSender | None = None
+        self._last_taken: NodeStatus | None = None
         self.started = asyncio.Event()
-        """Set once statuses are being taken."""
+        """Set once the writer is ready to send (statuses are taken from before: see ``run``)."""
         self.sent_points = 0
         """Points the server acknowledged (since this instance started)."""
         self.dropped_points = 0
@@ -197,17 +198,19 @@ class InfluxComponent:
         self._hub = hub
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="influx-outbox")
         try:
-            # influxdb-client takes ~0.5 s to import (seconds on a Pi): not on the loop, and only when used
-            await self._call(importlib.import_module, "influxdb_client.client.influxdb_client_async")
-            waiting = await self._call(self.outbox.open)
-            if waiting:
-                log.info("influx: %d points waiting in the outbox", waiting)
-            async with self._sender_factory() as send:
-                self._send = send
-                with hub.subscribe_status() as statuses:
+            # Subscribe first: the subscription keeps the status of the daemon's first cycle (and
+            # the latest one published meanwhile) through the start, which takes seconds on a Pi.
+            with hub.subscribe_status() as statuses:
+                # influxdb-client takes ~0.5 s to import (seconds on a Pi): off the loop, only when used
+                await self._call(importlib.import_module, "influxdb_client.client.influxdb_client_async")
+                waiting = await self._call(self.outbox.open)
+                if waiting:
+                    log.info("influx: %d points waiting in the outbox", waiting)
+                async with self._sender_factory() as send:
+                    self._send = send
                     self.started.set()
                     async with asyncio.TaskGroup() as tg:
-                        tg.create_task(self._take_statuses(statuses, skip=hub.latest))
+                        tg.create_task(self._take_statuses(statuses))
                         tg.create_task(self._pump())
         finally:
             self._send = None
@@ -218,10 +221,11 @@ class InfluxComponent:
             self._executor.shutdown(wait=True)
             self._executor = None
 
-    async def _take_statuses(self, statuses: AsyncIterator[NodeStatus], skip: NodeStatus | None) -> None:
+    async def _take_statuses(self, statuses: AsyncIterator[NodeStatus]) -> None:
         async for status in statuses:
-            if status is skip:
-                continue  # recorded before this instance subscribed (e.g. by the one it replaces)
+            if status is self._last_taken:
+                continue  # taken by this component's previous run (the supervisor restarted it)
+            self._last_taken = status
             self._pending.append(status_lines(status, node=self.node))
 
     async def _pump(self) -> None:

@@ -47,8 +47,10 @@ async def start_influx(hub: Hub, state_dir: Path, url: str, **config: object) ->
     return comp, running
 
 
-async def publish(hub: Hub, t: float) -> None:
-    hub.publish_status(wavy(FIDS, t))
+async def publish(hub: Hub | tuple[Hub, ...], t: float) -> None:
+    status = wavy(FIDS, t)
+    for h in hub if isinstance(hub, tuple) else (hub,):
+        h.publish_status(status)
     await settle()
 
 
@@ -91,34 +93,35 @@ async def test_points_reach_victoriametrics_without_touching_the_outbox(
 async def test_an_outage_with_a_restart_delivers_every_point_exactly_once_in_order(
     own_victoria: VictoriaMetrics, tmp_path: Path
 ) -> None:
-    hub = Hub("outage")
-    history = Running(HistoryComponent(tmp_path, HistoryConfig()), hub)
+    local = Hub("outage")  # the history's: the local record goes on across the restart
+    hub = Hub("outage")  # the InfluxDB writer's: a new one when the daemon restarts
+    history = Running(HistoryComponent(tmp_path, HistoryConfig()), local)
     comp, influx = await start_influx(hub, tmp_path, own_victoria.url)
     t = T0
     for _ in range(3):  # the server is up
-        await publish(hub, t)
+        await publish((local, hub), t)
         t += 5
     await comp.flush()
     own_victoria.stop()  # outage begins
     for _ in range(20):
-        await publish(hub, t)
+        await publish((local, hub), t)
         t += 5
         await until(lambda: comp.retry_due)  # backoff of 10-50 ms
         await comp.flush()  # every send fails: the points go to the outbox
     assert comp.outbox.points == 20 * len(status_lines(wavy(FIDS, T0)))
     assert "influx_unreachable" in {a.code for a in hub.node_alarms}
-    await influx.stop()  # the daemon restarts in the middle of the outage
+    await influx.stop()  # the daemon restarts in the middle of the outage: a new process, a new hub
+    hub = Hub("outage")
     comp, influx = await start_influx(hub, tmp_path, own_victoria.url)
     assert comp.outbox.points > 0
     for _ in range(10):
-        await publish(hub, t)
+        await publish((local, hub), t)
         t += 5
     await comp.flush()
     own_victoria.start()  # the server is back
     await until(lambda: comp.retry_due)
     await comp.flush()
     assert comp.outbox.points == 0 and comp.pending_points == 0
-    assert "influx_unreachable" not in {a.code for a in hub.node_alarms}
     await influx.stop()
     await history.stop()
 
@@ -131,6 +134,24 @@ async def test_an_outage_with_a_restart_delivers_every_point_exactly_once_in_ord
             sent = got[("fermenter_temperature_celsius", fid, probe)]
             assert [ts for ts, _ in sent] == [round(c * 1000) for c in cycles]  # each once, none missing
         assert len(got[("fermenter_output_duty", fid, "heat")]) == len(cycles)
+
+
+async def test_the_first_cycle_is_sent_and_a_supervisor_restart_sends_nothing_twice(
+    victoria: VictoriaMetrics, tmp_path: Path
+) -> None:
+    hub = Hub("first")
+    hub.publish_status(wavy(FIDS, T0))  # the daemon's first cycle, published before the components start
+    comp, running = await start_influx(hub, tmp_path, victoria.url)
+    await publish(hub, T0 + 5)
+    await comp.flush()
+    await running.stop()
+    running = Running(comp, hub)  # the supervisor runs the same component again; hub.latest was sent
+    await asyncio.wait_for(comp.started.wait(), 5)
+    await publish(hub, T0 + 10)
+    await comp.flush()
+    await running.stop()
+    beer = victoria.samples("first")[("fermenter_temperature_celsius", "fv1", "beer")]
+    assert [ts for ts, _ in beer] == [round((T0 + dt) * 1000) for dt in (0, 5, 10)]  # each once
 
 
 async def test_a_full_outbox_drops_the_oldest_points_with_an_alarm(
