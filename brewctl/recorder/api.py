@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 
 __all__ = ["history_routes"]
 
+_MAX_S = 1e11
+"""Largest time (and step) accepted, in seconds: the year 5138, far inside SQLite's integers."""
+
 
 def _number(request: web.Request, name: str, *, required: bool = False) -> float | None:
     text = request.query.get(name)
@@ -40,6 +43,8 @@ def _number(request: web.Request, name: str, *, required: bool = False) -> float
         raise _bad(f"{name}: expected a number, got {text!r}") from None
     if not math.isfinite(value):
         raise _bad(f"{name}: expected a finite number")
+    if abs(value) > _MAX_S:
+        raise _bad(f"{name}: {text} is out of range (Unix seconds, at most {_MAX_S:.0e})")
     return value
 
 

@@ -133,6 +133,13 @@ async def test_api_answers_bad_requests_clearly(client: TestClient[web.Request, 
     assert r.status == 400 and "since_s: required" in (await r.json())["error"]
     r = await client.get("/v1/fermenters/fv1/history", params={"since_s": "soon"})
     assert r.status == 400 and "expected a number" in (await r.json())["error"]
+    for path, param in (
+        ("/v1/events", "since_s"),
+        ("/v1/events", "until_s"),
+        ("/v1/fermenters/fv1/history", "until_s"),
+    ):
+        r = await client.get(path, params={"since_s": "0", param: "1e300"})
+        assert r.status == 400 and f"{param}: 1e300 is out of range" in (await r.json())["error"]
     r = await client.get("/v1/fermenters/fv9/history", params={"since_s": "0"})
     assert r.status == 404
     r = await client.get("/v1/fermenters/fv2/history", params={"since_s": "0"})  # configured, nothing yet
