@@ -253,3 +253,23 @@ def test_the_sensors_messages_the_guide_quotes_are_what_brewctl_sensors_prints(
     ]:
         assert f"`{quoted}`" in guide
         assert any(quoted in line and line_of in line for line in report.splitlines()), (quoted, report)
+
+
+def test_the_fail_closed_valve_the_guide_suggests_is_a_valid_config(tmp_path: Path) -> None:
+    """An auto-return valve "wired like FV2 and configured as kind = solenoid with rig = glycol"."""
+    text = " ".join(GUIDE.read_text(encoding="utf-8").split())
+    assert 'configured as `kind = "solenoid"` with `rig = "glycol"`' in text
+    path = tmp_path / "config.toml"
+    path.write_text(
+        '[probes.beer]\nid = "28-0616a28b7dff"\n'
+        '[outputs.fv3_valve]\nkind = "solenoid"\npin = 22\nactive_high = false\n'
+        '[fermenters.fv3]\nrig = "glycol"\nbeer_probe = "beer"\nvalve = "fv3_valve"\n',
+        encoding="utf-8",
+    )
+    fv3 = load_config(path).fermenters["fv3"]
+    ctrl = FermenterController(fv3)
+    warm = {"beer": 22.0}
+    r = run(ctrl, warm, Target(Mode.BEER, beer_setpoint_c=18.0), 0.0, 120.0)
+    assert r.outputs["valve"] == 1.0, "warm beer opens it"
+    r = run(ctrl, {"beer": 14.0}, Target(Mode.BEER, beer_setpoint_c=18.0), 125.0, 1200.0)
+    assert r.outputs["valve"] == 0.0, "cold beer closes it"
