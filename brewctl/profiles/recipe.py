@@ -11,14 +11,13 @@ import re
 import tomllib
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, WithJsonSchema, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, WithJsonSchema
 
 from brewctl.errors import ProfileError
 from brewctl.profiles.document import Problem, ProfileDocument, _without_null, to_profile
 from brewctl.profiles.files import find_profile, format_problems, validation_problems
-from brewctl.profiles.locate import TomlLocator
 from brewctl.profiles.model import FORMAT_VERSION, Attenuation, FreeRiseStep, GravityAtOrBelow, HoldUntilStep, Profile
 from brewctl.units import plato_to_sg
 from brewctl.userfiles import read_user_text
@@ -27,17 +26,23 @@ __all__ = ["Recipe", "RecipeDocument", "load_recipe", "parse_recipe", "recipe_js
 
 _VOLUME = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(l|L|litres?|liters?|gal|gallons?)?\s*$")
 _GAL_L = 3.785411784
+_MAX_BATCH_L = 100_000.0
 
 
 def _litres(value: Any) -> float:
+    litres: float | None = None
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    if isinstance(value, str):
+        litres = float(value)
+    elif isinstance(value, str):
         m = _VOLUME.match(value)
         if m:
             n = float(m.group(1))
-            return n * _GAL_L if (m.group(2) or "l").lower().startswith("gal") else n
-    raise ValueError(f"cannot read batch size {value!r}; write e.g. '20 L', '5 gal' or a number of litres")
+            litres = n * _GAL_L if (m.group(2) or "l").lower().startswith("gal") else n
+    if litres is None:
+        raise ValueError(f"cannot read batch size {value!r}; write e.g. '20 L', '5 gal' or a number of litres")
+    if not 0.0 < litres <= _MAX_BATCH_L:
+        raise ValueError(f"batch size {value!r} must be more than 0 and at most {_MAX_BATCH_L:g} L")
+    return litres
 
 
 Volume = Annotated[
@@ -74,17 +79,6 @@ class RecipeDocument(BaseModel):
     profile: str | ProfileDocument = Field(
         description="A profile file stem, name or path (relative to this file), or an inline [profile] table."
     )
-
-    @model_validator(mode="after")
-    def _gravities_in_range(self) -> Self:
-        for key in ("og", "fg"):
-            value = getattr(self, key)
-            if value is None:
-                continue
-            sg = plato_to_sg(value) if self.gravity_units == "plato" else value
-            if not 0.98 <= sg <= 1.2:
-                raise ValueError(f"{key} {value:g} is outside 0.980..1.200 SG (is gravity_units right?)")
-        return self
 
 
 class Recipe(BaseModel):
@@ -142,10 +136,21 @@ def parse_recipe(text: str, source: str = "<recipe>", profile_dirs: Sequence[Pat
                 loc = ("profile", *loc[2:])
             problems.append((loc, msg))
         raise ProfileError(format_problems(source, problems, text)) from None
+    g = doc.gravity_units
+
+    def sg(value: float | None) -> float | None:
+        return None if value is None else (plato_to_sg(value) if g == "plato" else value)
+
+    og, fg = sg(doc.og), sg(doc.fg)
+    for key, value, converted in (("og", doc.og, og), ("fg", doc.fg, fg)):
+        if value is not None and converted is not None and not 0.98 <= converted <= 1.2:
+            problems.append(((key,), f"{key} {value:g} is outside 0.980..1.200 SG (is gravity_units right?)"))
+    if not problems and og is not None and fg is not None and fg >= og:
+        problems.append((("fg",), "the target FG must be below the OG"))
+    profile: Profile | None
     if isinstance(doc.profile, ProfileDocument):
-        profile, problems = to_profile(doc.profile)
-        if profile is None:
-            raise ProfileError(format_problems(source, [(("profile", *loc), msg) for loc, msg in problems], text))
+        profile, profile_problems = to_profile(doc.profile)
+        problems += [(("profile", *loc), msg) for loc, msg in profile_problems]
         ref = None
     else:
         ref = doc.profile
@@ -155,16 +160,10 @@ def parse_recipe(text: str, source: str = "<recipe>", profile_dirs: Sequence[Pat
         try:
             profile = find_profile(str(candidate) if candidate.suffix == ".toml" and candidate.is_file() else ref, dirs)
         except ProfileError as exc:
-            line = TomlLocator(text).line(("profile",))
-            raise ProfileError(f"{source}:{line}: profile: {exc}") from None
-    g = doc.gravity_units
-
-    def sg(value: float | None) -> float | None:
-        return None if value is None else (plato_to_sg(value) if g == "plato" else value)
-
-    og, fg = sg(doc.og), sg(doc.fg)
-    if og is not None and fg is not None and fg >= og:
-        raise ProfileError(format_problems(source, [(("fg",), "the target FG must be below the OG")], text))
+            profile = None
+            problems.append((("profile",), str(exc)))
+    if problems or profile is None:
+        raise ProfileError(format_problems(source, problems, text))
     yeasts = (doc.yeast,) if isinstance(doc.yeast, str) else tuple(doc.yeast)
     return Recipe(
         name=doc.name,

@@ -92,6 +92,23 @@ def test_recipe_field_errors(tmp_path: Path) -> None:
         )
 
 
+@pytest.mark.parametrize("size", ["0", "-3", '"0 L"', "1e9"])
+def test_batch_size_must_be_a_real_volume(size: str) -> None:
+    inline = PROFILE.replace("[[steps]]", "[[profile.steps]]")
+    with pytest.raises(ProfileError, match=r"^r\.toml:2: batch_size: "):
+        parse_recipe(f'name = "R"\nbatch_size = {size}\n[profile]\n{inline}', "r.toml")
+
+
+def test_gravity_out_of_range_is_located_and_reported_with_the_profile_problem(tmp_path: Path) -> None:
+    path = tmp_path / "r.toml"
+    path.write_text('name = "R"\nog = 12\nprofile = "nowhere"\n')
+    with pytest.raises(ProfileError) as info:
+        load_recipe(path, [tmp_path])
+    lines = str(info.value).splitlines()
+    assert lines[0] == f"{path}:2: og: og 12 is outside 0.980..1.200 SG (is gravity_units right?)"
+    assert lines[1].startswith(f"{path}:3: profile: no profile named 'nowhere'")
+
+
 def test_gallons_and_plato() -> None:
     text = (
         'name = "R"\nbatch_size = "5 gal"\ngravity_units = "plato"\nog = 12\nfg = 2.5\n[profile]\n'
