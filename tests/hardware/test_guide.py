@@ -202,7 +202,10 @@ def test_bench_lamp_walkthrough_waits_as_the_guide_says(config: Config) -> None:
     assert r.outputs["cool"] == 1.0
 
     on_s = fv1.guards.cool_min_on_s
-    r = run(ctrl, lamps, Target(Mode.OFF), stop + dead_s + 10.0, stop + dead_s + on_s + 10.0)
+    assert on_s == 180, "the guide says a 3-minute minimum run"
+    r = run(ctrl, lamps, Target(Mode.OFF), stop + dead_s + 10.0, stop + dead_s + 60.0)
+    assert r.outputs["cool"] == 1.0, "mode off lets the compressor finish its minimum run"
+    r = run(ctrl, lamps, Target(Mode.OFF), stop + dead_s + 65.0, stop + dead_s + on_s + 10.0)
     assert r.outputs["heat"] == 0.0 and r.outputs["cool"] == 0.0
 
 
