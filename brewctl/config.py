@@ -264,7 +264,7 @@ class MqttConfig(_Frozen):
 class InfluxConfig(_Frozen):
     """InfluxDB / VictoriaMetrics (optional): v2 write API, line protocol."""
 
-    url: str
+    url: str = Field(pattern=r"^https?://[^/\s]+", description="http(s)://host:port (a URL without it never sends).")
     org: str = "brewctl"
     bucket: str = "brewctl"
     token_file: Path | None = Field(None, description="File holding the API token (never logged).")
