@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from brewctl.config import HistoryConfig, InfluxConfig
 from brewctl.errors import ConfigError
@@ -184,3 +185,11 @@ def test_the_token_comes_from_its_file_and_a_missing_file_is_a_clear_error(tmp_p
     with pytest.raises(ConfigError, match="cannot read the InfluxDB token") as err:
         read_token(InfluxConfig(url="http://x", token_file=tmp_path / "missing"))
     assert str(tmp_path / "missing") in str(err.value)
+
+
+@pytest.mark.parametrize("url", ["localhost:8086", "127.0.0.1:8428", "influx.lan", "http://"])
+def test_a_url_without_scheme_or_host_is_refused_at_load(url: str) -> None:
+    """It would never send: every point would wait in the outbox behind an obscure error."""
+    with pytest.raises(ValidationError, match="url"):
+        InfluxConfig(url=url)
+    assert InfluxConfig(url="https://influx.lan:8086/").url == "https://influx.lan:8086/"
