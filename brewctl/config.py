@@ -101,6 +101,7 @@ class NodeConfig(_Frozen):
     units: Literal["C", "F"] = Field("C", description="Display units for the CLI and TUI.")
     profiles_dir: Path = Field(Path("profiles"), description="Folder of profile files (relative to the config file).")
     recipes_dir: Path = Field(Path("recipes"), description="Folder of recipe files (relative to the config file).")
+    onewire_pin: BcmPin = Field(4, description="GPIO of the 1-wire bus (w1-gpio gpiopin); no output may use it.")
 
     @model_validator(mode="after")
     def _stale_spans_reads(self) -> Self:
@@ -356,7 +357,9 @@ class Config(_Frozen):
         pins: dict[int, str] = {}
         for oid, o in self.outputs.items():
             for p in o.pins:
-                if p in pins:
+                if p == self.node.onewire_pin:
+                    problems.append(f"outputs.{oid}: GPIO {p} is the 1-wire bus (node.onewire_pin)")
+                elif p in pins:
                     problems.append(f"outputs.{oid}: GPIO {p} is already used by outputs.{pins[p]}")
                 pins[p] = oid
         ids: dict[str, str] = {}
