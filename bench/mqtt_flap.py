@@ -134,7 +134,6 @@ async def main(args: argparse.Namespace) -> None:
             await asyncio.sleep(0.1)
 
     broker.start()
-    time.sleep(0.2)
     tasks = [asyncio.create_task(bridge.run(hub)), asyncio.create_task(feed())]
     try:
         await asyncio.wait_for(bridge.connected.wait(), 5)
