@@ -359,6 +359,14 @@ def to_profile(doc: ProfileDocument) -> tuple[Profile | None, list[Problem]]:
     """Normalise a validated document. Returns the profile, or None and every problem."""
     problems: list[Problem] = []
     steps = [convert_step(step, i, doc.units, doc.gravity_units, problems) for i, step in enumerate(doc.steps)]
+    previous_c: float | None = None
+    for i, step in enumerate(steps):
+        if isinstance(step, RampStep) and step.rate_c_per_h is not None:
+            begin = step.from_c if step.from_c is not None else previous_c
+            if begin is not None and step.duration_from(begin) > MAX_DURATION_S:
+                problems.append((("steps", i, "rate"), "at this rate the ramp would take more than 10 years"))
+        if step is not None:
+            previous_c = None if isinstance(step, FreeRiseStep) else step.temperature_c
     if problems:
         return None, problems
     try:

@@ -218,6 +218,14 @@ def test_absurd_durations_are_problems_not_tracebacks(duration: str, message: st
     assert len(lines) == 1 and lines[0].startswith(f"p.toml:5: steps[0].duration: {message}")
 
 
+def test_a_ramp_so_slow_it_would_take_years_is_refused() -> None:
+    lines = errors_of(
+        'name = "x"\n[[steps]]\ntype = "hold"\ntemperature = 20\nduration = "1d"\n'
+        '[[steps]]\ntype = "ramp"\ntemperature = 10\nrate = 0.0001\n'
+    )
+    assert lines == ["p.toml:9: steps[1].rate: at this rate the ramp would take more than 10 years"]
+
+
 def test_a_file_with_an_absurd_duration_does_not_break_finding_others(tmp_path: Path) -> None:
     (tmp_path / "a-huge.toml").write_text('name = "Huge"\n[[steps]]\ntype="hold"\ntemperature=19\nduration=1e30\n')
     (tmp_path / "clean-ale.toml").write_text('name = "Clean ale"\n[[steps]]\ntype="hold"\ntemperature=19\nduration=1\n')
