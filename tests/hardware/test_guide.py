@@ -24,6 +24,7 @@ from brewctl.core.control import ControlResult
 from brewctl.drivers.fake_w1 import FakeW1Bus
 from brewctl.drivers.probes import scan_bus
 from brewctl.drivers.timing import OVERDRIVE
+from brewctl.errors import ConfigError
 from brewctl.model import FermenterStatus, NodeStatus
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -130,13 +131,16 @@ def test_the_pin_rules_can_fail(tmp_path: Path) -> None:
     text = EXAMPLE.read_text(encoding="utf-8")
     for old, new, problem in [
         ("pin = 18\n", "pin = 5\n", "fv1_heat: active-high on GPIO5, which is pulled up at boot"),
-        ("pin = 17\n", "pin = 4\n", "fv1_cool: GPIO4 is the 1-wire bus"),
         ("pin = 27\n", "pin = 14\n", "fv2_glycol: GPIO14 is not free at boot"),
     ]:
         assert text.count(old) == 1
         path = tmp_path / "config.toml"
         path.write_text(text.replace(old, new), encoding="utf-8")
         assert pin_rule_problems(load_config(path)) == [problem]
+    # The 1-wire pin is refused by the config loader itself.
+    path.write_text(text.replace("pin = 17\n", "pin = 4\n"), encoding="utf-8")
+    with pytest.raises(ConfigError, match="GPIO 4 is the 1-wire bus"):
+        load_config(path)
 
 
 def test_the_guides_list_of_pins_pulled_down_at_boot_is_the_example_pins(config: Config) -> None:
