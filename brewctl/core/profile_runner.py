@@ -103,6 +103,10 @@ class ProfileProgress:
                 value = float(value)
                 if f.name.endswith("elapsed_s") and value < 0:
                     raise ValueError(f"{f.name}: cannot be negative")
+                if f.name == "step_start_c" and not MIN_TEMP_C <= value <= MAX_TEMP_C:
+                    raise ValueError(f"step_start_c: {value:g} °C is outside {MIN_TEMP_C:g}..{MAX_TEMP_C:g} °C")
+                if f.name == "og_sg" and not 0.98 <= value <= 1.2:
+                    raise ValueError(f"og_sg: {value:g} is outside 0.980..1.200")
             kwargs[f.name] = value
         return cls(**kwargs)
 
@@ -136,7 +140,10 @@ def _start_c_for(profile: Profile, index: int, previous_c: float | None, beer_c:
             return step.from_c
     if previous_c is not None:
         return previous_c
-    return beer_c
+    if beer_c is not None and math.isfinite(beer_c):
+        # A probe gone wild must not become the setpoint: start within what a profile may ask.
+        return min(max(beer_c, MIN_TEMP_C), MAX_TEMP_C)
+    return None
 
 
 def _static_start_c(profile: Profile, index: int) -> float | None:

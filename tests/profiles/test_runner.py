@@ -82,6 +82,24 @@ def test_ramp_after_free_rise_starts_from_the_beer() -> None:
     assert t.status.step_remaining_s == pytest.approx(18 * H)
 
 
+@pytest.mark.parametrize(("beer_c", "start_c"), [(math.nan, 20.0), (math.inf, 20.0), (95.0, 40.0), (-30.0, -5.0)])
+def test_a_ramp_from_a_wild_beer_reading_starts_within_the_allowed_range(beer_c: float, start_c: float) -> None:
+    # A NaN start made the setpoint NaN (the chamber clamp then turns NaN into full cooling);
+    # 95 °C made it 95 °C. Unknown beer: the ramp starts at its target, as with no reading.
+    prof = Profile(
+        name="r",
+        steps=(
+            FreeRiseStep(duration_s=H),
+            RampStep(temperature_c=20.0, duration_s=D),
+            HoldStep(temperature_c=20, duration_s=D),
+        ),
+    )
+    p, t = advance(prof, start(prof), H + 1.0, beer_c=beer_c)
+    assert p.step_index == 1 and p.step_start_c == start_c
+    assert t.beer_setpoint_c is not None and math.isfinite(t.beer_setpoint_c)
+    assert -5.0 <= t.beer_setpoint_c <= 40.0
+
+
 def test_free_rise_has_no_setpoint_and_alarms_out_of_bounds() -> None:
     prof = Profile(name="f", steps=(FreeRiseStep(duration_s=D, min_c=18.0, max_c=35.0),))
     _, t = advance(prof, start(prof), 60, beer_c=25.0)
@@ -241,6 +259,8 @@ def test_progress_survives_json_and_restart(lager: Profile) -> None:
         ({"step_elapsed_s": None}, "step_elapsed_s"),
         ({"total_elapsed_s": -1.0}, "cannot be negative"),
         ({"step_start_c": math.nan}, "step_start_c"),
+        ({"step_start_c": 500.0}, "step_start_c: 500 °C is outside"),  # a ramp would start at 500 °C
+        ({"og_sg": 3.0}, "og_sg"),
     ],
 )
 def test_corrupt_progress_is_refused(data: dict[str, object], match: str) -> None:
