@@ -198,20 +198,24 @@ class InfluxComponent:
         self._hub = hub
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="influx-outbox")
         try:
-            # Subscribe first: the subscription keeps the status of the daemon's first cycle (and
-            # the latest one published meanwhile) through the start, which takes seconds on a Pi.
+            # Statuses are taken from the first moment (the daemon's first cycle included): the
+            # start below takes seconds on a Pi, and the points wait in memory meanwhile.
             with hub.subscribe_status() as statuses:
-                # influxdb-client takes ~0.5 s to import (seconds on a Pi): off the loop, only when used
-                await self._call(importlib.import_module, "influxdb_client.client.influxdb_client_async")
-                waiting = await self._call(self.outbox.open)
-                if waiting:
-                    log.info("influx: %d points waiting in the outbox", waiting)
-                async with self._sender_factory() as send:
-                    self._send = send
-                    self.started.set()
-                    async with asyncio.TaskGroup() as tg:
-                        tg.create_task(self._take_statuses(statuses))
-                        tg.create_task(self._pump())
+                async with asyncio.TaskGroup() as tg:
+                    tg.create_task(self._take_statuses(statuses))
+                    # influxdb-client takes ~0.5 s to import (seconds on a Pi): off the loop, only when used
+                    await self._call(importlib.import_module, "influxdb_client.client.influxdb_client_async")
+                    waiting = await self._call(self.outbox.open)
+                    if waiting:
+                        log.info("influx: %d points waiting in the outbox", waiting)
+                    async with self._sender_factory() as send:
+                        self._send = send
+                        self.started.set()
+                        await self._pump()
+        except BaseExceptionGroup as group:
+            if len(group.exceptions) == 1:  # one failure (a missing token file, ...): report it as itself
+                raise group.exceptions[0] from None
+            raise
         finally:
             self._send = None
             self.started.clear()

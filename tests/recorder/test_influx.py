@@ -187,6 +187,13 @@ def test_the_token_comes_from_its_file_and_a_missing_file_is_a_clear_error(tmp_p
     assert str(tmp_path / "missing") in str(err.value)
 
 
+async def test_a_missing_token_file_fails_the_writer_with_its_own_message(tmp_path: Path) -> None:
+    """The daemon's supervisor turns the failure into an alarm naming the file (not 'ExceptionGroup')."""
+    config = InfluxConfig(url="http://127.0.0.1:9", token_file=tmp_path / "missing")
+    with pytest.raises(ConfigError, match="missing: cannot read the InfluxDB token"):
+        await asyncio.wait_for(InfluxComponent(tmp_path, config).run(Hub("n")), 10)
+
+
 @pytest.mark.parametrize("url", ["localhost:8086", "127.0.0.1:8428", "influx.lan", "http://"])
 def test_a_url_without_scheme_or_host_is_refused_at_load(url: str) -> None:
     """It would never send: every point would wait in the outbox behind an obscure error."""
