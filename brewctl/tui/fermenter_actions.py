@@ -5,6 +5,7 @@ Every action asks first (a choice or a value, then a yes/no) and only then sends
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, cast
 
 from pydantic import ValidationError
@@ -24,13 +25,13 @@ from brewctl.model import (
 )
 from brewctl.tui.choice_screen import ChoiceScreen
 from brewctl.tui.confirm_screen import ConfirmScreen
-from brewctl.tui.format import format_temp, from_display_c, to_display_c
+from brewctl.tui.format import Units, format_temp, from_display_c, to_display_c
 from brewctl.tui.prompt_screen import PromptScreen
 
 if TYPE_CHECKING:
     from brewctl.tui.app import BrewApp
 
-__all__ = ["FERMENTER_BINDINGS", "FermenterActions", "check_setpoint"]
+__all__ = ["FERMENTER_BINDINGS", "FermenterActions", "check_setpoint", "setpoint_range_c"]
 
 FERMENTER_BINDINGS: list[BindingType] = [
     Binding("m", "mode", "Mode"),
@@ -48,17 +49,32 @@ MODE_LABELS = {
 }
 
 
+def setpoint_range_c(*, beer: bool) -> tuple[float, float]:
+    """The lowest and highest setpoint the daemon takes, in degC (from the command's own model)."""
+    field = (SetBeerSetpoint if beer else SetChamberSetpoint).model_fields["value_c"]
+    low = next(m.ge for m in field.metadata if hasattr(m, "ge"))  # annotated_types.Ge
+    high = next(m.le for m in field.metadata if hasattr(m, "le"))  # annotated_types.Le
+    return float(low), float(high)
+
+
 def check_setpoint(text: str, units: str, *, beer: bool) -> str | None:
-    """An error for a setpoint typed in display units, or None when the daemon will take it."""
+    """An error for a setpoint typed in display units, or None when the daemon will take it.
+
+    The limits are said in the display units: a brewer working in °F reads ``23.0°F to 104.0°F``.
+    """
+    display: Units = "F" if units == "F" else "C"
     try:
         value = float(text.replace(",", ".").rstrip("°CFcf "))
     except ValueError:
         return "type a number, e.g. 19.5"
-    value_c = from_display_c(value, "F" if units == "F" else "C")
+    if not math.isfinite(value):
+        return "type a number, e.g. 19.5"
+    value_c = from_display_c(value, display)
     try:
         (SetBeerSetpoint if beer else SetChamberSetpoint)(value_c=value_c)
-    except ValidationError as exc:
-        return exc.errors()[0]["msg"]
+    except ValidationError:
+        low, high = setpoint_range_c(beer=beer)
+        return f"out of range: {format_temp(low, display)} to {format_temp(high, display)}"
     return None
 
 

@@ -81,7 +81,7 @@ async def test_setpoints_are_checked_then_confirmed(daemon: Daemon) -> None:
         prompt.query_one(Input).value = "99"
         await pilot.press("enter")
         assert app.screen is prompt  # refused, with the reason
-        assert "less than or equal to 40" in str(prompt.query_one("#error", Static).content)
+        assert "out of range: -5.0°C to 40.0°C" in str(prompt.query_one("#error", Static).content)
         prompt.query_one(Input).value = "18.5"
         await pilot.press("enter")
         await screen_of(pilot, ConfirmScreen)

@@ -50,7 +50,18 @@ def test_profile_progress_time_left_and_eta() -> None:
 
 @pytest.mark.parametrize(
     ("text", "units", "problem"),
-    [("19.5", "C", None), ("19,5", "C", None), ("abc", "C", "type a number"), ("41", "C", "less than or equal")],
+    [
+        ("19.5", "C", None),
+        ("19,5", "C", None),
+        ("abc", "C", "type a number"),
+        ("nan", "C", "type a number"),
+        ("41", "C", "out of range: -5.0°C to 40.0°C"),
+        ("66", "F", None),
+        ("104", "F", None),
+        # In °F the limits are said in °F: "40" would read as 40 °F, a cold crash the daemon takes.
+        ("110", "F", "out of range: 23.0°F to 104.0°F"),
+        ("22", "F", "out of range: 23.0°F to 104.0°F"),
+    ],
 )
 def test_setpoint_check(text: str, units: str, problem: str | None) -> None:
     found = check_setpoint(text, units, beer=True)
