@@ -125,8 +125,8 @@ class FilePickerScreen(Screen[None]):
                 self.app.push_screen(RecipeEditorScreen.open(path, self.brew.settings))
                 return
             draft = ProfileDraft.from_text(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            self.notify(f"Cannot edit {path.name}: {exc}", severity="error")
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ProfileError) as exc:
+            self.notify(f"Cannot edit {path.name}: {exc}", severity="error", timeout=10)
             return
         self.app.push_screen(ProfileEditorScreen(draft, path))
 

@@ -13,6 +13,7 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from brewctl.errors import ProfileError
 from brewctl.profiles import Profile
 from brewctl.profiles.document import Problem, from_profile
 from brewctl.profiles.files import format_loc, profile_problems
@@ -120,8 +121,14 @@ class ProfileDraft:
     """The document of one profile file, with undo-free edits and validation."""
 
     def __init__(self, doc: Mapping[str, Any]) -> None:
+        """Raises ``ProfileError`` when ``steps`` is not a list of tables: the table view cannot show it."""
         self.doc: dict[str, Any] = copy.deepcopy(dict(doc))
-        self.doc.setdefault("steps", [])
+        steps = self.doc.setdefault("steps", [])
+        if not isinstance(steps, list) or not all(isinstance(step, dict) for step in steps):
+            raise ProfileError(
+                "steps: not a list of [[steps]] tables, so the editor cannot show them; "
+                "fix it in a text editor (`brewctl profile validate FILE` says where)"
+            )
         self.modified = False
 
     @classmethod
@@ -131,7 +138,7 @@ class ProfileDraft:
 
     @classmethod
     def from_text(cls, text: str) -> ProfileDraft:
-        """From TOML text (raises ``tomllib.TOMLDecodeError``); the document may be invalid."""
+        """From TOML text (raises ``tomllib.TOMLDecodeError``, or ``ProfileError``); the document may be invalid."""
         return cls(tomllib.loads(text))
 
     @classmethod

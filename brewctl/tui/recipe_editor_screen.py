@@ -150,7 +150,11 @@ class RecipeEditorScreen(Screen[None]):
     async def action_edit_profile(self) -> None:
         """Edit the recipe's profile: its file, or the inline table (saved back into the recipe)."""
         if self.draft.inline_profile:
-            draft = ProfileDraft(cast("dict[str, object]", self.draft.doc["profile"]))
+            try:
+                draft = ProfileDraft(cast("dict[str, object]", self.draft.doc["profile"]))
+            except ProfileError as exc:
+                self.notify(f"Cannot edit the inline profile: {exc}", severity="error", timeout=10)
+                return
             await self.app.push_screen_wait(ProfileEditorScreen(draft, save_to=self._inline_saved))
             return
         if self.recipe is None:
@@ -162,8 +166,8 @@ class RecipeEditorScreen(Screen[None]):
             return
         try:
             draft = ProfileDraft.from_text(path.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            self.notify(f"Cannot edit {path.name}: {exc}", severity="error")
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ProfileError) as exc:
+            self.notify(f"Cannot edit {path.name}: {exc}", severity="error", timeout=10)
             return
         await self.app.push_screen_wait(ProfileEditorScreen(draft, path))
         self.refresh_all()

@@ -13,6 +13,7 @@ from brewctl.tui.file_picker_screen import FilePickerScreen
 from brewctl.tui.profile_editor_screen import ProfileEditorScreen
 from brewctl.tui.profile_preview import ProfilePreview
 from brewctl.tui.prompt_screen import PromptScreen
+from brewctl.tui.recipe_editor_screen import RecipeEditorScreen
 from brewctl.tui.step_form_screen import StepFormScreen
 from tests.tui.conftest import screen_of
 
@@ -134,6 +135,36 @@ async def test_invalid_file_opens_with_its_problems_and_is_not_saved(tmp_path: P
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert load_profile(path).name == "Clean ale"
+
+
+async def test_files_the_table_cannot_show_are_refused_with_a_reason(tmp_path: Path) -> None:
+    """``steps = 3`` or ``steps = [1]`` is valid TOML but no table: say so, don't crash the UI."""
+    folder = tmp_path / "profiles"
+    folder.mkdir()
+    (folder / "a-number.toml").write_text('name = "x"\nsteps = 3\n')
+    (folder / "b-scalars.toml").write_text('name = "y"\nsteps = [1, "two"]\n')
+    recipes = tmp_path / "recipes"
+    recipes.mkdir()
+    (recipes / "inline.toml").write_text('name = "r"\n[profile]\nname = "p"\nsteps = 7\n')
+    app = offline_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("e")
+        picker = await screen_of(pilot, FilePickerScreen)
+        for row, file in enumerate(("a-number.toml", "b-scalars.toml")):
+            picker.query_one(OptionList).highlighted = row
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.screen is picker and app.return_code is None
+            assert any(f"Cannot edit {file}: steps: not a list" in n.message for n in app._notifications)
+        await pilot.press("escape")
+        await pilot.press("r")
+        await screen_of(pilot, FilePickerScreen)
+        await pilot.press("enter")
+        editor = await screen_of(pilot, RecipeEditorScreen)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert app.screen is editor and app.return_code is None
+        assert any("Cannot edit the inline profile: steps: not a list" in n.message for n in app._notifications)
 
 
 async def test_remove_step_and_leave_asks_about_unsaved_changes(tmp_path: Path) -> None:
