@@ -49,7 +49,7 @@ def _port() -> int:
 
 def _config(port: int, fermenters: int) -> dict[str, object]:
     probes = {f"p{i}": {"id": f"28-{i:012x}"} for i in range(fermenters)}
-    outputs = {f"o{i}": {"kind": "solenoid", "pin": 4 + i} for i in range(fermenters)}
+    outputs = {f"o{i}": {"kind": "solenoid", "pin": 20 + i} for i in range(fermenters)}
     ferms = {f"fv{i}": {"rig": "glycol", "beer_probe": f"p{i}", "valve": f"o{i}"} for i in range(fermenters)}
     return {"node": {"name": "flap"}, "probes": probes, "outputs": outputs, "fermenters": ferms,
             "mqtt": {"host": "127.0.0.1", "port": port}}  # fmt: skip
