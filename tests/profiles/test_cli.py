@@ -97,9 +97,9 @@ def test_export_to_stdout(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     path.write_text(GOOD)
     assert main(["profile", "export", str(path), "--to", "brewpi-csv", "--start", "2024-05-01"]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        "date,temperature",
-        "2024-05-01T00:00:00,19",
-        "2024-05-08T00:00:00,19",
+        "date,temperature,days",
+        "2024-05-01T00:00:00,19,0",
+        "2024-05-08T00:00:00,19,7",
     ]
     assert main(["profile", "export", str(path), "--to", "beerjson"]) == 0
     doc = json.loads(capsys.readouterr().out)

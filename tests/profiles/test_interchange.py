@@ -196,6 +196,20 @@ def test_brewpi_csv_in_f_and_bad_rows() -> None:
         import_text("date,temperature\n2024-01-02T00:00:00,19\n2024-01-01T00:00:00,20\n", "b.csv")
 
 
+def test_brewpi_csv_with_the_days_column_brewpi_www_writes() -> None:
+    text = (
+        "date,temperature,days\n"
+        "2023-02-01T08:00:00,19,0\n"
+        "2023-02-04T20:00:00,19,3.5\n"
+        "2023-02-06T20:00:00,22,5.5\n"
+        "2023-02-08T20:00:00,22,9\n"  # disagrees with its date (7.5 days)
+    )
+    result = import_text(text, "p.csv", units="C")
+    assert kinds(result.profile) == ["hold", "ramp", "hold"]
+    assert result.profile.steps[2].duration_s == 2 * D  # the date wins
+    assert result.warnings == ("line 5: days 9 disagrees with the date (7.50 days): the date is used",)
+
+
 def test_fermentrack_points_are_cumulative() -> None:
     p = import_file(DATA / "fermentrack_profile.json").profile
     assert p.units == "F" and p.name == "Fermentrack lager"
@@ -309,7 +323,11 @@ def test_beerjson_export_lists_what_it_cannot_express() -> None:
 
 def test_brewpi_csv_round_trip() -> None:
     out = export_profile(MIXED, "brewpi-csv", start=datetime(2024, 5, 1, tzinfo=UTC))
-    assert out.text.splitlines()[:3] == ["date,temperature", "2024-05-01T00:00:00,18.5", "2024-05-05T00:00:00,18.5"]
+    assert out.text.splitlines()[:3] == [
+        "date,temperature,days",
+        "2024-05-01T00:00:00,18.5,0",
+        "2024-05-05T00:00:00,18.5,4",
+    ]
     assert any("gravity conditions dropped" in w for w in out.warnings)
     back = import_text(out.text, "rt.csv", units="C").profile
     flat = MIXED.model_copy(

@@ -1,6 +1,8 @@
-"""BrewPi temperature profiles: CSV ``date,temperature`` with absolute timestamps.
+"""BrewPi temperature profiles: CSV ``date,temperature[,days]`` with absolute timestamps.
 
 BrewPi interpolates linearly between rows; an empty temperature means "off" (no control).
+brewpi-www writes a third column ``days`` (days since the first row, derived from the dates):
+it is checked against the dates and written on export.
 Times become relative to the first row. The CSV carries no unit: pass ``units`` (C or F),
 else values above 40 are taken as degF and the assumption is listed as a warning.
 """
@@ -61,7 +63,10 @@ def import_brewpi_csv(text: str, source: str, name: str | None, units: Literal["
     warnings = Warnings()
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     body = [(i + 1, r) for i, r in enumerate(rows) if r and any(c.strip() for c in r)]
+    known = 2
     if body and not body[0][1][0].strip()[:1].isdigit():
+        header = [c.strip().lower() for c in body[0][1]]
+        known = 3 if header[2:3] == ["days"] else 2
         body = body[1:]  # the header
     if len(body) < 1:
         raise ProfileError(f"{source}: no rows (expected 'date,temperature' lines)")
@@ -69,9 +74,16 @@ def import_brewpi_csv(text: str, source: str, name: str | None, units: Literal["
     for line, row in body:
         if len(row) < 2:
             raise ProfileError(f"{source}:{line}: expected 'date,temperature', got {','.join(row)!r}")
-        if len(row) > 2 and any(c.strip() for c in row[2:]):
-            warnings.add(f"line {line}", f"extra columns ignored: {','.join(row[2:])!r}")
+        if len(row) > known and any(c.strip() for c in row[known:]):
+            warnings.add(f"line {line}", f"extra columns ignored: {','.join(row[known:])!r}")
         when = _when(row[0], str(line), source)
+        if known == 3 and len(row) > 2 and row[2].strip() and raw:
+            days = number(row[2], f"{line}: days", source)
+            from_dates = (when - raw[0][1]).total_seconds() / 86400.0
+            if abs(days - from_dates) > 1.0 / 24:
+                warnings.add(
+                    f"line {line}", f"days {days:g} disagrees with the date ({from_dates:.2f} days): the date is used"
+                )
         cell = row[1].strip()
         raw.append((line, when, None if cell == "" else number(cell, f"{line}: temperature", source)))
     values = [v for _, _, v in raw if v is not None]
@@ -147,9 +159,10 @@ def export_brewpi_csv(profile: Profile, start: datetime | None = None) -> Export
                 warnings.add(label, "wait-for-brewer dropped (BrewPi cannot wait for a confirmation)")
         add(at, step.temperature_c)
         previous = step.temperature_c
-    lines = ["date,temperature"]
+    lines = ["date,temperature,days"]  # as brewpi-www writes it
     for at_s, c in rows:
         when = (t0 + timedelta(seconds=round(at_s))).strftime("%Y-%m-%dT%H:%M:%S")
-        lines.append(f"{when},{fmt(c)}")
+        days = f"{round(at_s) / 86400.0:.4f}".rstrip("0").rstrip(".")
+        lines.append(f"{when},{fmt(c)},{days}")
     warnings.add("", f"temperatures in °{u}; BrewPi must use the same unit")
     return ExportResult("\n".join(lines) + "\n", tuple(warnings.items))
