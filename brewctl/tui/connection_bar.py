@@ -8,7 +8,7 @@ __all__ = ["ConnectionBar"]
 
 
 class ConnectionBar(Static):
-    """``brewery-pi · simulated · live`` or a red ``CONNECTION LOST ... retrying in 4s``."""
+    """``brewery-pi · simulated · live`` or a red ``CONNECTION LOST · retrying in 4s · why`` (wrapped)."""
 
     DEFAULT_CSS = """
     ConnectionBar {
@@ -19,6 +19,8 @@ class ConnectionBar(Static):
         color: $text;
     }
     ConnectionBar.-lost {
+        height: auto;
+        max-height: 3;
         background: $error;
         color: $text;
         text-style: bold;
@@ -45,7 +47,8 @@ class ConnectionBar(Static):
         self.add_class("-lost")
         when = f"{retry_in_s:.1f}" if retry_in_s < 10 else f"{retry_in_s:.0f}"
         head = "CONNECTION LOST" if ever_connected else "NO DAEMON (e, r: editors work)"
-        self._say(f"{head}: {reason} · retrying in {when}s")
+        # Head and retry first, the reason after: at 80 columns the reason wraps (up to 3 lines).
+        self._say(f"{head} · retrying in {when}s · {reason}")
 
     def show_offline(self) -> None:
         """Editors only: no daemon asked for."""

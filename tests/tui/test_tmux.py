@@ -79,3 +79,25 @@ def test_brewer_sees_the_dashboard_chart_and_quits(daemon: Daemon, tmux: Tmux) -
     tmux.wait_for(lambda s: "FV3 jacketed" in s)
     tmux.run("send-keys", "-t", "tui", "q")
     tmux.wait_for(lambda s: "TUI-EXIT=0" in s)
+
+
+def test_brewer_sees_a_lost_daemon_and_the_reconnection(own_daemon: Daemon, tmux: Tmux) -> None:
+    """At 80 columns the red bar still says it is lost, that it retries, and why."""
+    command = shlex.join([sys.executable, "-m", "brewctl", "tui", "--socket", str(own_daemon.socket)])
+    tmux.run(
+        "new-session", "-d", "-s", "tui", "-x", "80", "-y", "24", "-c", str(ROOT),
+        f"{command}; echo TUI-EXIT=$?; sleep 60",
+    )  # fmt: skip
+    tmux.wait_for(lambda s: "FV3 jacketed, ball valve" in s and "live" in s.splitlines()[0])
+
+    own_daemon.kill()
+    screen = tmux.wait_for(lambda s: "CONNECTION LOST" in s and "not running" in s)
+    lines = screen.splitlines()
+    assert len(lines) == 24 and all(len(line) <= 80 for line in lines)
+    assert "retrying in" in screen  # it used to be cut off at the 80th column
+    assert "FV1 chest freezer (fv1)" in screen  # the last known cards stay
+
+    own_daemon.start()
+    tmux.wait_for(lambda s: "live" in s.splitlines()[0] and "CONNECTION LOST" not in s, timeout_s=20)
+    tmux.run("send-keys", "-t", "tui", "q")
+    tmux.wait_for(lambda s: "TUI-EXIT=0" in s)
