@@ -79,14 +79,20 @@ class HistoryComponent:
         self._hub = hub
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="history")
         try:
-            await self._call(self.store.open)
-            hub.extra["history"] = self.store
-            self._last_commit = self._monotonic()
+            # Statuses and events are taken from the first moment (the daemon's first cycle
+            # included), while the file opens (slow on an SD card): they wait in memory.
             with hub.subscribe_status() as statuses, hub.subscribe_events() as events:
                 async with asyncio.TaskGroup() as tg:
                     tg.create_task(self._take_statuses(statuses))
                     tg.create_task(self._take_events(events))
-                    tg.create_task(self._commit_loop())
+                    await self._call(self.store.open)
+                    hub.extra["history"] = self.store
+                    self._last_commit = self._monotonic()
+                    await self._commit_loop()
+        except BaseExceptionGroup as group:
+            if len(group.exceptions) == 1:  # one failure (an unwritable state dir, ...): report it as itself
+                raise group.exceptions[0] from None
+            raise
         finally:
             try:
                 if self.store.is_open:

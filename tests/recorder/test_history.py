@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -107,6 +108,28 @@ async def test_what_a_command_did_is_committed_at_once(rig: Rig) -> None:
     await until(lambda: rig.comp.commits == 2)
     events = [(e.kind, e.data["source"]) for e in rig.comp.store.events(0)]
     assert events == [("setpoint", "api"), ("profile_pause", "mqtt")]
+
+
+async def test_cycles_published_while_the_file_opens_are_recorded(tmp_path: Path) -> None:
+    """The daemon's first cycle comes before the recorder has its file open (slow on an SD card)."""
+    r = Rig(tmp_path, HistoryConfig())
+    opening = threading.Event()
+    store_open = r.comp.store.open
+
+    def slow_open() -> None:
+        opening.wait(5)
+        store_open()
+
+    r.comp.store.open = slow_open  # type: ignore[method-assign]
+    r.hub.publish_status(node(T0, fermenter("fv1", T0, beer=18.0)))  # the daemon's first cycle
+    r.task = asyncio.create_task(r.comp.run(r.hub))
+    await settle()
+    await r.publish(node(T0 + 5, fermenter("fv1", T0 + 5, beer=18.5)), dt=1)  # still opening
+    opening.set()
+    await until(lambda: "history" in r.hub.extra)
+    await r.publish(node(T0 + 10, fermenter("fv1", T0 + 10, beer=19.0)), dt=1)
+    await r.stop()
+    assert [row[0] for row in r.comp.store.query("fv1", T0).rows] == [T0, T0 + 5, T0 + 10]
 
 
 async def test_unchanged_rows_are_skipped_but_the_hold_is_kept(rig: Rig) -> None:
