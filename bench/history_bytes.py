@@ -12,28 +12,37 @@ block layer: WAL frames, checkpoints, everything) and ``wchar`` (what SQLite ask
 ``--dir`` must be on a real disk (not tmpfs) for write_bytes to mean anything.
 ``--worst-case`` changes every value every cycle (nothing can be skipped); the default is a
 credible rig: DS18B20 steps of 1/16 degC, a compressor cycling, a heater's duty, PID terms.
+``--influx-outage`` adds the InfluxDB writer with its server down the whole time (every point
+goes to ``outbox.sqlite``, one transaction every ``batch_s`` = 10 s, as the writer does).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import math
 import os
 import random
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from brewctl.config import HistoryConfig, Mode
+from brewctl.config import HistoryConfig, InfluxConfig, Mode
+from brewctl.errors import TransientError
 from brewctl.model import FermenterStatus, GravityStatus, NodeStatus, OutputStatus, PidTerms
 from brewctl.recorder.history_component import HistoryComponent
+from brewctl.recorder.influx import Backoff, InfluxComponent, PointSender
 from brewctl.service.hub import Hub
 
 PERIOD_S = 5.0
+BATCH_S = 10.0
+"""The InfluxDB writer's default ``batch_s``."""
 T0 = 1_764_000_000.0
 
 
@@ -96,8 +105,16 @@ class Rig:
         )
 
 
+@asynccontextmanager
+async def server_down() -> AsyncIterator[PointSender]:
+    async def send(text: str) -> None:
+        raise TransientError("the server is down (benchmark)")
+
+    yield send
+
+
 def fsync_files(state_dir: Path) -> None:
-    for name in ("history.sqlite", "history.sqlite-wal"):
+    for name in ("history.sqlite", "history.sqlite-wal", "outbox.sqlite", "outbox.sqlite-wal"):
         path = state_dir / name
         if path.exists():
             fd = os.open(path, os.O_RDONLY)
@@ -107,11 +124,18 @@ def fsync_files(state_dir: Path) -> None:
                 os.close(fd)
 
 
-async def run(hours: float, fermenters: int, worst: bool, state_dir: Path) -> None:
+async def run(hours: float, fermenters: int, worst: bool, state_dir: Path, outage: bool) -> None:
     clock = [0.0]
     hub = Hub("bench", wall_clock=lambda: T0)
     comp = HistoryComponent(state_dir, HistoryConfig(commit_interval_s=60), monotonic=lambda: clock[0])
     task = asyncio.create_task(comp.run(hub))
+    influx = None
+    if outage:  # flushed by hand every BATCH_S of status time (its own timer runs on real time)
+        config = InfluxConfig(url="http://127.0.0.1:9", batch_s=3600)
+        # the first failure sets a long backoff: no retries (a retry reads the outbox; it writes nothing)
+        influx = InfluxComponent(state_dir, config, sender=server_down, backoff=Backoff(initial_s=1e9, max_s=1e9))
+        influx_task = asyncio.create_task(influx.run(hub))
+        await influx.started.wait()
     while "history" not in hub.extra:  # noqa: ASYNC110 - opening happens on the recorder's thread
         await asyncio.sleep(0.01)
     rnd = random.Random(1)
@@ -132,17 +156,26 @@ async def run(hours: float, fermenters: int, worst: bool, state_dir: Path) -> No
         if comp.commits != commits:
             commits = comp.commits
             fsync_files(state_dir)
+        if influx is not None and (n + 1) % round(BATCH_S / PERIOD_S) == 0:
+            await influx.flush()  # the send fails: the points go to the outbox
+            fsync_files(state_dir)
     task.cancel()
     await asyncio.gather(task, return_exceptions=True)
+    if influx is not None:
+        influx_task.cancel()
+        await asyncio.gather(influx_task, return_exceptions=True)
     fsync_files(state_dir)
     after = io_counters()
     elapsed = time.perf_counter() - started
     sizes = {p.name: p.stat().st_size for p in sorted(state_dir.iterdir())}  # noqa: ASYNC240 - after the run
     wb = after["write_bytes"] - before["write_bytes"]
     wc = after["wchar"] - before["wchar"]
-    print(f"{fermenters} fermenters, {hours:g} h at {PERIOD_S:g} s, {'worst case' if worst else 'credible rig'}")
+    rig = "worst case" if worst else "credible rig"
+    print(f"{fermenters} fermenters, {hours:g} h at {PERIOD_S:g} s, {rig}{', InfluxDB down' if outage else ''}")
     print(f"  commits: {comp.commits}  (ran in {elapsed:.1f} s)")
     print(f"  write_bytes: {wb / hours / 1e6:.2f} MB/h   wchar: {wc / hours / 1e6:.2f} MB/h")
+    if influx is not None:
+        print(f"  outbox: {influx.outbox.points} points")
     print("  files: " + ", ".join(f"{k} {v / 1e3:.0f} kB" for k, v in sizes.items()))
 
 
@@ -151,10 +184,12 @@ def main() -> None:
     parser.add_argument("--hours", type=float, default=6.0)
     parser.add_argument("--fermenters", type=int, default=4)
     parser.add_argument("--worst-case", action="store_true")
+    parser.add_argument("--influx-outage", action="store_true", help="add the InfluxDB writer, its server down")
     parser.add_argument("--dir", type=Path, default=None, help="state dir on a real disk (default: a temp dir)")
     args = parser.parse_args()
+    logging.basicConfig(level=logging.ERROR)  # not a warning per failed send
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
-        asyncio.run(run(args.hours, args.fermenters, args.worst_case, Path(tmp)))
+        asyncio.run(run(args.hours, args.fermenters, args.worst_case, Path(tmp), args.influx_outage))
 
 
 if __name__ == "__main__":
