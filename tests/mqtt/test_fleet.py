@@ -159,7 +159,7 @@ async def test_fleet_logs_in_like_the_daemon_and_shows_node_alarms(
     async def listed() -> list[NodeStatus]:
         while True:  # the bridge publishes its first status right after connecting
             nodes = await asyncio.to_thread(read_fleet, spec, config.mqtt)
-            if nodes and nodes[0].fermenters:
+            if nodes and len(nodes[0].fermenters) == 2:
                 return nodes
             await asyncio.sleep(0.02)
 
