@@ -22,6 +22,8 @@ from brewctl.profiles import (
     RampStep,
     Until,
     WaitForBrewerStep,
+    dump_profile,
+    parse_profile,
 )
 from brewctl.profiles.describe import planned_curve
 from brewctl.profiles.interchange import detect_format, export_profile, import_file, import_text
@@ -155,6 +157,15 @@ def test_beerjson_of_the_wrong_shape_is_named_not_a_traceback() -> None:
         recipe["ingredients"] = 3.0  # yeast names are hints: the profile still imports
     name = doc["beerjson"]["recipes"][0]["name"]
     assert import_text(json.dumps(doc), "x.json", name=name).profile.yeasts == ()
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in DATA.iterdir()))
+def test_an_imported_profile_is_not_declared_cc0(name: str) -> None:
+    # Someone else's schedule: brewctl cannot know its licence (the library's CC0 default would
+    # put words in the author's mouth). SPDX NOASSERTION says so, and survives a write/read.
+    profile = import_file(DATA / name, name="Helles" if "beerjson" in name else "Mild" if "beerxml" in name else None)
+    assert profile.profile.license == "NOASSERTION"
+    assert parse_profile(dump_profile(profile.profile)).license == "NOASSERTION"
 
 
 def test_beerxml_stages_and_ageing() -> None:

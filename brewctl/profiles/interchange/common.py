@@ -26,6 +26,7 @@ from brewctl.units import f_to_c
 
 __all__ = [
     "DEFAULT_MAX_DURATION_S",
+    "IMPORTED_LICENSE",
     "ExportResult",
     "ImportResult",
     "Point",
@@ -193,8 +194,13 @@ def points_to_steps(points: Sequence[Point], warnings: Warnings, where: str) -> 
     return steps
 
 
+IMPORTED_LICENSE = "NOASSERTION"
+"""SPDX for "no licence information": an imported schedule is someone else's work, not CC0 by default."""
+
+
 def build_profile(data: dict[str, Any], source: str) -> Profile:
     """Validate an assembled profile; a failure here is a bug or an unmappable value, reported plainly."""
+    data = {"license": IMPORTED_LICENSE, **data}
     try:
         return Profile.model_validate(data)
     except ValidationError as exc:
