@@ -277,7 +277,8 @@ def export_beerjson(profile: Profile) -> ExportResult:
                 item["end_gravity"] = {"unit": "sg", "value": round(min(g.sg for g in gravities), 4)}
             if others or len(gravities) > 1 or (step.until.combine == "all" and len(step.until.conditions) > 1):
                 kinds = ", ".join(sorted({c.type for c in others})) or "combined conditions"
-                warnings.add(label, f"{kinds} not expressible in BeerJSON: written as end_gravity and step_time only")
+                kept = "end_gravity and step_time" if gravities else "step_time (the maximum)"
+                warnings.add(label, f"{kinds} not expressible in BeerJSON: written as {kept} only")
         else:
             assert isinstance(step, WaitForBrewerStep)
             item["start_temperature"] = item["end_temperature"] = _temp_out(step.temperature_c, u)
