@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import math
 import random
 import socket
 import ssl
@@ -100,6 +101,9 @@ class MqttBridge:
         self._alerts = AlertTracker(min_interval_s=0.0)
         self._recent = RecentCommands()
         self._routes = hydrometer_routes(config.hydrometers)
+        self._gravity_stale_s: dict[str, float] = {}
+        for h in config.hydrometers.values():
+            self._gravity_stale_s[h.fermenter] = min(h.stale_after_s, self._gravity_stale_s.get(h.fermenter, math.inf))
         self._retained_memory: set[str] = set()
         self._pending: set[asyncio.Task[CommandResult]] = set()
         self.connected = asyncio.Event()
@@ -239,7 +243,8 @@ class MqttBridge:
             if not self._gate.due(fid, digest, now):
                 continue
             await client.publish(self.topics.state(fid), f.model_dump_json(), qos=1, retain=True)
-            await client.publish(self.topics.ha(fid), ha_view(f).model_dump_json(), qos=1, retain=True)
+            view = ha_view(f, self._gravity_stale_s.get(fid))
+            await client.publish(self.topics.ha(fid), view.model_dump_json(), qos=1, retain=True)
             self._gate.sent(fid, digest, now)
         for notice in self._alerts.update(standing_alarms(status, hub.node_alarms), now):
             msg = alert_message(self.node, notice, self._wall())

@@ -92,8 +92,11 @@ class HaView(BaseModel):
     profile_step: str = ""
 
 
-def ha_view(f: FermenterStatus) -> HaView:
-    """Map a fermenter status to what Home Assistant shows."""
+def ha_view(f: FermenterStatus, gravity_stale_s: float | None = None) -> HaView:
+    """Map a fermenter status to what Home Assistant shows. A gravity reading older than
+    ``gravity_stale_s`` (the hydrometers' ``stale_after_s``) shows as unknown, not as the last
+    value: a silent iSpindel must not look like a finished fermentation.
+    """
     if f.mode is Mode.OFF:
         mode = "off"
     elif f.mode is Mode.PROFILE:
@@ -122,12 +125,19 @@ def ha_view(f: FermenterStatus) -> HaView:
         target_c=f.beer_setpoint_c,
         chamber_c=f.chamber_c,
         room_c=f.room_c,
-        sg=f.gravity.sg if f.gravity is not None else None,
+        sg=_fresh_sg(f, gravity_stale_s),
         heat_duty_pct=round(heat * 100.0, 1),
         cool_duty_pct=round(cool * 100.0, 1),
         profile="ON" if running else "OFF",
         profile_step=f.profile.step_name if f.profile is not None else "",
     )
+
+
+def _fresh_sg(f: FermenterStatus, stale_s: float | None) -> float | None:
+    g = f.gravity
+    if g is None or (stale_s is not None and g.age_s > stale_s):
+        return None
+    return g.sg
 
 
 _VOLATILE = {"updated_s", "pid"}

@@ -12,9 +12,11 @@ from hypothesis import strategies as st
 
 from brewctl.config import HydrometerConfig
 from brewctl.errors import ConfigError
+from brewctl.model import GravityStatus
 from brewctl.mqtt.hydrometer import SG_MAX, SG_MIN, HydrometerRoute, hydrometer_routes, read_gravity
+from brewctl.mqtt.state import ha_view
 from brewctl.units import plato_to_sg
-from tests.mqtt.conftest import Broker, Recorder, make_config, until
+from tests.mqtt.conftest import Broker, Recorder, fermenter, make_config, node_status, until
 
 
 def _route(unit: str = "sg", path: str | None = None) -> HydrometerRoute:
@@ -106,3 +108,28 @@ async def test_gravity_reaches_the_hub(broker: Broker, recorder: Recorder, start
 def test_bad_hydrometer_config_names_the_key(hydrometer: dict[str, Any], message: str) -> None:
     with pytest.raises(ConfigError, match=re.escape(message)):
         make_config(1883, hydrometers={"h": hydrometer})
+
+
+def test_a_stale_gravity_shows_as_unknown_in_home_assistant() -> None:
+    f = fermenter("fv1", gravity=GravityStatus(sg=1.012, age_s=7300.0))
+    assert ha_view(f).sg == 1.012  # no hydrometer config: shown as it is
+    assert ha_view(f, gravity_stale_s=7200.0).sg is None  # a silent iSpindel is not a finished beer
+    assert ha_view(f.model_copy(update={"gravity": GravityStatus(sg=1.012, age_s=60.0)}), 7200.0).sg == 1.012
+
+
+async def test_the_bridge_applies_the_hydrometers_stale_after_s(
+    broker: Broker, recorder: Recorder, start_bridge: Any
+) -> None:
+    hydrometers = {
+        "red": {"fermenter": "fv1", "name": "red", "stale_after_s": 600},
+        "blue": {"fermenter": "fv1", "name": "blue", "stale_after_s": 300},  # the shortest wins
+    }
+    r = await start_bridge(make_config(broker.port, hydrometers=hydrometers))
+    old = fermenter("fv1", gravity=GravityStatus(sg=1.030, age_s=400.0))
+    fresh = fermenter("fv2", rig="glycol", outputs=(), gravity=GravityStatus(sg=1.010, age_s=400.0))
+    r.hub.publish_status(node_status("pi1", old, fresh))
+    assert (await recorder.json("brewctl/pi1/fermenters/fv1/ha"))["sg"] is None
+    assert (await recorder.json("brewctl/pi1/fermenters/fv2/ha"))["sg"] == 1.010  # no hydrometer configured
+    assert (await recorder.json("brewctl/pi1/fermenters/fv1/state"))["gravity"][
+        "sg"
+    ] == 1.030  # the full state keeps it
