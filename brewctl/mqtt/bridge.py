@@ -12,6 +12,7 @@ block the control loop: statuses reach the bridge through a latest-wins subscrip
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import json
 import logging
@@ -29,7 +30,7 @@ from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
 from brewctl import __version__
-from brewctl.alerts.message import alert_message
+from brewctl.alerts.message import AlertMessage, alert_message
 from brewctl.alerts.tracker import AlertTracker, standing_alarms
 from brewctl.config import Config, MqttConfig
 from brewctl.errors import ConfigError
@@ -51,6 +52,8 @@ UNREACHABLE_ALARM = "mqtt_unreachable"
 CONFIG_ALARM = "mqtt_config"
 """A connection file (``password_file``, ``ca_file``) is missing or unusable."""
 DEFAULT_BACKOFF = Backoff()
+ALERT_QUEUE = 200
+"""Alerts kept while the broker does not take them (the oldest go first beyond this)."""
 RETAINED_FILE = "mqtt-retained.json"
 """In the state dir: every retained topic this node published, to clear the ones that go away."""
 
@@ -99,6 +102,7 @@ class MqttBridge:
         self._wall = wall_clock
         self._gate = PublishGate(self.mqtt.state_interval_s)
         self._alerts = AlertTracker(min_interval_s=0.0)
+        self._alert_queue: collections.deque[AlertMessage] = collections.deque(maxlen=ALERT_QUEUE)
         self._recent = RecentCommands()
         self._routes = hydrometer_routes(config.hydrometers)
         self._gravity_stale_s: dict[str, float] = {}
@@ -247,8 +251,11 @@ class MqttBridge:
             await client.publish(self.topics.ha(fid), view.model_dump_json(), qos=1, retain=True)
             self._gate.sent(fid, digest, now)
         for notice in self._alerts.update(standing_alarms(status, hub.node_alarms), now):
-            msg = alert_message(self.node, notice, self._wall())
-            await client.publish(self.topics.alerts, msg.model_dump_json(), qos=1)
+            self._alert_queue.append(alert_message(self.node, notice, self._wall()))
+        # Dequeued only once the broker took it: a connection lost mid-way loses no alert.
+        while self._alert_queue:
+            await client.publish(self.topics.alerts, self._alert_queue[0].model_dump_json(), qos=1)
+            self._alert_queue.popleft()
 
     async def _announce(self, client: aiomqtt.Client, hub: Hub) -> None:
         """Publish discovery (if enabled) and clear retained topics of fermenters that are gone."""

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import json
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import aiomqtt
 import pytest
@@ -12,7 +14,8 @@ import pytest
 import brewctl.mqtt.bridge as bridge_module
 from brewctl.config import MqttConfig
 from brewctl.model import Alarm, FermenterStatus
-from brewctl.mqtt.bridge import CONFIG_ALARM, UNREACHABLE_ALARM
+from brewctl.mqtt.bridge import CONFIG_ALARM, UNREACHABLE_ALARM, MqttBridge
+from brewctl.service.hub import Hub
 from tests.mqtt.conftest import Broker, Recorder, fermenter, free_port, make_config, node_status, recording, until
 
 
@@ -190,3 +193,30 @@ async def test_missing_password_file_is_a_node_alarm_until_it_appears(
     secret.write_text("s3cret\n")  # fixed without a restart
     await r.wait_connected()
     assert not any(a.code == CONFIG_ALARM for a in r.hub.node_alarms)
+
+
+@dataclass
+class DroppingClient:
+    """Stands in for a connection that drops while the first alert is being published."""
+
+    sent: list[tuple[str, str]] = field(default_factory=list)
+    drop_next_alert: bool = True
+
+    async def publish(self, topic: str, payload: str, **_: Any) -> None:
+        if topic.endswith("/alerts") and self.drop_next_alert:
+            self.drop_next_alert = False
+            raise aiomqtt.MqttError("Disconnected during message iteration")
+        self.sent.append((topic, payload))
+
+
+async def test_an_alert_the_broker_did_not_take_goes_out_after_reconnecting() -> None:
+    bridge = MqttBridge(make_config(1883))
+    hub = Hub("pi1")
+    lost = Alarm(code="beer_probe_lost", message="beer probe lost")
+    status = node_status("pi1", fermenter("fv1", alarms=(lost,)))
+    client = DroppingClient()
+    with pytest.raises(aiomqtt.MqttError):
+        await bridge.publish_status(cast(aiomqtt.Client, client), hub, status)
+    await bridge.publish_status(cast(aiomqtt.Client, client), hub, status)  # the next session
+    alerts = [json.loads(p) for t, p in client.sent if t == "brewctl/pi1/alerts"]
+    assert [(a["event"], a["code"]) for a in alerts] == [("raised", "beer_probe_lost")]
