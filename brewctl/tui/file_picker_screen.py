@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import asyncio
+import re
 import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Literal, cast
@@ -16,6 +18,7 @@ from textual.widgets.option_list import Option
 
 from brewctl.errors import ProfileError
 from brewctl.profiles import load_profile
+from brewctl.tui.choice_screen import ChoiceScreen
 from brewctl.tui.profile_draft import ProfileDraft
 from brewctl.tui.profile_editor_screen import ProfileEditorScreen
 from brewctl.tui.prompt_screen import PromptScreen
@@ -24,15 +27,35 @@ if TYPE_CHECKING:
     from brewctl.profiles.interchange import ImportResult
     from brewctl.tui.app import BrewApp
 
-__all__ = ["FilePickerScreen"]
+__all__ = ["FilePickerScreen", "format_unknown", "names_to_choose"]
 
 Kind = Literal["profile", "recipe"]
 
 
-def _import(typed_path: str) -> ImportResult:
+def _import(typed_path: str, fmt: str | None = None, name: str | None = None) -> ImportResult:
     from brewctl.profiles.interchange import import_file
 
-    return import_file(Path(typed_path.strip()).expanduser())
+    return import_file(Path(typed_path.strip()).expanduser(), fmt=fmt, name=name)
+
+
+def names_to_choose(problem: str) -> list[str]:
+    """The profile names an importer found when a file holds several (``... --name (found 'A', 'B')``).
+
+    The command line answers with ``--name``; the TUI offers them as a choice instead.
+    """
+    found = re.search(r"choose one with --name \(found (.*)\)\s*$", problem)
+    if found is None:
+        return []
+    try:
+        names = ast.literal_eval(f"[{found.group(1)}]")
+    except (SyntaxError, ValueError):
+        return []
+    return [str(n) for n in names if isinstance(n, str)]
+
+
+def format_unknown(problem: str) -> bool:
+    """True when the importer could not tell the file's format (the command line takes ``--from``)."""
+    return "cannot tell the format" in problem
 
 
 def _first_line(text: str) -> str:
@@ -150,10 +173,30 @@ class FilePickerScreen(Screen[None]):
         )
         if not text:
             return
-        try:
-            result = await asyncio.to_thread(_import, text)
-        except ProfileError as exc:
-            self.notify(str(exc), severity="error", timeout=8)
+        fmt: str | None = None
+        name: str | None = None
+        file = Path(text.strip()).name
+        for _ in range(3):  # the file; then, if asked, its format; then which of its profiles
+            try:
+                result = await asyncio.to_thread(_import, text, fmt, name)
+                break
+            except ProfileError as exc:
+                problem = str(exc)
+            names = names_to_choose(problem)
+            if names and name is None:
+                question = f"{file} holds several profiles; import which?"
+                name = await self.app.push_screen_wait(ChoiceScreen(question, [(n, n) for n in names]))
+                if name is None:
+                    return
+            elif fmt is None and format_unknown(problem):
+                question = f"Cannot tell the format of {file}; which is it?"
+                fmt = await self.app.push_screen_wait(ChoiceScreen(question, [(f, f) for f in IMPORT_FORMATS]))
+                if fmt is None:
+                    return
+            else:
+                self.notify(problem, severity="error", timeout=10)
+                return
+        else:
             return
         for warning in result.warnings:
             self.notify(warning, title="import", severity="warning", timeout=8)

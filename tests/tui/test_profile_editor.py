@@ -7,15 +7,17 @@ from pathlib import Path
 from textual.widgets import DataTable, HelpPanel, Input, OptionList, Select, Static
 
 from brewctl.profiles import load_profile
+from brewctl.profiles.interchange import IMPORT_FORMATS
 from brewctl.tui.app import BrewApp, Settings, make_app
+from brewctl.tui.choice_screen import ChoiceScreen
 from brewctl.tui.connection_bar import ConnectionBar
-from brewctl.tui.file_picker_screen import FilePickerScreen
+from brewctl.tui.file_picker_screen import FilePickerScreen, names_to_choose
 from brewctl.tui.profile_editor_screen import ProfileEditorScreen
 from brewctl.tui.profile_preview import ProfilePreview
 from brewctl.tui.prompt_screen import PromptScreen
 from brewctl.tui.recipe_editor_screen import RecipeEditorScreen
 from brewctl.tui.step_form_screen import StepFormScreen
-from tests.tui.conftest import screen_of
+from tests.tui.conftest import ROOT, screen_of, until
 
 CLEAN_ALE = """\
 name = "Clean ale"
@@ -220,7 +222,7 @@ async def test_import_from_another_format_then_save(tmp_path: Path) -> None:
         assert abs(saved.steps[1].temperature_c - (70 - 32) * 5 / 9) < 0.01  # type: ignore[union-attr]
 
 
-async def test_import_of_an_unknown_file_says_why(tmp_path: Path) -> None:
+async def test_import_of_an_unknown_file_asks_its_format_then_says_why(tmp_path: Path) -> None:
     source = tmp_path / "notes.txt"
     source.write_text("just some notes\n")
     app = offline_app(tmp_path)
@@ -228,12 +230,43 @@ async def test_import_of_an_unknown_file_says_why(tmp_path: Path) -> None:
         await pilot.press("e", "i")
         app.screen.query_one(Input).value = str(source)
         await pilot.press("enter")
-        for _ in range(40):
-            if app._notifications:
-                break
-            await pilot.pause(0.05)
-        assert isinstance(app.screen, FilePickerScreen)
-        assert any("cannot tell the format" in n.message for n in app._notifications)
+        # The command line would say "use --from": the TUI asks instead.
+        choice = await screen_of(pilot, ChoiceScreen)
+        assert "Cannot tell the format of notes.txt" in str(choice.query_one(Static).content)
+        options = choice.query_one(OptionList)
+        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        assert ids == list(IMPORT_FORMATS)
+        options.highlighted = ids.index("fermentrack")
+        await pilot.press("enter")
+        await screen_of(pilot, FilePickerScreen)
+        await until(pilot, lambda: bool(app._notifications), what="the reason")
+        assert any("notes.txt:1: not valid JSON" in n.message for n in app._notifications)
+
+
+async def test_import_of_a_file_with_several_profiles_asks_which(tmp_path: Path) -> None:
+    """BeerSmith and friends export several recipes to one BeerXML file."""
+    source = ROOT / "tests" / "profiles" / "data" / "beerxml_recipe.xml"
+    app = offline_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("e", "i")
+        app.screen.query_one(Input).value = str(source)
+        await pilot.press("enter")
+        choice = await screen_of(pilot, ChoiceScreen)
+        assert "beerxml_recipe.xml holds several profiles" in str(choice.query_one(Static).content)
+        options = choice.query_one(OptionList)
+        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        assert ids == ["Best Bitter", "Mild"]
+        options.highlighted = 1
+        await pilot.press("enter")
+        editor = await screen_of(pilot, ProfileEditorScreen)
+        assert editor.profile is not None and "Mild" in editor.profile.name
+        assert editor.draft.modified  # imported, not saved yet
+
+
+def test_names_to_choose_reads_the_importers_list() -> None:
+    problem = "x.xml: 3 recipes in this file; choose one with --name (found 'A', \"B's\", 'C, D')"
+    assert names_to_choose(problem) == ["A", "B's", "C, D"]
+    assert names_to_choose("x.xml: no recipe in this file") == []
 
 
 async def test_step_type_units_and_wait_step(tmp_path: Path) -> None:
