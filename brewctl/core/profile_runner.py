@@ -65,6 +65,7 @@ GRAVITY_STALE_S = 2 * 3600.0
 """A gravity reading older than this (seconds) is unknown."""
 
 _EPS = 1e-9
+_SG_MIN, _SG_MAX = 0.980, 1.200
 
 
 @dataclass(frozen=True)
@@ -194,8 +195,13 @@ def current_setpoint(profile: Profile, progress: ProfileProgress) -> float | Non
     return _setpoint(step, progress.step_start_c, progress.step_elapsed_s)
 
 
+def _plausible(g: GravityReading) -> bool:
+    """A gravity a hydrometer can really read; anything else (NaN, 0.5, -1) counts as unknown."""
+    return _SG_MIN <= g.sg <= _SG_MAX and g.age_s >= 0.0
+
+
 def _fresh(gravity: Sequence[GravityReading], stale_s: float) -> list[GravityReading]:
-    return [g for g in gravity if math.isfinite(g.sg) and 0.0 <= g.age_s <= stale_s]
+    return [g for g in gravity if _plausible(g) and g.age_s <= stale_s]
 
 
 def _condition_met(
@@ -211,7 +217,7 @@ def _condition_met(
     if isinstance(cond, GravityAtOrBelow):
         return newest.sg <= cond.sg + _EPS
     if isinstance(cond, GravityStable):
-        usable = [g for g in gravity if math.isfinite(g.sg) and g.age_s >= 0.0]
+        usable = [g for g in gravity if _plausible(g)]
         before = [g for g in usable if g.age_s >= cond.period_s]
         if not before:
             return False  # the history does not cover the period yet
@@ -312,7 +318,7 @@ def advance(
         p = _to_step(profile, p, n, beer_c)
     # Remember the highest gravity seen since the start (attenuation default): fresh readings
     # only, so an older batch still in the fermenter's history is not taken for this one's OG.
-    seen = [g.sg for g in _fresh(gravity, gravity_stale_s) if 0.98 <= g.sg <= 1.2]
+    seen = [g.sg for g in _fresh(gravity, gravity_stale_s)]
     if seen and (p.og_sg is None or max(seen) > p.og_sg):
         p = replace(p, og_sg=max(seen))
     og = og_sg if og_sg is not None else p.og_sg

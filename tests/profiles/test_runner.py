@@ -153,6 +153,16 @@ def test_attenuation_og_ignores_readings_from_before_the_profile() -> None:
     assert p.og_sg == 1.040 and p.finished  # (40 - 20) / 40 = 50 %
 
 
+def test_an_implausible_gravity_is_unknown_not_below_the_target() -> None:
+    # A hydrometer lying flat or a bad calibration can report 0.5 or -1: that must not end a
+    # "gravity at or below" step, it counts as no reading (and the time fallback applies).
+    until = Until(conditions=(GravityAtOrBelow(sg=1.012),))
+    prof = Profile(name="g", steps=(HoldUntilStep(temperature_c=18, until=until, max_duration_s=10 * D),))
+    for sg in (0.5, -1.0, math.nan, 1.5):
+        p, t = advance(prof, start(prof), 60, gravity=[GravityReading(sg, 60)])
+        assert not p.finished and [a.code for a in t.alarms] == ["gravity_unknown"], sg
+
+
 def test_stale_gravity_is_unknown_and_time_fallback_applies() -> None:
     until = Until(conditions=(GravityAtOrBelow(sg=1.010),))
     prof = Profile(
