@@ -12,7 +12,11 @@ from brewctl.cli import Commands
 from brewctl.config import DEFAULT_CONFIG_PATH, load_config
 from brewctl.errors import UserError
 
-__all__ = ["register"]
+__all__ = ["MAX_SPEED", "register"]
+
+MAX_SPEED = 3600.0
+"""Fastest ``--speed``: the plants are stepped in 1 s pieces, so far beyond this one tick of the
+simulation blocks the event loop for seconds (the daemon stops answering, even SIGTERM)."""
 
 log = logging.getLogger("brewctl.run")
 
@@ -57,8 +61,8 @@ def run(args: argparse.Namespace) -> int:
             ) from None
         raise
 
-    if args.speed <= 0:
-        raise UserError(f"--speed: must be positive, got {args.speed:g}")
+    if not 0 < args.speed <= MAX_SPEED:  # also refuses nan; inf or 1e9 starved the event loop (no SIGTERM)
+        raise UserError(f"--speed: must be above 0 and at most {MAX_SPEED:g} (an hour per second), got {args.speed:g}")
     if args.speed != 1.0 and not args.simulate:
         raise UserError("--speed: only with --simulate (real fermenters run in real time)")
     if not logging.getLogger().isEnabledFor(logging.INFO):

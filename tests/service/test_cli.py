@@ -82,3 +82,17 @@ def test_user_errors_exit_2_with_a_message(
     assert main([*argv, "--socket", str(tmp_path / "none.sock")]) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("speed", ["0", "-1", "nan", "inf", "1e9"])
+def test_run_refuses_a_speed_it_cannot_keep(
+    speed: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], short_dir: Path
+) -> None:
+    """inf and nan made every clock reading nan or inf; 1e9 blocked the loop in one plant tick,
+    so the daemon no longer answered even SIGTERM."""
+    config = write_config(tmp_path)
+    argv = ["run", "--simulate", "--speed", speed, "--config", str(config), "--socket", str(short_dir / "s")]
+    assert main([*argv, "--state-dir", str(tmp_path / "state")]) == 2
+    err = capsys.readouterr().err
+    assert "--speed: must be above 0 and at most 3600" in err and "Traceback" not in err
+    assert not (tmp_path / "state").exists()
