@@ -24,6 +24,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from brewctl.config import Config, FermenterConfig, Mode
 from brewctl.core.profile_runner import ProfileProgress
+from brewctl.errors import ConfigError
 from brewctl.profiles.model import Profile
 
 __all__ = [
@@ -166,15 +167,32 @@ def save_state_file(path: Path, state: DaemonState, *, wall_s: float | None = No
 
 
 def load_state_file(path: Path) -> DaemonState | None:
-    """The saved state, or None if there is none or it is unusable (then it is moved aside)."""
+    """The saved state, or None if there is none or it is unusable (then it is moved aside).
+
+    Raises ``ConfigError`` when an unusable file cannot even be moved aside: starting anyway
+    would overwrite it at the first save.
+    """
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         return None
+    except OSError as exc:  # a folder, no permission, an I/O error on a failing SD card
+        _move_aside(path, f"cannot be read ({exc.strerror or exc})")
+        return None
     try:
         return decode_state(data)
     except StateError as exc:
-        aside = path.with_name(f"{path.name}.bad-{time.strftime('%Y%m%dT%H%M%S')}")
-        path.replace(aside)
-        log.warning("state file %s is unusable (%s): moved to %s; starting from the config", path, exc, aside)
+        _move_aside(path, f"is unusable ({exc})")
         return None
+
+
+def _move_aside(path: Path, why: str) -> None:
+    aside = path.with_name(f"{path.name}.bad-{time.strftime('%Y%m%dT%H%M%S')}")
+    try:
+        path.replace(aside)
+    except OSError as exc:
+        raise ConfigError(
+            f"{path}: the state file {why}, and cannot be moved aside ({exc.strerror or exc}); "
+            "move it away or use another --state-dir"
+        ) from None
+    log.warning("state file %s %s: moved to %s; starting from the config", path, why, aside)

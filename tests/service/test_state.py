@@ -163,3 +163,33 @@ def test_encoded_state_is_plain_json() -> None:
     raw = json.loads(encode_state(DaemonState(fermenters={"fv1": _running()})))
     assert raw["format"] == "brewctl-state"
     assert raw["fermenters"]["fv1"]["progress"]["step_index"] == 1
+
+
+def test_an_unreadable_state_file_is_moved_aside(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A state.json that cannot be read (here a folder; EACCES or EIO on a failing card alike)
+    must not stop the daemon with a traceback: it starts from the config."""
+    path = tmp_path / "state.json"
+    path.mkdir()
+    assert load_state_file(path) is None
+    assert not path.exists() and len(list(tmp_path.glob("state.json.bad-*"))) == 1
+    assert "cannot be read (Is a directory)" in caplog.text
+
+
+def test_an_unusable_file_that_cannot_be_moved_aside_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Starting anyway would overwrite it at the first save: refuse, naming the file."""
+    import errno
+
+    from brewctl.errors import ConfigError
+
+    path = tmp_path / "state.json"
+    path.write_bytes(b"{torn")
+
+    def read_only_fs(self: Path, target: Path) -> Path:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(Path, "replace", read_only_fs)
+    with pytest.raises(ConfigError, match=r"the state file is unusable .* cannot be moved aside \(Read-only"):
+        load_state_file(path)
+    assert path.read_bytes() == b"{torn"
