@@ -54,6 +54,8 @@ T = TypeVar("T")
 
 SEND_POINTS = 10_000
 """Points per request when draining the outbox (about 1 MB of line protocol)."""
+SPILL_EVERY_S = 60.0
+"""During an outage, points wait in memory this long (status time) before one outbox transaction."""
 
 
 class WriteRefusedError(TransientError):
@@ -165,6 +167,9 @@ class InfluxComponent:
         self.backoff = backoff or Backoff()
         self.send_points = send_points
         self._pending: list[list[str]] = []
+        self._pending_from_s: float | None = None
+        """Status time of the oldest point in memory."""
+        self._newest_s: float | None = None
         self._executor: ThreadPoolExecutor | None = None
         self._lock = asyncio.Lock()
         self._wake = asyncio.Event()
@@ -230,7 +235,13 @@ class InfluxComponent:
             if status is self._last_taken:
                 continue  # taken by this component's previous run (the supervisor restarted it)
             self._last_taken = status
-            self._pending.append(status_lines(status, node=self.node))
+            lines = status_lines(status, node=self.node)
+            if not lines:
+                continue
+            self._newest_s = max((f.updated_s for f in status.fermenters.values()), default=self._newest_s)
+            if not self._pending:
+                self._pending_from_s = self._newest_s
+            self._pending.append(lines)
 
     async def _pump(self) -> None:
         loop = asyncio.get_running_loop()
@@ -248,12 +259,9 @@ class InfluxComponent:
         """Send (or keep in the outbox) what is in memory, then drain the outbox while the server answers."""
         async with self._lock:
             loop = asyncio.get_running_loop()
-            if self._pending and not self.outbox.points and self._send is not None:
-                chunks, self._pending = self._pending, []
-                text = "\n".join(line for chunk in chunks for line in chunk)
-                if not await self._try_send(text, sum(len(c) for c in chunks)):
-                    self._pending = chunks + self._pending
-            await self._spill()
+            await self._send_pending()
+            if self._spill_due():
+                await self._spill()
             while self.outbox.points and self._send is not None and loop.time() >= self._retry_at:
                 batch = await self._call(self.outbox.peek, self.send_points)
                 if batch is None:
@@ -264,6 +272,17 @@ class InfluxComponent:
                 self._check_outbox_alarm()
                 if self.pending_points >= self.send_points:
                     await self._spill()  # a long backfill: keep memory small, keep order
+            await self._send_pending()  # the backlog is gone: what came meanwhile
+
+    async def _send_pending(self) -> None:
+        """Send the points in memory straight away, if nothing older waits in the outbox."""
+        if not self._pending or self.outbox.points or self._send is None or not self.retry_due:
+            return
+        chunks, since_s = self._pending, self._pending_from_s
+        self._pending = []
+        text = "\n".join(line for chunk in chunks for line in chunk)
+        if not await self._try_send(text, sum(len(c) for c in chunks)):
+            self._pending, self._pending_from_s = chunks + self._pending, since_s
 
     async def _try_send(self, text: str, points: int) -> bool:
         """True if the points are done with (acknowledged, or rejected as bad data)."""
@@ -290,6 +309,14 @@ class InfluxComponent:
         if self._hub is not None:
             self._hub.clear_alarm("influx_unreachable")
         return True
+
+    def _spill_due(self) -> bool:
+        """Points that could not be sent go to the outbox once a minute (one transaction for the SD card)."""
+        if not self._pending:
+            return False
+        if self._pending_from_s is None or self._newest_s is None:
+            return True
+        return self._newest_s - self._pending_from_s >= SPILL_EVERY_S or self.pending_points >= self.send_points
 
     async def _spill(self) -> None:
         """Move the points in memory to the outbox (one transaction)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+import zlib
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,8 @@ from brewctl.errors import ConfigError
 from brewctl.recorder.history_component import HistoryComponent
 from brewctl.recorder.influx import Backoff, InfluxComponent, read_token
 from brewctl.recorder.lineprotocol import status_lines
+from brewctl.recorder.outbox import Outbox
+from brewctl.recorder.sqlite import migrations
 from brewctl.service.hub import Hub
 from tests.recorder.conftest import VictoriaMetrics, free_port
 from tests.recorder.helpers import settle, until
@@ -109,9 +112,12 @@ async def test_an_outage_with_a_restart_delivers_every_point_exactly_once_in_ord
         t += 5
         await until(lambda: comp.retry_due)  # backoff of 10-50 ms
         await comp.flush()  # every send fails: the points go to the outbox
-    assert comp.outbox.points == 20 * len(status_lines(wavy(FIDS, T0)))
+    per_status = len(status_lines(wavy(FIDS, T0)))
+    assert comp.outbox.points + comp.pending_points == 20 * per_status
+    assert outbox_rows(tmp_path) == 1  # 100 s of outage: one transaction a minute, not one per send
     assert "influx_unreachable" in {a.code for a in hub.node_alarms}
     await influx.stop()  # the daemon restarts in the middle of the outage: a new process, a new hub
+    assert comp.outbox.points == 20 * per_status  # a clean stop keeps what was in memory
     hub = Hub("outage")
     comp, influx = await start_influx(hub, tmp_path, own_victoria.url)
     assert comp.outbox.points > 0
@@ -167,11 +173,12 @@ async def test_a_full_outbox_drops_the_oldest_points_with_an_alarm(
         await publish(hub, T0 + 5 * k)
         await comp.flush()
     assert comp.outbox.points <= 1000
-    assert comp.dropped_points == 100 * per_status - comp.outbox.points
+    assert comp.dropped_points == 100 * per_status - comp.outbox.points - comp.pending_points
     assert "outbox_full" in {a.code for a in hub.node_alarms}
     await running.stop()
     with sqlite3.connect(tmp_path / "outbox.sqlite") as conn:
-        text = "\n".join(lines for (lines,) in conn.execute("SELECT lines FROM batch ORDER BY id"))
+        rows = [zlib.decompress(lines).decode() for (lines,) in conn.execute("SELECT lines FROM batch ORDER BY id")]
+    text = "\n".join(rows)
     stamps = [int(line.rsplit(" ", 1)[1]) for line in text.splitlines()]
     assert stamps[-1] == round((T0 + 5 * 99) * 1000)  # the newest stayed
     assert stamps[0] > round(T0 * 1000) and stamps == sorted(stamps)  # the oldest went; still in order
@@ -185,6 +192,28 @@ def test_the_token_comes_from_its_file_and_a_missing_file_is_a_clear_error(tmp_p
     with pytest.raises(ConfigError, match="cannot read the InfluxDB token") as err:
         read_token(InfluxConfig(url="http://x", token_file=tmp_path / "missing"))
     assert str(tmp_path / "missing") in str(err.value)
+
+
+def test_the_outbox_compresses_and_still_reads_rows_an_older_brewctl_wrote(tmp_path: Path) -> None:
+    path = tmp_path / "outbox.sqlite"
+    with sqlite3.connect(path) as conn:  # an outbox left by the previous version (schema 1, plain text)
+        conn.executescript(migrations("outbox")[0][1] + "PRAGMA user_version = 1;")
+        conn.execute("INSERT INTO batch (points, lines) VALUES (2, ?)", ("m f=1 1\nm f=2 2",))
+    conn.close()
+    outbox = Outbox(path, max_points=1000)
+    assert outbox.open() == 2
+    lines = [f"fermenter_temperature,node=pi,fermenter=fv1,probe=beer celsius=19.{k} {k}" for k in range(3, 200)]
+    outbox.append([lines])
+    batch = outbox.peek(1000)
+    assert batch is not None and batch.points == 2 + len(lines)
+    assert batch.text.splitlines() == ["m f=1 1", "m f=2 2", *lines]  # oldest first, across both kinds
+    outbox.close()
+    with sqlite3.connect(path) as conn:
+        (stored,) = conn.execute("SELECT lines FROM batch WHERE points > 2").fetchone()
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    conn.close()
+    assert isinstance(stored, bytes) and len(stored) * 5 < len("\n".join(lines))  # compressed (here ~10x)
+    assert version == migrations("outbox")[-1][0] == 2  # an older brewctl refuses it instead of misreading
 
 
 async def test_a_missing_token_file_fails_the_writer_with_its_own_message(tmp_path: Path) -> None:
