@@ -11,17 +11,24 @@ __all__ = ["ZOOMS", "Series", "Zoom", "parse_history", "segments"]
 
 @dataclass(frozen=True)
 class Zoom:
-    """A chart window: its label, span and the row step asked of the daemon."""
+    """A chart window: its label, span, the row step asked of the daemon, and the x axis unit."""
 
     label: str
     span_s: float
     step_s: float
+    axis_unit: str = "h"
+    """The x axis counts these back from now: ``h`` (hours) or ``d`` (days)."""
+
+    @property
+    def axis_unit_s(self) -> float:
+        """Seconds in one x axis unit."""
+        return 86400.0 if self.axis_unit == "d" else 3600.0
 
 
 ZOOMS: tuple[Zoom, ...] = (
     Zoom("6 h", 6 * 3600.0, 60.0),
     Zoom("24 h", 24 * 3600.0, 300.0),
-    Zoom("7 d", 7 * 86400.0, 1800.0),
+    Zoom("7 d", 7 * 86400.0, 1800.0, axis_unit="d"),  # -7..0 days reads better than -168..0 hours
 )
 """The zoom levels, narrowest first; 24 h is the default."""
 

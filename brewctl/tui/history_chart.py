@@ -11,7 +11,7 @@ __all__ = ["HistoryChart"]
 
 
 class HistoryChart(PlotextPlot):
-    """Call :meth:`show` with a series; x is hours before ``now_s``."""
+    """Call :meth:`show` with a series; x is hours (days at 7 d) before ``now_s``."""
 
     DEFAULT_CSS = """
     HistoryChart { height: 1fr; min-height: 8; }
@@ -27,6 +27,8 @@ class HistoryChart(PlotextPlot):
         self.heat_periods = 0
         """Points drawn with the heater on (and below, the cooler): what the chart shows, for tests."""
         self.cool_periods = 0
+        self.x_left = 0.0
+        """The left end of the x axis (-24 for the last 24 h in hours, -7 for 7 days)."""
 
     def show(self, series: Series, zoom: Zoom, now_s: float, *, note: str = "") -> None:
         """Draw ``series`` over the zoom window ending at ``now_s``; ``note`` replaces the window in the caption."""
@@ -34,11 +36,12 @@ class HistoryChart(PlotextPlot):
         plt.clear_data()
         plt.clear_figure()
         unit = f"°{self.units}"
-        xs = [(t - now_s) / 3600.0 for t in series.ts_s]
+        xs = [(t - now_s) / zoom.axis_unit_s for t in series.ts_s]
         self.points = len(xs)
-        head = note or f"last {zoom.label}, {unit}"
+        head = note or f"last {zoom.label}, {unit}, x: {zoom.axis_unit} ago"
         self.caption = f"{head} · [yellow]beer[/] [cyan]chamber[/] [green]setpoint[/] [red]▀ heat[/] [blue]▄ cool[/]"
-        plt.xlim(-zoom.span_s / 3600.0, 0.0)
+        self.x_left = -zoom.span_s / zoom.axis_unit_s
+        plt.xlim(self.x_left, 0.0)
         values: list[float] = []
         for column, color in (
             (series.setpoint_c, "green"),

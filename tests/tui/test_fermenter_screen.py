@@ -29,7 +29,8 @@ async def test_chart_and_zoom(daemon: Daemon) -> None:
         await until(pilot, lambda: chart.points > 0, what="points on the chart")
         assert screen.history_problem == ""
         note = screen.query_one("#chart-note", Static)
-        assert str(note.content).startswith("last 24 h, °C")
+        assert str(note.content).startswith("last 24 h, °C, x: h ago")
+        assert chart.x_left == -24.0
         assert "beer" in str(note.content) and "heat" in str(note.content) and "cool" in str(note.content)
         day_points = chart.points
         assert 24 * 12 - 5 <= day_points <= 24 * 12 + 30  # 5-minute rows of the last day (+ live ones)
@@ -37,7 +38,8 @@ async def test_chart_and_zoom(daemon: Daemon) -> None:
 
         await pilot.press("z")
         assert screen.zoom.label == "7 d"
-        await until(pilot, lambda: str(note.content).startswith("last 7 d"))
+        await until(pilot, lambda: str(note.content).startswith("last 7 d, °C, x: d ago"))
+        assert chart.x_left == -7.0  # days, not -168 hours
         await pilot.press("z")
         assert screen.zoom.label == "6 h"
         await until(pilot, lambda: str(note.content).startswith("last 6 h") and 0 < chart.points < day_points)
