@@ -65,6 +65,12 @@ def apply_command(
     return _profile_action(state, cmd, beer_setpoint_now_c)
 
 
+def _step_range(profile: Profile) -> str:
+    """How many steps, in both numberings (the API counts from 0, the CLI and TUI from 1)."""
+    n = len(profile.steps)
+    return f"profile {profile.name!r} has {n} steps (0..{n - 1} in the API, 1..{n} in the CLI)"
+
+
 def _set_mode(state: FermenterState, mode: Mode) -> tuple[FermenterState, list[Change]]:
     if mode is Mode.PROFILE and state.profile is None:
         raise CommandError("mode: no profile is loaded; start one with `brewctl profile start`")
@@ -79,9 +85,7 @@ def _start_profile(
     if profile is None:
         raise CommandError(f"profile: {cmd.profile!r} was not loaded")
     if cmd.at_step >= len(profile.steps):
-        raise CommandError(
-            f"at_step: profile {profile.name!r} has {len(profile.steps)} steps (0..{len(profile.steps) - 1})"
-        )
+        raise CommandError(f"at_step: {_step_range(profile)}")
     try:
         progress = profile_runner.start(profile, at_step=cmd.at_step)
     except (UserError, ValueError) as exc:
@@ -117,9 +121,7 @@ def _profile_action(
     if cmd.to_step is not None and action != "skip":
         raise CommandError("to_step: only profile_skip takes a step")
     if cmd.to_step is not None and cmd.to_step >= len(profile.steps):
-        raise CommandError(
-            f"to_step: profile {profile.name!r} has {len(profile.steps)} steps (0..{len(profile.steps) - 1})"
-        )
+        raise CommandError(f"to_step: {_step_range(profile)}")
     try:
         if action == "pause":
             progress = profile_runner.pause(progress)

@@ -56,7 +56,7 @@ def test_start_profile_copies_it_and_starts_at_step() -> None:
 
 
 def test_start_at_missing_step_is_refused() -> None:
-    with pytest.raises(CommandError, match="at_step: profile 'ale' has 3 steps"):
+    with pytest.raises(CommandError, match=r"at_step: profile 'ale' has 3 steps \(0..2 in the API, 1..3 in the CLI\)"):
         apply_command(IDLE, StartProfile(profile="ale", at_step=3), CFG, profile=PROFILE)
 
 
