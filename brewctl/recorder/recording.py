@@ -16,7 +16,10 @@ from brewctl.model import Event, FermenterStatus, NodeStatus
 from brewctl.recorder.codec import MinuteAggregator, Sample, encode_status
 from brewctl.recorder.history import WriteBatch
 
-__all__ = ["URGENT_EVENTS", "HistoryRecording", "is_urgent"]
+__all__ = ["CLOCK_BACK_MS", "URGENT_EVENTS", "HistoryRecording", "is_urgent"]
+
+CLOCK_BACK_MS = 60_000
+"""A status this much older than the last one means the wall clock was set back."""
 
 URGENT_EVENTS = frozenset({"mode", "profile_step", "alarm", "alarm_cleared", "safe"})
 """Event kinds committed at once (and so is every event a command caused: see ``is_urgent``)."""
@@ -62,7 +65,14 @@ class HistoryRecording:
         sample = encode_status(fs)
         last = track.held or track.written
         if last is not None and sample.ts_ms <= last.ts_ms:
-            return False  # the same status again (or time went back): nothing new
+            if last.ts_ms - sample.ts_ms < CLOCK_BACK_MS:
+                return False  # the same status again: nothing new
+            # The wall clock was set back (NTP correcting a Pi without a real-time clock):
+            # record from the new time on rather than nothing until the clock catches up.
+            if track.held is not None:
+                self._batch.samples.append((fid, track.held))
+            track.written = track.held = None
+            self.newest_s = fs.updated_s
         self.newest_s = max(self.newest_s or fs.updated_s, fs.updated_s)
         done = self._minutes.setdefault(fid, MinuteAggregator()).add(sample)
         if done is not None:

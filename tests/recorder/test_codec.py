@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 
 from brewctl.config import Mode
 from brewctl.recorder.codec import SAMPLE_FIELDS, MinuteAggregator, Sample, decode, encode_status, mode_from_code
-from tests.recorder.statuses import T0, fermenter
+from brewctl.recorder.recording import HistoryRecording
+from tests.recorder.statuses import T0, fermenter, node
 
 
 def test_a_status_encodes_to_scaled_integers_and_back() -> None:
@@ -44,3 +45,15 @@ def test_minute_mean_min_max_match_the_samples(beers: list[int]) -> None:
     assert (done.beer_min, done.beer_max) == (min(beers), max(beers))
     partial = agg.take_partial()
     assert partial is not None and partial.n == 1 and partial.means[0] is None
+
+
+def test_recording_goes_on_when_the_wall_clock_is_set_back() -> None:
+    """A Pi without a real-time clock: NTP sets the time back an hour; the history must not stop."""
+    rec = HistoryRecording()
+    for t in (T0, T0 + 5, T0 + 10, T0 + 10, T0 + 9):  # a repeat and a jitter are not new cycles
+        rec.add_status(node(t, fermenter("fv1", t)))
+    for t in (T0 - 3600, T0 - 3595):
+        rec.add_status(node(t, fermenter("fv1", t, beer=18.0)))
+    stamps = [s.ts_ms / 1000 for _, s in rec.take_final().samples]
+    assert stamps == [T0, T0 + 10, T0 - 3600, T0 - 3595]  # (T0 + 5 unchanged: held, then superseded)
+    assert rec.newest_s == T0 - 3595  # retention counts from the new time, not the old one
