@@ -13,6 +13,7 @@ import grp
 import logging
 import os
 import socket
+import stat
 from collections.abc import Awaitable, Callable, Collection, Iterable
 from pathlib import Path
 from types import TracebackType
@@ -182,10 +183,14 @@ class ApiServer:
             raise ConfigError(
                 f"{self._path.parent}: cannot create the socket folder ({exc.strerror}); use --socket"
             ) from None
-        if self._path.exists() and _socket_in_use(self._path):
-            raise ConfigError(f"{self._path}: another brewctl daemon is already serving this socket")
+        if self._path.is_symlink() or self._path.exists():
+            if not stat.S_ISSOCK(self._path.lstat().st_mode):
+                # Never delete what is not a socket (a typo could name the config file).
+                raise ConfigError(f"{self._path}: exists and is not a socket; give --socket a free path")
+            if _socket_in_use(self._path):
+                raise ConfigError(f"{self._path}: another brewctl daemon is already serving this socket")
         with contextlib.suppress(FileNotFoundError):
-            self._path.unlink()
+            self._path.unlink()  # a stale socket left by a killed daemon
         self._runner = web.AppRunner(self._app, handle_signals=False, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         await web.UnixSite(self._runner, str(self._path)).start()

@@ -240,3 +240,31 @@ async def test_an_unknown_socket_group_is_named_and_control_goes_on(
     async with running(load_config(path), tmp_path, short_dir / "s") as daemon:
         assert daemon.ready.is_set()
     assert "node.socket_group: no group named 'no-such-group-x'" in caplog.text
+
+
+@pytest.mark.parametrize("kind", ["file", "folder"])
+async def test_a_socket_path_that_is_not_a_socket_is_refused_and_kept(
+    config: Config, tmp_path: Path, short_dir: Path, kind: str
+) -> None:
+    """`--socket` pointing at the config file by mistake deleted it; a folder gave a traceback."""
+    from brewctl.errors import ConfigError
+
+    target = short_dir / "s"
+    if kind == "file":
+        target.write_text("[node]\n")
+    else:
+        target.mkdir()
+    with pytest.raises(ConfigError, match="exists and is not a socket"):
+        async with running(config, tmp_path / "state", target):
+            pass
+    assert target.is_file() if kind == "file" else target.is_dir()
+
+
+async def test_a_stale_socket_from_a_killed_daemon_is_replaced(config: Config, tmp_path: Path, short_dir: Path) -> None:
+    import socket as socket_module
+
+    stale = socket_module.socket(socket_module.AF_UNIX, socket_module.SOCK_STREAM)
+    stale.bind(str(short_dir / "s"))
+    stale.close()  # bound, never listening: what kill -9 leaves behind
+    async with running(config, tmp_path / "state", short_dir / "s"), ApiClient(short_dir / "s") as api:
+        assert (await api.status()).node == "testnode"
