@@ -31,7 +31,14 @@ from brewctl.tui.prompt_screen import PromptScreen
 if TYPE_CHECKING:
     from brewctl.tui.app import BrewApp
 
-__all__ = ["FERMENTER_BINDINGS", "FermenterActions", "check_setpoint", "setpoint_range_c"]
+__all__ = [
+    "FERMENTER_BINDINGS",
+    "NO_CHAMBER_LABEL",
+    "FermenterActions",
+    "beer_held_in_chamber_mode",
+    "check_setpoint",
+    "setpoint_range_c",
+]
 
 FERMENTER_BINDINGS: list[BindingType] = [
     Binding("m", "mode", "Mode"),
@@ -47,6 +54,15 @@ MODE_LABELS = {
     Mode.CHAMBER: "chamber: hold the chamber air at its setpoint",
     Mode.PROFILE: "profile: follow the running profile",
 }
+
+
+NO_CHAMBER_LABEL = "chamber: NO chamber probe here: holds the BEER at the chamber setpoint"
+"""Chamber mode on a glycol or valve fermenter: the daemon then holds the beer itself at that setpoint."""
+
+
+def beer_held_in_chamber_mode(f: FermenterStatus) -> bool:
+    """True for a beer-only rig (glycol, ball valve) without a chamber reading: chamber mode drives the beer."""
+    return f.chamber_c is None and f.rig in {"glycol", "valve"}
 
 
 def setpoint_range_c(*, beer: bool) -> tuple[float, float]:
@@ -108,17 +124,25 @@ class FermenterActions(Screen[None]):
         f = self._target()
         if f is None:
             return
+        labels = dict(MODE_LABELS)
+        warning = ""
+        if beer_held_in_chamber_mode(f):
+            labels[Mode.CHAMBER] = NO_CHAMBER_LABEL
+            warning = " It has no chamber probe: the beer itself will be held at the chamber setpoint."
         choice = await self.app.push_screen_wait(
             ChoiceScreen(
                 f"Mode of {f.name or f.id} (now {f.mode.value}):",
-                [(m.value, label) for m, label in MODE_LABELS.items()],
+                [(m.value, label) for m, label in labels.items()],
                 current=f.mode.value,
             )
         )
         if choice is None or choice == f.mode.value:
             return
         mode = Mode(choice)
-        if await self._ask(f"Switch {f.name or f.id} from {f.mode.value} to {mode.value}?"):
+        question = f"Switch {f.name or f.id} from {f.mode.value} to {mode.value}?"
+        if mode is Mode.CHAMBER:
+            question += warning
+        if await self._ask(question):
             await self.brew.send(f.id, SetMode(mode=mode), f"{f.id}: mode {mode.value}")
 
     async def _setpoint(self, beer: bool) -> None:
@@ -129,9 +153,12 @@ class FermenterActions(Screen[None]):
         what = "beer" if beer else "chamber"
         current = f.beer_setpoint_c if beer else f.chamber_setpoint_c
         initial = f"{to_display_c(current, units):.1f}" if current is not None else ""
+        note = (
+            "" if beer or not beer_held_in_chamber_mode(f) else " (no chamber probe: the beer's target in chamber mode)"
+        )
         text = await self.app.push_screen_wait(
             PromptScreen(
-                f"New {what} setpoint for {f.name or f.id} (°{units}), Enter to accept:",
+                f"New {what} setpoint for {f.name or f.id} (°{units}){note}, Enter to accept:",
                 initial,
                 lambda t: check_setpoint(t, units, beer=beer),
             )

@@ -9,6 +9,7 @@ from brewctl.tui.choice_screen import ChoiceScreen
 from brewctl.tui.confirm_screen import ConfirmScreen
 from brewctl.tui.connection_bar import ConnectionBar
 from brewctl.tui.dashboard_screen import DashboardScreen
+from brewctl.tui.fermenter_actions import NO_CHAMBER_LABEL
 from brewctl.tui.fermenter_card import FermenterCard
 from brewctl.tui.prompt_screen import PromptScreen
 from tests.tui.conftest import Daemon, app_for, screen_of, until
@@ -47,7 +48,11 @@ async def test_change_mode_with_confirmation(daemon: Daemon) -> None:
         await until(pilot, lambda: len(app.screen.query(FermenterCard)) == 3, what="cards")
         await pilot.press("down", "down")  # fv3, mode off
         await pilot.press("m")
-        (await screen_of(pilot, ChoiceScreen)).query_one(OptionList).highlighted = 1  # beer
+        choice = await screen_of(pilot, ChoiceScreen)
+        # fv3 is a ball-valve vessel without a chamber probe: chamber mode would hold the beer itself.
+        labels = [str(choice.query_one(OptionList).get_option_at_index(i).prompt) for i in range(4)]
+        assert labels[2] == NO_CHAMBER_LABEL
+        choice.query_one(OptionList).highlighted = 1  # beer
         await pilot.press("enter")
         await screen_of(pilot, ConfirmScreen)
         await pilot.press("n")  # changed my mind: nothing is sent
