@@ -35,7 +35,8 @@ class VictoriaMetrics:
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[bytes] | None = None
 
-    def start(self) -> None:
+    def start(self, *flags: str) -> None:
+        """Start (again) on the same port and data; ``flags`` are extra command-line flags."""
         self.proc = subprocess.Popen(
             [
                 VM_BINARY,
@@ -44,6 +45,7 @@ class VictoriaMetrics:
                 "-retentionPeriod=100y",
                 "-search.latencyOffset=0s",
                 "-loggerLevel=ERROR",
+                *flags,
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -54,6 +56,10 @@ class VictoriaMetrics:
                 with urllib.request.urlopen(f"{self.url}/health", timeout=1) as r:
                     if r.status == 200:
                         return
+            except urllib.error.HTTPError as exc:
+                if exc.code == 401:  # started with -httpAuth.*: it answers, so it is up
+                    return
+                raise
             except OSError:
                 if self.proc.poll() is not None:
                     raise RuntimeError("victoria-metrics exited at start") from None

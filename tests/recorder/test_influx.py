@@ -143,6 +143,32 @@ async def test_an_outage_with_a_restart_delivers_every_point_exactly_once_in_ord
         assert len(got[("fermenter_output_duty", fid, "heat")]) == len(cycles)
 
 
+async def test_a_wrong_token_keeps_the_points_with_an_alarm_until_it_is_fixed(
+    own_victoria: VictoriaMetrics, tmp_path: Path
+) -> None:
+    """HTTP 401 from a real server: nothing is dropped, the alarm says why."""
+    own_victoria.stop()
+    own_victoria.start("-httpAuth.username=brewer", "-httpAuth.password=not-our-token")
+    hub = Hub("token")
+    comp, running = await start_influx(hub, tmp_path, own_victoria.url)
+    for k in range(3):
+        await publish(hub, T0 + 5 * k)
+        await until(lambda: comp.retry_due)
+        await comp.flush()
+    alarms = {a.code: a.message for a in hub.node_alarms}
+    assert "HTTP 401" in alarms["influx_unreachable"]  # at the first refusal, not after 3 tries
+    assert comp.dropped_points == 0 and comp.sent_points == 0
+    await running.stop()  # the points wait in the outbox
+    own_victoria.stop()
+    own_victoria.start()  # the configuration is fixed, the daemon restarted (a new hub)
+    comp, running = await start_influx(Hub("token"), tmp_path, own_victoria.url)
+    await comp.flush()
+    await running.stop()
+    assert comp.sent_points == 3 * len(status_lines(wavy(FIDS, T0)))
+    beer = own_victoria.samples("token")[("fermenter_temperature_celsius", "fv1", "beer")]
+    assert [ts for ts, _ in beer] == [round((T0 + 5 * k) * 1000) for k in range(3)]
+
+
 async def test_the_first_cycle_is_sent_and_a_supervisor_restart_sends_nothing_twice(
     victoria: VictoriaMetrics, tmp_path: Path
 ) -> None:
