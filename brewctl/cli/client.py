@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
@@ -33,11 +34,13 @@ from brewctl.model import (
     SetMode,
     StartProfile,
 )
-from brewctl.units import format_duration
+from brewctl.units import c_to_f, f_to_c, format_duration
 
 __all__ = ["format_status", "register"]
 
 T = TypeVar("T")
+
+_TEMPERATURE = re.compile(r"^\s*(-?\d+(?:[.,]\d+)?)\s*°?\s*([CFcf]?)\s*$")
 _PROFILE_ACTIONS = {
     "pause": "pause the running profile (its clock stops; the setpoint is held)",
     "resume": "resume a paused profile",
@@ -62,8 +65,8 @@ def register(commands: Commands) -> None:
 
     p = commands.top.add_parser("set", help="change a fermenter's mode or setpoints")
     p.add_argument("fermenter", help="fermenter id (e.g. fv1)")
-    p.add_argument("--beer", type=float, metavar="°C", help="beer setpoint")
-    p.add_argument("--chamber", type=float, metavar="°C", help="chamber setpoint")
+    p.add_argument("--beer", metavar="T", help="beer setpoint: 19.5 in node.units, or 19.5C / 67F")
+    p.add_argument("--chamber", metavar="T", help="chamber setpoint: 4 in node.units, or 4C / 39F")
     p.add_argument("--mode", choices=[m.value for m in Mode], help="control mode")
     _add_socket_args(p)
     p.set_defaults(func=cmd_set)
@@ -101,6 +104,29 @@ def socket_path(args: argparse.Namespace) -> Path:
     return NodeConfig.model_fields["socket_path"].default  # type: ignore[no-any-return]
 
 
+def _config_path(args: argparse.Namespace) -> Path | None:
+    path: Path | None = getattr(args, "config", None)
+    if path is None and DEFAULT_CONFIG_PATH.is_file():
+        path = DEFAULT_CONFIG_PATH
+    return path
+
+
+def display_units(args: argparse.Namespace) -> str:
+    """``node.units`` of the config (``--config``, else the default file if it exists), else C."""
+    path = _config_path(args)
+    return load_config(path).node.units if path is not None else "C"
+
+
+def parse_temperature_c(option: str, text: str, units: str) -> float:
+    """A setpoint typed as ``19.5`` (in ``units``), ``19.5C`` or ``67F``, in °C."""
+    match = _TEMPERATURE.match(text)
+    if match is None:
+        raise UserError(f"{option}: {text!r} is not a temperature (for example 19.5, 19.5C or 67F)")
+    value = float(match.group(1).replace(",", "."))
+    unit = (match.group(2) or units).upper()
+    return round(f_to_c(value), 2) if unit == "F" else value
+
+
 def _with_client(args: argparse.Namespace, work: Callable[[Any], Awaitable[T]]) -> T:
     from brewctl.service.client import ApiClient
 
@@ -130,7 +156,7 @@ def _send(args: argparse.Namespace, fermenter: str, cmds: Sequence[Command]) -> 
             raise CommandError(f"{fermenter}: {result.error}")
     last = results[-1].status if results else None
     if last is not None:
-        print(format_fermenter_line(last))
+        print(format_fermenter_line(last, display_units(args)))
     return 0
 
 
@@ -152,13 +178,14 @@ def cmd_status(args: argparse.Namespace) -> int:
             return status
 
         statuses = [_with_client(args, work)]
-    if args.json:
+    if args.json:  # JSON stays in °C, as the API
         if args.mqtt:
             print(json.dumps([s.model_dump(mode="json") for s in statuses], indent=2))
         else:
             print(statuses[0].model_dump_json(indent=2))
         return 0
-    print("\n\n".join(format_status(s) for s in statuses) if statuses else "no brewctl node on this broker")
+    units = display_units(args)
+    print("\n\n".join(format_status(s, units) for s in statuses) if statuses else "no brewctl node on this broker")
     return 0
 
 
@@ -171,22 +198,26 @@ def _fleet(spec: str, config_path: Path | None = None) -> list[NodeStatus]:
     return read_fleet(spec, load_config(config_path).mqtt if config_path is not None else None)
 
 
-def _build(option: str, make: Callable[[], T]) -> T:
+def _build(option: str, make: Callable[[], T], value_c: float | None = None) -> T:
     """Build a command; a bad value is a user error naming the option."""
     try:
         return make()
     except ValidationError as exc:
         problem = exc.errors()[0]["msg"]
-        raise UserError(f"{option}: {problem}") from None
+        where = f" ({value_c:g} °C)" if value_c is not None else ""
+        raise UserError(f"{option}{where}: {problem} °C") from None
 
 
 def cmd_set(args: argparse.Namespace) -> int:
-    """``brewctl set FERMENTER --beer X --chamber Y --mode M``."""
+    """``brewctl set FERMENTER --beer X --chamber Y --mode M`` (temperatures in ``node.units``)."""
     cmds: list[Command] = []
+    units = display_units(args) if args.beer is not None or args.chamber is not None else "C"
     if args.beer is not None:
-        cmds.append(_build("--beer", lambda: SetBeerSetpoint(id=_id(), value_c=args.beer)))
+        beer_c = parse_temperature_c("--beer", args.beer, units)
+        cmds.append(_build("--beer", lambda: SetBeerSetpoint(id=_id(), value_c=beer_c), beer_c))
     if args.chamber is not None:
-        cmds.append(_build("--chamber", lambda: SetChamberSetpoint(id=_id(), value_c=args.chamber)))
+        chamber_c = parse_temperature_c("--chamber", args.chamber, units)
+        cmds.append(_build("--chamber", lambda: SetChamberSetpoint(id=_id(), value_c=chamber_c), chamber_c))
     if args.mode is not None:
         cmds.append(SetMode(id=_id(), mode=Mode(args.mode)))
     if not cmds:
@@ -217,12 +248,14 @@ def cmd_profile_action(args: argparse.Namespace) -> int:
 # --- formatting -----------------------------------------------------------------------------
 
 
-def _t(value: float | None) -> str:
-    return "--" if value is None else f"{value:.1f}"
+def _t(value_c: float | None, units: str = "C") -> str:
+    if value_c is None:
+        return "--"
+    return f"{c_to_f(value_c) if units == 'F' else value_c:.1f}"
 
 
-def _pair(actual: float | None, setpoint: float | None) -> str:
-    return _t(actual) if setpoint is None else f"{_t(actual)} → {_t(setpoint)}"
+def _pair(actual: float | None, setpoint: float | None, units: str = "C") -> str:
+    return _t(actual, units) if setpoint is None else f"{_t(actual, units)} → {_t(setpoint, units)}"
 
 
 def _output(o: OutputStatus) -> str:
@@ -251,22 +284,22 @@ def _profile(f: FermenterStatus) -> str:
     return text
 
 
-def format_fermenter_line(f: FermenterStatus) -> str:
-    """One line: id, mode, beer and chamber (actual → setpoint), outputs, profile."""
+def format_fermenter_line(f: FermenterStatus, units: str = "C") -> str:
+    """One line: id, mode, beer and chamber (actual → setpoint, in ``units``), outputs, profile."""
     outputs = ", ".join(_output(o) for o in f.outputs) or "-"
     return (
-        f"{f.id:<10} {f.mode.value:<8} {_pair(f.beer_c, f.beer_setpoint_c):<14} "
-        f"{_pair(f.chamber_c, f.chamber_setpoint_c):<14} {outputs:<24} {_profile(f)}"
+        f"{f.id:<10} {f.mode.value:<8} {_pair(f.beer_c, f.beer_setpoint_c, units):<14} "
+        f"{_pair(f.chamber_c, f.chamber_setpoint_c, units):<14} {outputs:<24} {_profile(f)}"
     )
 
 
-def format_status(status: NodeStatus) -> str:
-    """A readable table of a node's fermenters, then its alarms."""
+def format_status(status: NodeStatus, units: str = "C") -> str:
+    """A readable table of a node's fermenters (temperatures in ``units``), then its alarms."""
     extra = ", simulated" if status.simulated else ""
     lines = [f"{status.node} (brewctl {status.version}, up {format_duration(status.uptime_s)}{extra})"]
-    header = f"{'FERMENTER':<10} {'MODE':<8} {'BEER °C':<14} {'CHAMBER °C':<14} {'OUTPUTS':<24} PROFILE"
+    header = f"{'FERMENTER':<10} {'MODE':<8} {'BEER °' + units:<14} {'CHAMBER °' + units:<14} {'OUTPUTS':<24} PROFILE"
     lines.append(header)
-    lines.extend(format_fermenter_line(f) for f in status.fermenters.values())
+    lines.extend(format_fermenter_line(f, units) for f in status.fermenters.values())
     alarms = [(None, a) for a in status.alarms] + [(f.id, a) for f in status.fermenters.values() for a in f.alarms]
     for fid, alarm in alarms:
         where = f"{fid}: " if fid else ""

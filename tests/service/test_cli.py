@@ -68,7 +68,10 @@ def test_socket_is_found_from_option_env_and_config(tmp_path: Path, monkeypatch:
     ("argv", "message"),
     [
         (["set", "fv1"], "give --beer, --chamber and/or --mode"),
-        (["set", "fv1", "--beer", "45"], "--beer: Input should be less than or equal to 40"),
+        (["set", "fv1", "--beer", "45"], "--beer (45 °C): Input should be less than or equal to 40 °C"),
+        (["set", "fv1", "--beer", "150F"], "--beer (65.56 °C): Input should be less than or equal to 40 °C"),
+        (["set", "fv1", "--chamber", "warm"], "--chamber: 'warm' is not a temperature"),
+        (["set", "fv1", "--beer", "nan"], "--beer: 'nan' is not a temperature"),
         (["profile", "start", "fv1", "ale", "--at-step", "0"], "--at-step: steps are numbered from 1"),
         (["profile", "skip", "fv1", "--to-step", "0"], "--to-step: steps are numbered from 1"),
         (["status", "--mqtt", "127.0.0.1:notaport"], "--mqtt: bad port"),
@@ -96,3 +99,30 @@ def test_run_refuses_a_speed_it_cannot_keep(
     err = capsys.readouterr().err
     assert "--speed: must be above 0 and at most 3600" in err and "Traceback" not in err
     assert not (tmp_path / "state").exists()
+
+
+async def test_set_and_status_speak_the_configs_units(
+    tmp_path: Path, short_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With node.units = "F", `brewctl set fv1 --beer 38` is a 38 °F crash, not 38 °C of heat."""
+    import asyncio
+
+    from brewctl.config import load_config
+
+    from .conftest import running
+
+    path = write_config(tmp_path)
+    path.write_text(path.read_text().replace('name = "testnode"', 'name = "testnode"\nunits = "F"'))
+    sock = short_dir / "s"
+    args = ["--socket", str(sock), "--config", str(path)]
+    async with running(load_config(path), tmp_path / "state", sock) as daemon:
+        assert await asyncio.to_thread(main, ["set", "fv1", "--beer", "38", *args]) == 0
+        assert daemon.fermenters["fv1"].state.beer_setpoint_c == pytest.approx(3.33, abs=0.01)
+        assert await asyncio.to_thread(main, ["set", "fv1", "--chamber", "4C", *args]) == 0
+        assert daemon.fermenters["fv1"].state.chamber_setpoint_c == 4.0
+        capsys.readouterr()
+        assert await asyncio.to_thread(main, ["status", *args]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert "BEER °F" in table[1] and "CHAMBER °F" in table[1]
+    fv1 = table[2].split()
+    assert fv1[4] == "38.0"  # the beer setpoint, shown in °F
