@@ -71,6 +71,8 @@ def history(args: argparse.Namespace, *, out: TextIO | None = None, now_s: float
     out = out or sys.stdout
     since = _duration(args.since, "--since")
     step = _duration(args.step, "--step") if args.step is not None else None
+    if step is not None and step < 1:
+        raise UserError("--step: at least 1s (leave it out of --csv or --json for every control cycle)")
     if step is None and not (args.csv or args.json):
         step = TABLE_STEP_S
     store = HistoryStore(_state_dir(args) / HISTORY_FILE)

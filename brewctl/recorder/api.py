@@ -61,8 +61,8 @@ def history_routes(store: HistoryStore, hub: Callable[[], Hub | None]) -> Sequen
         until_s = _number(request, "until_s")
         step_s = _number(request, "step_s")
         assert since_s is not None
-        if step_s is not None and step_s <= 0:
-            raise _bad("step_s: must be positive")
+        if step_s is not None and step_s < 1:
+            raise _bad("step_s: at least 1 (seconds); omit it for every control cycle")
         try:
             rows = await asyncio.to_thread(store.query, fermenter, since_s, until_s, step_s)
         except UnknownFermenterError:

@@ -75,6 +75,8 @@ def test_user_errors_exit_2_and_name_the_problem(state_dir: Path, capsys: pytest
     assert "no history for fermenter 'fv9' (recorded: fv1)" in capsys.readouterr().err
     assert main(["history", "fv1", "--since", "yesterday", "--state-dir", str(state_dir)]) == 2
     assert "--since: cannot read duration" in capsys.readouterr().err
+    assert main(["history", "fv1", "--step", "0.001s", "--state-dir", str(state_dir)]) == 2
+    assert "--step: at least 1s" in capsys.readouterr().err
     assert main(["history", "fv1", "--state-dir", str(state_dir / "nope")]) == 2
     assert "no history here" in capsys.readouterr().err
 
@@ -140,6 +142,8 @@ async def test_api_answers_bad_requests_clearly(client: TestClient[web.Request, 
     ):
         r = await client.get(path, params={"since_s": "0", param: "1e300"})
         assert r.status == 400 and f"{param}: 1e300 is out of range" in (await r.json())["error"]
+    r = await client.get("/v1/fermenters/fv1/history", params={"since_s": "0", "step_s": "1e-300"})
+    assert r.status == 400 and "step_s: at least 1" in (await r.json())["error"]
     r = await client.get("/v1/fermenters/fv9/history", params={"since_s": "0"})
     assert r.status == 404
     r = await client.get("/v1/fermenters/fv2/history", params={"since_s": "0"})  # configured, nothing yet
