@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from brewctl.config import DEFAULT_CONFIG_PATH, load_config
+from brewctl.errors import UserError
 
 if TYPE_CHECKING:
     from brewctl.cli import Commands
@@ -33,6 +35,9 @@ def register(commands: Commands) -> None:
 
 
 def _tui(args: argparse.Namespace) -> int:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # Without a terminal the UI would read end-of-file in a loop, at half a core, forever.
+        raise UserError("brewctl tui needs a terminal (stdin and stdout); without one use `brewctl status`")
     from textual.logging import TextualHandler
 
     from brewctl.tui.app import Settings, make_app

@@ -49,3 +49,13 @@ def test_tui_quits_when_its_terminal_vanishes(tmp_path: Path) -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_tui_without_a_terminal_refuses_at_once(tmp_path: Path) -> None:
+    """stdin from /dev/null (cron, a pipe) used to leave the UI reading end-of-file at half a core, for ever."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "brewctl", "tui", "--offline", "--profiles-dir", str(tmp_path)],
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, cwd=ROOT, timeout=20,
+    )  # fmt: skip
+    assert proc.returncode == 2
+    assert "brewctl tui needs a terminal" in proc.stderr and "Traceback" not in proc.stderr
