@@ -44,6 +44,7 @@ __all__ = [
     "BadPointsError",
     "InfluxComponent",
     "PointSender",
+    "RequestTooLargeError",
     "WriteRefusedError",
     "influx_sender",
     "read_token",
@@ -54,6 +55,8 @@ T = TypeVar("T")
 
 SEND_POINTS = 10_000
 """Points per request when draining the outbox (about 1 MB of line protocol)."""
+MIN_SEND_POINTS = 100
+"""HTTP 413 halves the request size down to this."""
 SPILL_EVERY_S = 60.0
 """During an outage, points wait in memory this long (status time) before one outbox transaction."""
 
@@ -63,12 +66,17 @@ class WriteRefusedError(TransientError):
 
 
 class BadPointsError(BrewctlError):
-    """The server rejected the data itself (400, 413, 422): retrying cannot help; the batch is dropped."""
+    """The server rejected the data itself (400, 422): retrying cannot help; the batch is dropped."""
+
+
+class RequestTooLargeError(BrewctlError):
+    """HTTP 413: the request is over the server's (or a proxy's) body limit; send it in smaller parts."""
 
 
 class PointSender(Protocol):
     async def __call__(self, text: str) -> None:
-        """Write line protocol (ms timestamps); raise ``TransientError`` or ``BadPointsError``."""
+        """Write line protocol (ms timestamps); raise ``TransientError``, ``BadPointsError`` or
+        ``RequestTooLargeError``."""
 
 
 class Backoff:
@@ -130,6 +138,8 @@ async def influx_sender(
             status = exc.status or 0
             if status in (401, 403, 404):
                 raise WriteRefusedError(f"InfluxDB refused the write: HTTP {status} {exc.reason}") from None
+            if status == 413:
+                raise RequestTooLargeError(f"InfluxDB refused a request as too large: HTTP 413 {exc.reason}") from None
             if 400 <= status < 500 and status not in (408, 429):
                 raise BadPointsError(f"InfluxDB rejected the points: HTTP {status} {exc.reason}") from None
             raise TransientError(f"InfluxDB error: HTTP {status} {exc.reason}") from None
@@ -284,11 +294,28 @@ class InfluxComponent:
         if not await self._try_send(text, sum(len(c) for c in chunks)):
             self._pending, self._pending_from_s = chunks + self._pending, since_s
 
+    async def _send_in_parts(self, text: str) -> None:
+        """Send ``text``; on HTTP 413 (a proxy's body limit: nginx allows 1 MB), in halves, and
+        remember a smaller request size for the backlog. A single line too large is bad data."""
+        assert self._send is not None
+        try:
+            await self._send(text)
+        except RequestTooLargeError as exc:
+            lines = text.split("\n")
+            if len(lines) == 1:
+                raise BadPointsError(str(exc)) from None
+            if self.send_points > MIN_SEND_POINTS:
+                self.send_points = max(MIN_SEND_POINTS, min(self.send_points, len(lines)) // 2)
+                log.warning("influx: %s; sending at most %d points per request", exc, self.send_points)
+            half = len(lines) // 2
+            await self._send_in_parts("\n".join(lines[:half]))
+            await self._send_in_parts("\n".join(lines[half:]))
+
     async def _try_send(self, text: str, points: int) -> bool:
         """True if the points are done with (acknowledged, or rejected as bad data)."""
         assert self._send is not None
         try:
-            await self._send(text)
+            await self._send_in_parts(text)
         except BadPointsError as exc:
             log.error("influx: %s; dropping %d points", exc, points)
             self.dropped_points += points

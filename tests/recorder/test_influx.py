@@ -8,13 +8,16 @@ import sqlite3
 import zlib
 from pathlib import Path
 
+import aiohttp
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
 from pydantic import ValidationError
 
 from brewctl.config import HistoryConfig, InfluxConfig
 from brewctl.errors import ConfigError
 from brewctl.recorder.history_component import HistoryComponent
-from brewctl.recorder.influx import Backoff, InfluxComponent, read_token
+from brewctl.recorder.influx import SEND_POINTS, Backoff, InfluxComponent, read_token
 from brewctl.recorder.lineprotocol import status_lines
 from brewctl.recorder.outbox import Outbox
 from brewctl.recorder.sqlite import migrations
@@ -141,6 +144,36 @@ async def test_an_outage_with_a_restart_delivers_every_point_exactly_once_in_ord
             sent = got[("fermenter_temperature_celsius", fid, probe)]
             assert [ts for ts, _ in sent] == [round(c * 1000) for c in cycles]  # each once, none missing
         assert len(got[("fermenter_output_duty", fid, "heat")]) == len(cycles)
+
+
+async def test_a_proxy_body_limit_splits_the_requests_instead_of_dropping_points(
+    victoria: VictoriaMetrics, tmp_path: Path
+) -> None:
+    """A reverse proxy in front of the server refuses large bodies with HTTP 413 (nginx: 1 MB)."""
+
+    async def forward(request: web.Request) -> web.Response:
+        body = await request.read()  # HTTP 413 past client_max_size, as the proxy would answer
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(f"{victoria.url}{request.path_qs}", data=body, headers=request.headers) as answer,
+        ):
+            return web.Response(status=answer.status, body=await answer.read())
+
+    proxy = web.Application(client_max_size=20_000)
+    proxy.router.add_post("/api/v2/write", forward)
+    async with TestServer(proxy) as server:
+        hub = Hub("proxy")
+        comp, running = await start_influx(hub, tmp_path, str(server.make_url("")).rstrip("/"))
+        for k in range(200):  # a backlog of about 300 kB
+            hub.publish_status(wavy(FIDS, T0 + 5 * k))
+            await settle()
+        await comp.flush()
+        await running.stop()
+    assert comp.dropped_points == 0 and comp.sent_points == 200 * len(status_lines(wavy(FIDS, T0)))
+    assert comp.send_points < SEND_POINTS  # later requests start smaller
+    assert "influx_rejected" not in {a.code for a in hub.node_alarms}
+    beer = victoria.samples("proxy")[("fermenter_temperature_celsius", "fv2", "beer")]
+    assert [ts for ts, _ in beer] == [round((T0 + 5 * k) * 1000) for k in range(200)]
 
 
 async def test_a_wrong_token_keeps_the_points_with_an_alarm_until_it_is_fixed(
