@@ -164,7 +164,13 @@ class FermenterController:
             good[role] = check.value_c
             if check.problem is not None and self._configured(role):
                 alarms.append(self._alarm("probe_implausible", "warning", f"{role} probe: {check.problem}"))
-        plan = self._plan(now_s, good, target, alarms)
+        setpoints = (target.beer_setpoint_c, target.chamber_setpoint_c)
+        if any(sp is not None and not math.isfinite(sp) for sp in setpoints):
+            # A caller bug, never a brewer's input: the clamps would turn NaN into chamber_min_c.
+            alarms.append(self._alarm("invalid_setpoint", "critical", "setpoint is not a number: all outputs off"))
+            plan = _Plan(force_off=True, off_reason="safe: invalid setpoint")
+        else:
+            plan = self._plan(now_s, good, target, alarms)
         if plan.force_off:
             self._beer_pid = None
             self._valve_pid = None

@@ -217,3 +217,13 @@ def test_a_beer_probe_glitch_keeps_the_pid_but_a_long_loss_starts_it_afresh() ->
     pid = ctrl._beer_pid
     ctrl.step(4810.0, {"beer": 19.3, "chamber": 18.0}, BEER19)
     assert ctrl._beer_pid is not pid
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+def test_a_non_finite_setpoint_goes_safe_instead_of_being_clamped(bad: float) -> None:
+    ctrl = FermenterController(fermenter())
+    run(ctrl, {"beer": 25.0, "chamber": 25.0}, BEER19, start=0.0, end=700.0)
+    for target in (Target(Mode.PROFILE, beer_setpoint_c=bad), Target(Mode.CHAMBER, chamber_setpoint_c=bad)):
+        r = ctrl.step(710.0, {"beer": 25.0, "chamber": 25.0}, target)
+        assert r.safe and not any(r.outputs.values())
+        assert [a.code for a in r.alarms] == ["invalid_setpoint"]
