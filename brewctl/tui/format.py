@@ -69,14 +69,18 @@ def format_output(o: OutputStatus) -> str:
 
 
 def format_clock(at_s: float, now_s: float) -> str:
-    """A local wall-clock time: ``14:05`` today, ``Sat 14:05`` within a week, else ``28 Nov 14:05``."""
+    """A local wall-clock time: ``14:05`` today, ``Sat 14:05`` within a week, else the day, ``28 Nov``.
+
+    The minutes of a day a week away mean nothing to a brewer (and at 80 columns they pushed the
+    profile line of a card onto two lines).
+    """
     at = time.localtime(at_s)
     now = time.localtime(now_s)
     if at.tm_yday == now.tm_yday and at.tm_year == now.tm_year:
         return time.strftime("%H:%M", at)
     if 0 <= at_s - now_s < 6 * 86400:
         return time.strftime("%a %H:%M", at)
-    return time.strftime("%d %b %H:%M", at)
+    return time.strftime("%d %b", at)
 
 
 def format_profile(p: ProfileStatus, now_s: float) -> str:

@@ -41,6 +41,10 @@ def test_profile_progress_time_left_and_eta() -> None:
         name="Clean ale", step_index=1, step_count=5, step_name="Rest", step_remaining_s=93600, eta_s=3 * 3600
     )
     assert format_profile(p, NOW) == "Clean ale: step 2/5 Rest, 1d 2h left, ETA 12:00 (3h)"
+    far = p.model_copy(update={"name": "Hazy IPA with dry hop", "step_name": "Primary", "eta_s": 8 * 86400 + 11 * 3600})
+    line = "▶ " + format_profile(far, NOW)
+    assert line.endswith("ETA 04 Dec (8d 11h)")
+    assert len(line) <= 76  # fits one line of a card at 80 columns (border and padding take 4)
     waiting = p.model_copy(update={"waiting_for_brewer": True, "paused": True})
     assert "WAITING FOR YOU (press o to confirm)" in format_profile(waiting, NOW)
     assert format_profile(waiting, NOW).endswith("[PAUSED]")
