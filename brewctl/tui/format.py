@@ -69,7 +69,7 @@ def format_output(o: OutputStatus) -> str:
 
 
 def format_clock(at_s: float, now_s: float) -> str:
-    """A local wall-clock time: ``14:05`` today, ``Sat 14:05`` within a week, else the day, ``28 Nov``.
+    """A local wall-clock time: ``14:05`` today, ``Sat 14:05`` within 6 days, else the day, ``28 Nov``.
 
     The minutes of a day a week away mean nothing to a brewer (and at 80 columns they pushed the
     profile line of a card onto two lines).
