@@ -178,8 +178,13 @@ class BrewApp(App[None]):
 
     def _event(self, event: Event) -> None:
         self.events.append(event)
-        if event.kind == "alarm":  # raised alarms pop up; the cards keep showing them while they stand
-            self.notify(event.message or event.kind, title=event.fermenter or "", severity="warning")
+        # Raised alarms pop up (notices do not: they would bury the real ones); the cards keep
+        # showing them while they stand.
+        if event.kind == "alarm" and event.data.get("severity") != "info":
+            critical = event.data.get("severity") == "critical"
+            self.notify(
+                event.message or event.kind, title=event.fermenter or "", severity="error" if critical else "warning"
+            )
 
     # --- commands -------------------------------------------------------------------------
     async def send(self, fid: str, command: Command, done: str) -> CommandResult | None:

@@ -11,7 +11,7 @@ from textual.widgets import Static
 from brewctl.model import FermenterStatus
 from brewctl.tui.format import Units, format_gravity, format_output, format_profile, format_temperatures
 
-__all__ = ["FermenterCard", "card_text"]
+__all__ = ["FermenterCard", "alarmed", "card_text"]
 
 
 def card_text(f: FermenterStatus, units: Units, now_s: float) -> Text:
@@ -35,9 +35,17 @@ def card_text(f: FermenterStatus, units: Units, now_s: float) -> Text:
     if f.safe:
         text.append("\nSAFE STATE: every output forced off", style="bold white on red")
     for alarm in f.alarms:
+        if alarm.severity == "info":  # a notice (no fresh gravity, the step ends by time): not red
+            text.append(f"\nℹ {alarm.message}", style="dim")
+            continue
         style = "bold white on red" if alarm.severity == "critical" else "bold red"
         text.append(f"\n⚠ {alarm.message}", style=style)
     return text
+
+
+def alarmed(f: FermenterStatus) -> bool:
+    """True when the card must stand out: forced safe, or a warning or critical alarm (not a notice)."""
+    return f.safe or any(a.severity != "info" for a in f.alarms)
 
 
 class FermenterCard(Static, can_focus=True):
@@ -88,7 +96,7 @@ class FermenterCard(Static, can_focus=True):
         if f.profile is not None and f.profile.paused:
             mode += ", paused"
         self.border_subtitle = mode
-        self.set_class(bool(f.alarms) or f.safe, "-alarm")
+        self.set_class(alarmed(f), "-alarm")
         text = card_text(f, self.units, self._clock())
         if text != self.content:
             self.update(text)

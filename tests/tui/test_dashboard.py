@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.widgets import Input, OptionList, Static
 
 from brewctl.config import Mode
+from brewctl.model import Event
+from brewctl.tui.app import Settings, make_app
 from brewctl.tui.choice_screen import ChoiceScreen
 from brewctl.tui.confirm_screen import ConfirmScreen
 from brewctl.tui.connection_bar import ConnectionBar
@@ -105,3 +109,14 @@ async def test_setpoints_are_checked_then_confirmed(daemon: Daemon) -> None:
             lambda: any("chamber setpoint 4.0°C" in n.message for n in app._notifications),
             what="the chamber setpoint acknowledged",
         )
+
+
+async def test_alarms_pop_up_but_notices_do_not(tmp_path: Path) -> None:
+    app = make_app(settings=Settings(profiles_dir=tmp_path, recipes_dir=tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        for severity, message in (("info", "no fresh gravity"), ("critical", "beer probe lost")):
+            app._event(Event(ts_s=1.0, fermenter="fv1", kind="alarm", message=message, data={"severity": severity}))
+        await pilot.pause()
+        shown = [(n.message, n.severity) for n in app._notifications]
+        assert shown == [("beer probe lost", "error")]
+        assert len(app.events) == 2  # both are kept: the last-event line shows either

@@ -11,6 +11,7 @@ from brewctl.model import FermenterStatus, GravityStatus, OutputStatus, ProfileS
 from brewctl.profiles import parse_profile
 from brewctl.tui.curve import WAIT_DRAWN_S, planned_curve
 from brewctl.tui.fermenter_actions import check_setpoint
+from brewctl.tui.fermenter_card import alarmed
 from brewctl.tui.format import format_gravity, format_output, format_profile, format_temp, format_temperatures
 from brewctl.tui.history import Series, parse_history, segments
 from brewctl.tui.profile_draft import ProfileDraft, step_from_texts, step_summary
@@ -146,3 +147,19 @@ def test_card_shows_alarms_and_safe_state_loudly() -> None:
     assert "WAITING FOR YOU" in lines[1]
     styles = {str(span.style) for span in text.spans}
     assert "bold white on red" in styles and "bold yellow" in styles
+    assert alarmed(f)
+
+
+def test_a_notice_does_not_look_like_an_alarm() -> None:
+    """Every hold-until step without a hydrometer carries an info notice: red cards would hide real alarms."""
+    from brewctl.model import Alarm
+    from brewctl.tui.fermenter_card import card_text
+
+    notice = Alarm(code="gravity_unknown", severity="info", message="step 1 (Primary): no fresh gravity")
+    f = FermenterStatus(id="fv1", mode=Mode.PROFILE, alarms=(notice,), updated_s=NOW)
+    text = card_text(f, "C", NOW)
+    assert text.plain.splitlines()[-1] == "ℹ step 1 (Primary): no fresh gravity"
+    assert not any("red" in str(span.style) for span in text.spans)
+    assert not alarmed(f)
+    off_target = Alarm(code="beer_off_target", severity="warning", message="beer 2.0 °C above its setpoint")
+    assert alarmed(f.model_copy(update={"alarms": (notice, off_target)}))
