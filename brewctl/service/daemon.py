@@ -60,7 +60,7 @@ from brewctl.service.state import (
     reconcile_with_config,
     save_state_file,
 )
-from brewctl.service.status import fermenter_status, stamp_alarms, summary_line
+from brewctl.service.status import explain_lost_probes, fermenter_status, stamp_alarms, summary_line
 
 if TYPE_CHECKING:
     from brewctl.service.simulation import SimulatedRigs
@@ -127,6 +127,8 @@ class Daemon:
         self.fermenters: dict[str, _Fermenter] = {}
         self._probe_values: dict[str, tuple[float, float]] = {}
         """probe name -> (calibrated °C, monotonic time of the read)."""
+        self._probe_errors: dict[str, str] = {}
+        """probe name -> why its last read gave no value (CRC error, not on the bus, ...)."""
         self._stop = asyncio.Event()
         self._readings = asyncio.Event()
         self._save_lock = asyncio.Lock()
@@ -279,6 +281,9 @@ class Daemon:
             for name, sample in samples.items():
                 if sample.value_c is not None:
                     self._probe_values[name] = (sample.value_c, now)
+                    self._probe_errors.pop(name, None)
+                elif sample.error is not None:
+                    self._probe_errors[name] = sample.error
             self._readings.set()
             await self.clock.sleep(self.period_s - (self.clock.monotonic() - started))
 
@@ -358,6 +363,12 @@ class Daemon:
             if output is not None:
                 self.bank.set(output, result.outputs.get(role, 0.0))
         alarms = result.alarms + (f.profile_target.alarms if f.profile_target is not None else ())
+        reasons = {
+            role: self._probe_errors[probe]
+            for role, probe in (("beer", cfg.beer_probe), ("chamber", cfg.chamber_probe))
+            if probe in self._probe_errors and readings[role] is None
+        }
+        alarms = explain_lost_probes(alarms, reasons)
         alarms = stamp_alarms(f.alarms, alarms, self.clock.wall())
         self._announce_alarms(f.fid, f.alarms, alarms)
         f.alarms = alarms

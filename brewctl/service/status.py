@@ -15,7 +15,7 @@ from brewctl.model import Alarm, FermenterStatus, GravityStatus, PidTerms, Profi
 from brewctl.service.hub import GravitySample
 from brewctl.service.state import FermenterState
 
-__all__ = ["fermenter_status", "stamp_alarms", "summary_line"]
+__all__ = ["explain_lost_probes", "fermenter_status", "stamp_alarms", "summary_line"]
 
 
 def fermenter_status(
@@ -58,6 +58,20 @@ def fermenter_status(
         safe=result.safe if result is not None else True,
         updated_s=wall_s,
     )
+
+
+def explain_lost_probes(alarms: Sequence[Alarm], reasons: Mapping[str, str]) -> tuple[Alarm, ...]:
+    """Say why a probe is lost, from what the bus said: ``chamber probe lost (not on the bus)``.
+
+    ``reasons`` maps a role (``beer``, ``chamber``) to the probe reader's last error for it.
+    Codes are unchanged; only the messages people read get the reason.
+    """
+    out = []
+    for alarm in alarms:
+        role = alarm.code.removesuffix("_probe_lost")
+        reason = reasons.get(role) if alarm.code.endswith("_probe_lost") else None
+        out.append(alarm.model_copy(update={"message": f"{role} probe lost ({reason})"}) if reason else alarm)
+    return tuple(out)
 
 
 def stamp_alarms(before: Sequence[Alarm], now: Sequence[Alarm], wall_s: float) -> tuple[Alarm, ...]:

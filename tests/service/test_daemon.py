@@ -260,6 +260,8 @@ async def test_a_lost_probe_goes_stale_then_safe_and_recovers(config: Config, tm
             status = daemon.fermenters["fv2"].status
             assert status is not None and status.safe
             assert {a.code for a in status.alarms} >= {"all_probes_lost"}
+            # Why, from what the bus said (not just "missing, stale or implausible").
+            assert "beer probe lost (not on the bus)" in {a.message for a in status.alarms}
             await wait_until(lambda: not rigs.pin_levels()["fv2_heat"])
             raised = await asyncio.wait_for(anext(events), 2)
             assert (raised.kind, raised.fermenter) == ("alarm", "fv2")
