@@ -140,7 +140,9 @@ def _with_client(args: argparse.Namespace, work: Callable[[Any], Awaitable[T]]) 
         raise UserError(str(exc)) from None
 
 
-def _send(args: argparse.Namespace, fermenter: str, cmds: Sequence[Command]) -> int:
+def _send(args: argparse.Namespace, fermenter: str, cmds: Sequence[Command], units: str | None = None) -> int:
+    units = display_units(args) if units is None else units  # before sending: a config error changes nothing
+
     async def work(api: Any) -> list[CommandResult]:
         results = []
         for cmd in cmds:
@@ -156,7 +158,7 @@ def _send(args: argparse.Namespace, fermenter: str, cmds: Sequence[Command]) -> 
             raise CommandError(f"{fermenter}: {result.error}")
     last = results[-1].status if results else None
     if last is not None:
-        print(format_fermenter_line(last, display_units(args)))
+        print(format_fermenter_line(last, units))
     return 0
 
 
@@ -211,7 +213,7 @@ def _build(option: str, make: Callable[[], T], value_c: float | None = None) -> 
 def cmd_set(args: argparse.Namespace) -> int:
     """``brewctl set FERMENTER --beer X --chamber Y --mode M`` (temperatures in ``node.units``)."""
     cmds: list[Command] = []
-    units = display_units(args) if args.beer is not None or args.chamber is not None else "C"
+    units = display_units(args)
     if args.beer is not None:
         beer_c = parse_temperature_c("--beer", args.beer, units)
         cmds.append(_build("--beer", lambda: SetBeerSetpoint(id=_id(), value_c=beer_c), beer_c))
@@ -222,7 +224,7 @@ def cmd_set(args: argparse.Namespace) -> int:
         cmds.append(SetMode(id=_id(), mode=Mode(args.mode)))
     if not cmds:
         raise UserError("set: give --beer, --chamber and/or --mode")
-    return _send(args, args.fermenter, cmds)
+    return _send(args, args.fermenter, cmds, units)
 
 
 def cmd_profile_start(args: argparse.Namespace) -> int:

@@ -126,3 +126,22 @@ async def test_set_and_status_speak_the_configs_units(
     assert "BEER °F" in table[1] and "CHAMBER °F" in table[1]
     fv1 = table[2].split()
     assert fv1[4] == "38.0"  # the beer setpoint, shown in °F
+
+
+async def test_a_bad_config_is_reported_before_anything_is_sent(
+    tmp_path: Path, short_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import asyncio
+
+    from brewctl.config import load_config
+
+    from .conftest import running
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[node]\nunits = 'K'\n")
+    sock = short_dir / "s"
+    async with running(load_config(write_config(tmp_path)), tmp_path / "state", sock) as daemon:
+        argv = ["set", "fv1", "--mode", "off", "--socket", str(sock), "--config", str(bad)]
+        assert await asyncio.to_thread(main, argv) == 2
+        assert daemon.fermenters["fv1"].state.mode is Mode.BEER
+    assert "units" in capsys.readouterr().err
