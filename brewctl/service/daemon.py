@@ -138,6 +138,8 @@ class Daemon:
         self._cycles = 0
         self._last_sd_status = ""
         self._save_now = False
+        self._stopping = False
+        """Set when the loops have ended: no command may drive an output any more."""
         self.ready = asyncio.Event()
         """Set after the first control step (READY=1)."""
 
@@ -220,6 +222,9 @@ class Daemon:
         except* _StopRequested:
             pass
         finally:
+            # From here on commands are refused: one arriving during the last save must not
+            # switch an output back on after every output went off.
+            self._stopping = True
             self.bank.all_off()
             await self._save()
 
@@ -442,6 +447,8 @@ class Daemon:
         if f is None:
             return CommandResult(ok=False, error=f"no fermenter {fid!r}")
         async with self._command_lock:
+            if self._stopping:  # checked under the lock: it may have stopped while this one waited
+                return CommandResult(ok=False, error="the controller is stopping")
             if cmd.id is not None and cmd.id in f.state.command_ids:
                 return CommandResult(ok=True, duplicate=True, status=f.status)
             profile: Profile | None = None

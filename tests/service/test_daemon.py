@@ -352,3 +352,15 @@ async def test_wall_clock_jump_does_not_age_gravity_readings(config: Config, tmp
         assert f.state.progress is not None and f.state.progress.step_index == 0
         assert f.status is not None and f.status.gravity is not None
         assert f.status.gravity.age_s < 3600  # minutes of simulated time, not a day
+
+
+async def test_no_command_drives_an_output_once_stopping(config: Config, tmp_path: Path, short_dir: Path) -> None:
+    """After the loops end, every output is off; a command arriving then (the API still
+    answers during the last save) is refused instead of running a control step."""
+    async with running(config, tmp_path / "state", short_dir / "s") as daemon:
+        assert daemon.hub is not None
+        assert (await daemon.hub.command("fv2", SetBeerSetpoint(value_c=30), "test")).ok
+    late = await daemon.handle_command("fv2", SetMode(mode=Mode.BEER), "api")
+    assert (late.ok, late.error) == (False, "the controller is stopping")
+    assert daemon.fermenters["fv2"].state.mode is Mode.OFF
+    assert daemon.rigs is not None and not any(daemon.rigs.levels_at_exit.values())
