@@ -24,6 +24,21 @@ __all__ = ["Commands", "main"]
 
 # Subcommand modules, in the order they appear in --help.
 MODULES = ("run", "sim", "client", "sensors", "profile", "recipe", "history", "tui", "config")
+# The modules that register each command: only these are imported to run it (a fast start for
+# `brewctl status` and `brewctl tui`; the simulator and the importers are not loaded for them).
+COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    "run": ("run",),
+    "sim": ("sim",),
+    "status": ("client",),
+    "set": ("client",),
+    "sensors": ("sensors",),
+    "outputs-off": ("sensors",),
+    "profile": ("profile", "client"),
+    "recipe": ("recipe",),
+    "history": ("history",),
+    "tui": ("tui",),
+    "config": ("config",),
+}
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -38,8 +53,8 @@ class Commands:
     """``brewctl profile <action>`` (file tools and daemon actions share it)."""
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full argument parser, with every available subcommand."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser: every subcommand, or only what ``command`` needs when it is known."""
     parser = argparse.ArgumentParser(
         prog="brewctl",
         description="Fermentation controller for the Raspberry Pi.",
@@ -50,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     profile = top.add_parser("profile", help="fermentation profiles: validate, import, export, show, start, ...")
     profile_sub = profile.add_subparsers(dest="profile_command", metavar="ACTION", required=True)
     commands = Commands(top=top, profile=profile_sub)
-    for name in MODULES:
+    for name in COMMAND_MODULES.get(command or "", MODULES):
         module_name = f"{__name__}.{name}"
         if importlib.util.find_spec(module_name) is None:
             continue
@@ -60,7 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``brewctl`` console script."""
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = next((a for a in argv if not a.startswith("-")), None)
+    parser = build_parser(command)
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.WARNING - 10 * min(args.verbose, 2),
