@@ -291,8 +291,12 @@ class InfluxComponent:
         chunks, since_s = self._pending, self._pending_from_s
         self._pending = []
         text = "\n".join(line for chunk in chunks for line in chunk)
-        if not await self._try_send(text, sum(len(c) for c in chunks)):
-            self._pending, self._pending_from_s = chunks + self._pending, since_s
+        sent = False
+        try:
+            sent = await self._try_send(text, sum(len(c) for c in chunks))
+        finally:
+            if not sent:  # failed, or stopped while the request was out: keep them (a stop spills them)
+                self._pending, self._pending_from_s = chunks + self._pending, since_s
 
     async def _send_in_parts(self, text: str) -> None:
         """Send ``text``; on HTTP 413 (a proxy's body limit: nginx allows 1 MB), in halves, and

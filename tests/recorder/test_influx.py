@@ -176,6 +176,26 @@ async def test_a_proxy_body_limit_splits_the_requests_instead_of_dropping_points
     assert [ts for ts, _ in beer] == [round((T0 + 5 * k) * 1000) for k in range(200)]
 
 
+async def test_a_stop_while_a_request_is_out_keeps_its_points(tmp_path: Path) -> None:
+    """The daemon stops while the server has not answered yet: the points go to the outbox."""
+
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read(1)  # a request arrived; never answer it
+        await asyncio.sleep(3600)
+
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    hub = Hub("silent")
+    comp, running = await start_influx(hub, tmp_path, f"http://127.0.0.1:{port}")
+    for k in range(3):
+        await publish(hub, T0 + 5 * k)
+    comp._wake.set()  # the writer's own send (as every batch_s), not one from the test
+    await until(lambda: comp.pending_points == 0)  # taken out of memory: the request is out
+    await running.stop()
+    server.close()
+    assert comp.outbox.points == 3 * len(status_lines(wavy(FIDS, T0)))
+
+
 async def test_a_wrong_token_keeps_the_points_with_an_alarm_until_it_is_fixed(
     own_victoria: VictoriaMetrics, tmp_path: Path
 ) -> None:
