@@ -179,9 +179,13 @@ async def test_a_proxy_body_limit_splits_the_requests_instead_of_dropping_points
 async def test_a_stop_while_a_request_is_out_keeps_its_points(tmp_path: Path) -> None:
     """The daemon stops while the server has not answered yet: the points go to the outbox."""
 
+    done = asyncio.Event()
+
     async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await reader.read(1)  # a request arrived; never answer it
-        await asyncio.sleep(3600)
+        await reader.read(1)  # a request arrived; no answer until the test is over
+        await done.wait()
+        writer.close()
+        await writer.wait_closed()
 
     server = await asyncio.start_server(silent, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
@@ -192,7 +196,9 @@ async def test_a_stop_while_a_request_is_out_keeps_its_points(tmp_path: Path) ->
     comp._wake.set()  # the writer's own send (as every batch_s), not one from the test
     await until(lambda: comp.pending_points == 0)  # taken out of memory: the request is out
     await running.stop()
+    done.set()
     server.close()
+    await server.wait_closed()
     assert comp.outbox.points == 3 * len(status_lines(wavy(FIDS, T0)))
 
 
