@@ -83,7 +83,7 @@ def test_service_shape(unit: dict[str, list[str]]) -> None:
     expected = {
         "Type": "notify",
         "WatchdogSec": "30",
-        "Restart": "on-failure",
+        "Restart": "always",
         "User": "brewctl",
         "StateDirectory": "brewctl",
         "RuntimeDirectory": "brewctl",
