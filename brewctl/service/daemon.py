@@ -354,7 +354,12 @@ class Daemon:
             before = state.progress
             gravity = self._gravity_readings(f.fid, now)
             progress, ptarget = profile_runner.advance(
-                state.profile, before, dt, beer_c=readings["beer"], gravity=gravity
+                state.profile,
+                before,
+                dt,
+                beer_c=readings["beer"],
+                gravity=gravity,
+                gravity_stale_s=self._gravity_stale_s(f.fid),
             )
             f.state = state.model_copy(update={"progress": progress})
             f.profile_target = ptarget
@@ -389,6 +394,11 @@ class Daemon:
             wall_s=self.clock.wall(),
             now_mono_s=now,
         )
+
+    def _gravity_stale_s(self, fid: str) -> float:
+        """When a fermenter's gravity counts as unknown: its hydrometers' ``stale_after_s``."""
+        limits = [h.stale_after_s for h in self.config.hydrometers.values() if h.fermenter == fid]
+        return min(limits, default=profile_runner.GRAVITY_STALE_S)
 
     def _gravity_readings(self, fid: str, now_mono: float) -> tuple[GravityReading, ...]:
         """The hydrometer readings with their ages on the monotonic clock (wall jumps ignored)."""

@@ -29,6 +29,12 @@ __all__ = [
     "StatusSubscription",
 ]
 
+GRAVITY_THIN_S = 60.0
+"""Gravity history resolution: of the readings within one such interval, the newest is kept."""
+GRAVITY_KEEP_S = 8 * 86400.0
+"""How long gravity readings are kept for the profile runner."""
+GRAVITY_MAX_SAMPLES = int(GRAVITY_KEEP_S / GRAVITY_THIN_S) + 1
+
 CommandHandler = Callable[[str, Command, str], Awaitable[CommandResult]]
 """``handler(fermenter_id, command, source)``; source is e.g. 'api', 'mqtt', 'cli'."""
 
@@ -198,14 +204,22 @@ class Hub:
 
     # --- gravity (hydrometers -> control loop) ------------------------------------------
     def feed_gravity(self, fermenter: str, sg: float, source: str, at_s: float | None = None) -> None:
-        """Record a hydrometer reading for a fermenter (keeps the last 2000 per fermenter).
+        """Record a hydrometer reading for a fermenter.
 
-        ``at_s`` (Unix time, default now) is converted to the monotonic clock right away.
+        ``at_s`` (Unix time, default now) is converted to the monotonic clock right away. The
+        history keeps one reading a minute (the newest) for ``GRAVITY_KEEP_S``, so a "stable for
+        48 h" condition sees 48 h of readings however often a hydrometer reports.
         """
         wall, mono = self._wall_clock(), self._monotonic_clock()
         at = wall if at_s is None else at_s
         sample = GravitySample(sg=sg, at_s=at, source=source, mono_s=mono - max(0.0, wall - at))
-        self._gravity.setdefault(fermenter, collections.deque(maxlen=2000)).append(sample)
+        samples = self._gravity.setdefault(fermenter, collections.deque(maxlen=GRAVITY_MAX_SAMPLES))
+        if samples and sample.mono_s // GRAVITY_THIN_S == samples[-1].mono_s // GRAVITY_THIN_S:
+            samples[-1] = sample  # same minute: the newest reading stands for it
+        else:
+            samples.append(sample)
+        while samples and sample.mono_s - samples[0].mono_s > GRAVITY_KEEP_S:
+            samples.popleft()
 
     def gravity(self, fermenter: str) -> Sequence[GravitySample]:
         """Gravity readings for a fermenter, oldest first."""

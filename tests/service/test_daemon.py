@@ -10,6 +10,7 @@ import pytest
 
 from brewctl.config import Config, Mode
 from brewctl.core.control import FermenterController
+from brewctl.core.profile_runner import GRAVITY_STALE_S
 from brewctl.model import SetBeerSetpoint, SetMode, StartProfile
 from brewctl.service.clock import Clock, ScaledClock
 from brewctl.service.daemon import Daemon, DaemonOptions
@@ -364,3 +365,14 @@ async def test_no_command_drives_an_output_once_stopping(config: Config, tmp_pat
     assert (late.ok, late.error) == (False, "the controller is stopping")
     assert daemon.fermenters["fv2"].state.mode is Mode.OFF
     assert daemon.rigs is not None and not any(daemon.rigs.levels_at_exit.values())
+
+
+def test_gravity_goes_stale_after_the_fermenters_hydrometer_limit(config: Config) -> None:
+    hydrometers = {
+        "red": {"fermenter": "fv1", "kind": "ispindel", "name": "red", "stale_after_s": 900},
+        "tilt": {"fermenter": "fv1", "kind": "json", "topic": "tilt/RED", "json_path": "SG", "stale_after_s": 3600},
+    }
+    with_hydrometers = config.model_validate({**config.model_dump(), "hydrometers": hydrometers})
+    daemon = Daemon(with_hydrometers)
+    assert daemon._gravity_stale_s("fv1") == 900.0  # the strictest hydrometer of the fermenter
+    assert Daemon(config)._gravity_stale_s("fv1") == GRAVITY_STALE_S

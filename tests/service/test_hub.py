@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 
 from brewctl.config import Mode
 from brewctl.model import Alarm, CommandResult, NodeStatus, SetMode
@@ -73,10 +74,23 @@ def test_node_alarms_raise_and_clear_once() -> None:
 
 def test_gravity_history_is_kept_per_fermenter() -> None:
     hub = Hub("n", wall_clock=lambda: 50.0)
-    hub.feed_gravity("fv1", 1.050, "ispindel/red")
-    hub.feed_gravity("fv1", 1.048, "ispindel/red", at_s=60.0)
-    assert [(g.sg, g.at_s) for g in hub.gravity("fv1")] == [(1.050, 50.0), (1.048, 60.0)]
+    hub.feed_gravity("fv1", 1.050, "ispindel/red", at_s=-100.0)
+    hub.feed_gravity("fv1", 1.048, "ispindel/red")
+    assert [(g.sg, g.at_s) for g in hub.gravity("fv1")] == [(1.050, -100.0), (1.048, 50.0)]
     assert hub.gravity("fv2") == ()
+
+
+def test_gravity_keeps_one_reading_a_minute_for_eight_days() -> None:
+    now = [0.0]
+    hub = Hub("n", wall_clock=lambda: now[0], monotonic_clock=lambda: now[0])
+    for i in range(4 * 24 * 60 * 10):  # ten days of one reading every 15 s
+        now[0] = i * 15.0
+        hub.feed_gravity("fv1", 1.050 - i * 1e-7, "tilt")
+    samples = hub.gravity("fv1")
+    assert all(b.mono_s - a.mono_s == 60.0 for a, b in itertools.pairwise(samples[:-1]))
+    assert samples[-1].mono_s == now[0]  # the newest reading is always there
+    assert now[0] - samples[0].mono_s <= 8 * 86400.0
+    assert now[0] - samples[0].mono_s > 8 * 86400.0 - 120.0  # ... and 8 days of them
 
 
 def test_gravity_ages_follow_the_monotonic_clock_not_the_wall() -> None:
