@@ -140,7 +140,13 @@ async def running(
         yield daemon
     finally:
         daemon.request_stop()
-        await asyncio.wait_for(task, 10)
+        # Not wait_for: on a timeout it waits for the cancelled task too, possibly forever.
+        done, _ = await asyncio.wait({task}, timeout=10)
+        if not done:
+            task.cancel()
+            await asyncio.wait({task}, timeout=5)
+            raise AssertionError("the daemon did not stop within 10 s of request_stop()")
+        task.result()
 
 
 async def wait_until(predicate, timeout_s: float = 10.0) -> None:  # type: ignore[no-untyped-def]
