@@ -451,7 +451,24 @@ class Daemon:
     # --- commands -----------------------------------------------------------------------
 
     async def handle_command(self, fid: str, cmd: Command, source: str) -> CommandResult:
-        """The one command handler (API, MQTT, CLI): validate, apply, persist, announce."""
+        """The one command handler (API, MQTT, CLI): validate, apply, persist, announce.
+
+        A refused command changes nothing and is announced as a ``command_refused`` event, so
+        the history shows what was asked and why it was not done.
+        """
+        result = await self._apply_command(fid, cmd, source)
+        if not result.ok:
+            assert self.hub is not None
+            self.hub.event(
+                "command_refused",
+                f"{cmd.kind} refused: {result.error}",
+                fermenter=fid if fid in self.fermenters else None,
+                source=source,
+                command=cmd.kind,
+            )
+        return result
+
+    async def _apply_command(self, fid: str, cmd: Command, source: str) -> CommandResult:
         assert self.hub is not None
         f = self.fermenters.get(fid)
         if f is None:

@@ -268,3 +268,16 @@ async def test_a_stale_socket_from_a_killed_daemon_is_replaced(config: Config, t
     stale.close()  # bound, never listening: what kill -9 leaves behind
     async with running(config, tmp_path / "state", short_dir / "s"), ApiClient(short_dir / "s") as api:
         assert (await api.status()).node == "testnode"
+
+
+async def test_a_refused_command_is_announced_as_an_event(config: Config, tmp_path: Path, short_dir: Path) -> None:
+    sock = short_dir / "s"
+    async with running(config, tmp_path, sock) as daemon:
+        assert daemon.hub is not None
+        with daemon.hub.subscribe_events() as events:
+            status, _ = await _post(sock, "fv1", b'{"kind": "profile_pause"}')
+            assert status == 400
+            event = await asyncio.wait_for(anext(events), 5)
+        assert event.kind == "command_refused" and event.fermenter == "fv1"
+        assert event.data["command"] == "profile_pause" and event.data["source"] == "api"
+        assert "no profile is running" in event.message
