@@ -308,11 +308,11 @@ FAST = Backoff(initial_s=0.05, max_s=0.2)
 
 @pytest.fixture
 async def start_bridge() -> AsyncIterator[Callable[..., Any]]:
-    """``await start_bridge(config, **bridge_kwargs)`` -> ``Running`` (stopped at teardown)."""
+    """``await start_bridge(config, [hub=...], **bridge_kwargs)`` -> ``Running`` (stopped at teardown)."""
     running: list[Running] = []
 
-    async def start(config: Config, **kwargs: Any) -> Running:
-        hub = Hub(config.node.name)
+    async def start(config: Config, hub: Hub | None = None, **kwargs: Any) -> Running:
+        hub = hub or Hub(config.node.name)
         controller = FakeController()
         hub.set_command_handler(controller)
         kwargs.setdefault("backoff", FAST)

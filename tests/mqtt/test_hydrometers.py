@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from typing import Any
@@ -15,6 +16,7 @@ from brewctl.errors import ConfigError
 from brewctl.model import GravityStatus
 from brewctl.mqtt.hydrometer import SG_MAX, SG_MIN, HydrometerRoute, hydrometer_routes, read_gravity
 from brewctl.mqtt.state import ha_view
+from brewctl.service.hub import Hub
 from brewctl.units import plato_to_sg
 from tests.mqtt.conftest import Broker, Recorder, fermenter, make_config, node_status, until
 
@@ -81,7 +83,10 @@ async def test_gravity_reaches_the_hub(broker: Broker, recorder: Recorder, start
         "red": {"fermenter": "fv1", "name": "red"},
         "tilt": {"fermenter": "fv2", "kind": "json", "topic": "tilt/RED", "json_path": "SG", "unit": "sg"},
     }
-    r = await start_bridge(make_config(broker.port, hydrometers=hydrometers))
+    # The hub keeps one reading a minute: let a minute pass between readings on its clock.
+    minutes = itertools.count(0.0, 60.0)
+    hub = Hub("testnode", monotonic_clock=lambda: next(minutes))
+    r = await start_bridge(make_config(broker.port, hydrometers=hydrometers), hub=hub)
     await r.wait_connected()
     client = recorder.client
     await client.publish("ispindel/red/gravity", "1.0480")
