@@ -181,7 +181,8 @@ class ProbeReader:
         for attempt in range(1, self.retries + 2):
             future = self._pool.submit(_read_celsius, self._cls, probe.id, probe.offset_c)
             try:
-                value = await asyncio.wait_for(asyncio.wrap_future(future), self.timeout_s)
+                async with asyncio.timeout(self.timeout_s):  # not wait_for: 3.11's can lose a cancel
+                    value = await asyncio.wrap_future(future)
             except (W1ThermSensorError, OSError, ValueError, IndexError, TimeoutError) as exc:
                 error, retry = _classify(exc)
                 if error == ERROR_TIMEOUT and not future.done():

@@ -309,8 +309,11 @@ class Daemon:
         if watchdog_s is not None:
             wait_s = min(wait_s, watchdog_s / 2)
         while True:
+            # asyncio.timeout, not wait_for: Python 3.11's wait_for can swallow a cancellation,
+            # and this loop would then never stop (the daemon hung at SIGTERM, now and then).
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._readings.wait(), wait_s)
+                async with asyncio.timeout(wait_s):
+                    await self._readings.wait()
             self._readings.clear()
             self.control_cycle()
             if watchdog_s is not None:
