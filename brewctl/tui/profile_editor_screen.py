@@ -6,8 +6,6 @@ editor accepts, ``brewctl profile validate`` and the daemon accept too.
 
 from __future__ import annotations
 
-import asyncio
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, cast
@@ -15,12 +13,11 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from brewctl.profiles import Profile, dump_profile
 from brewctl.profiles.files import format_loc
-from brewctl.tui.confirm_screen import ConfirmScreen
+from brewctl.tui.file_editor_screen import FileEditorScreen, file_name_for
 from brewctl.tui.profile_draft import ProfileDraft, step_summary
 from brewctl.tui.profile_preview import ProfilePreview
 from brewctl.tui.prompt_screen import PromptScreen
@@ -29,24 +26,10 @@ from brewctl.tui.step_form_screen import StepFormScreen
 if TYPE_CHECKING:
     from brewctl.tui.app import BrewApp
 
-__all__ = ["ProfileEditorScreen", "file_name_for", "write_file"]
+__all__ = ["ProfileEditorScreen"]
 
 
-def write_file(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` whole: a temporary file renamed over it (no half-written file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-
-
-def file_name_for(name: str) -> str:
-    """``"Clean ale (US-05)"`` -> ``"clean-ale-us-05.toml"``."""
-    slug = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")
-    return f"{slug or 'profile'}.toml"
-
-
-class ProfileEditorScreen(Screen[None]):
+class ProfileEditorScreen(FileEditorScreen[ProfileDraft]):
     """Edit ``draft``; ``path`` is where it saves (default: the profiles folder, named after the profile)."""
 
     DEFAULT_CSS = """
@@ -218,26 +201,9 @@ class ProfileEditorScreen(Screen[None]):
             self.refresh_all()
             self.notify("Profile updated in the recipe; save the recipe to write it.")
             return
-        path = self.target_path()
-        if path != self.path and path.exists():
-            question = f"{path.name} exists in {path.parent}. Replace it?"
-            if not await self.app.push_screen_wait(ConfirmScreen(question)):
-                return
-        try:
-            await asyncio.to_thread(write_file, path, dump_profile(self.profile))
-        except OSError as exc:
-            self.notify(f"Not saved: {path}: {exc.strerror}", severity="error")
-            return
-        self.path = self.saved_to = path
-        self.draft.modified = False
-        self.refresh_all()
-        self.notify(f"Saved {path}")
+        await self.write_draft(dump_profile(self.profile))
 
     @work(exclusive=True, group="edit")
     async def action_close(self) -> None:
         """Back; asks first when there are unsaved changes."""
-        if self.draft.modified and not await self.app.push_screen_wait(
-            ConfirmScreen("Leave without saving your changes?")
-        ):
-            return
-        self.dismiss(None)
+        await self.leave()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
@@ -11,16 +10,15 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
 from brewctl.errors import ProfileError
 from brewctl.profiles import load_profile
 from brewctl.profiles.recipe import Recipe, load_recipe
 from brewctl.tui.choice_screen import ChoiceScreen
-from brewctl.tui.confirm_screen import ConfirmScreen
+from brewctl.tui.file_editor_screen import FileEditorScreen, file_name_for
 from brewctl.tui.profile_draft import ProfileDraft
-from brewctl.tui.profile_editor_screen import ProfileEditorScreen, file_name_for, write_file
+from brewctl.tui.profile_editor_screen import ProfileEditorScreen
 from brewctl.tui.profile_preview import ProfilePreview
 from brewctl.tui.recipe_draft import RECIPE_FIELDS, RecipeDraft
 
@@ -40,7 +38,7 @@ def recipe_label(path: Path, profile_dirs: list[Path] | None = None) -> str:
     return f"{recipe.name} · {recipe.profile.name} · {path.name}"
 
 
-class RecipeEditorScreen(Screen[None]):
+class RecipeEditorScreen(FileEditorScreen[RecipeDraft]):
     """Edit ``draft``, saved to ``path`` (default: the recipes folder, named after the recipe)."""
 
     DEFAULT_CSS = """
@@ -199,25 +197,9 @@ class RecipeEditorScreen(Screen[None]):
         if self.recipe is None:
             self.notify("Not saved: fix the problems shown first.", severity="error")
             return
-        path = self.target_path()
-        question = f"{path.name} exists in {path.parent}. Replace it?"
-        if path != self.path and path.exists() and not await self.app.push_screen_wait(ConfirmScreen(question)):
-            return
-        try:
-            await asyncio.to_thread(write_file, path, self.draft.dumps())
-        except OSError as exc:
-            self.notify(f"Not saved: {path}: {exc.strerror}", severity="error")
-            return
-        self.path = self.saved_to = path
-        self.draft.modified = False
-        self.refresh_all()
-        self.notify(f"Saved {path}")
+        await self.write_draft(self.draft.dumps())
 
     @work(exclusive=True, group="recipe")
     async def action_close(self) -> None:
         """Back; asks first when there are unsaved changes."""
-        if self.draft.modified and not await self.app.push_screen_wait(
-            ConfirmScreen("Leave without saving your changes?")
-        ):
-            return
-        self.dismiss(None)
+        await self.leave()
