@@ -104,8 +104,8 @@ class DaemonProcess:
             self.proc.wait(10)
 
 
-@pytest.fixture
-def daemon(tmp_path: Path) -> Iterator[DaemonProcess]:
+def daemon_process(tmp_path: Path) -> Iterator[DaemonProcess]:
+    """A ``DaemonProcess`` in ``tmp_path`` (socket in a short temp dir), killed afterwards."""
     sockets = Path(tempfile.mkdtemp(prefix="bc-"))
     proc = DaemonProcess(tmp_path, sockets / "api.sock")
     try:
@@ -113,3 +113,8 @@ def daemon(tmp_path: Path) -> Iterator[DaemonProcess]:
     finally:
         proc.stop()
         shutil.rmtree(sockets, ignore_errors=True)
+
+
+@pytest.fixture
+def daemon(tmp_path: Path) -> Iterator[DaemonProcess]:
+    yield from daemon_process(tmp_path)

@@ -13,6 +13,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
@@ -324,3 +325,24 @@ async def start_bridge() -> AsyncIterator[Callable[..., Any]]:
     yield start
     for r in running:
         await r.stop()
+
+
+async def start_daemon(tmp_path: Path, config_text: str) -> asyncio.subprocess.Process:
+    """``brewctl run --simulate`` on ``config_text`` as a subprocess (state and socket in ``tmp_path``)."""
+    config = tmp_path / "config.toml"
+    config.write_text(config_text)
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "brewctl",
+        "run",
+        "--simulate",
+        "--config",
+        str(config),
+        "--state-dir",
+        str(tmp_path / "state"),
+        "--socket",
+        str(tmp_path / "api.sock"),
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )

@@ -11,12 +11,11 @@ import asyncio
 import contextlib
 import json
 import random
-import sys
 from pathlib import Path
 from typing import Any
 
 from brewctl.service.client import ApiClient
-from tests.mqtt.conftest import DAEMON_CONFIG, Broker, Recorder
+from tests.mqtt.conftest import DAEMON_CONFIG, Broker, Recorder, start_daemon
 
 BASE = "brewctl/cellar/fermenters/fv7"
 KEPT = ("mode", "beer_setpoint_c", "chamber_setpoint_c", "profile")
@@ -63,23 +62,7 @@ async def _fermenter(socket: Path) -> dict[str, Any]:
 async def test_the_daemon_answers_every_malformed_command_and_changes_nothing(
     broker: Broker, recorder: Recorder, tmp_path: Path
 ) -> None:
-    config = tmp_path / "config.toml"
-    config.write_text(DAEMON_CONFIG.replace("{port}", str(broker.port)))
-    daemon = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "brewctl",
-        "run",
-        "--simulate",
-        "--config",
-        str(config),
-        "--state-dir",
-        str(tmp_path / "state"),
-        "--socket",
-        str(tmp_path / "api.sock"),
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
+    daemon = await start_daemon(tmp_path, DAEMON_CONFIG.replace("{port}", str(broker.port)))
     try:
         await recorder.json(f"{BASE}/state", within_s=20)
         before = await _fermenter(tmp_path / "api.sock")

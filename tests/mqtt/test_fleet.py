@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from tests.mqtt.conftest import (
     free_port,
     make_config,
     node_status,
+    start_daemon,
     until,
 )
 
@@ -32,23 +32,7 @@ async def test_the_last_will_says_offline_when_the_daemon_is_killed(
 ) -> None:
     # A second node watches this one: its alarm is how a brewery hears of a dead controller.
     watcher = await start_bridge(make_config(broker.port, node="office", mqtt={"watch_nodes": ["cellar"]}))
-    config = tmp_path / "config.toml"
-    config.write_text(DAEMON_CONFIG.replace("{port}", str(broker.port)))
-    daemon = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "brewctl",
-        "run",
-        "--simulate",
-        "--config",
-        str(config),
-        "--state-dir",
-        str(tmp_path / "state"),
-        "--socket",
-        str(tmp_path / "api.sock"),
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
+    daemon = await start_daemon(tmp_path, DAEMON_CONFIG.replace("{port}", str(broker.port)))
     try:
         await recorder.wait("brewctl/cellar/availability", where=lambda p: p == b"online", within_s=20)
         state = await recorder.json("brewctl/cellar/fermenters/fv7/state", within_s=20)

@@ -3,27 +3,19 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import DaemonProcess
+from tests.e2e.conftest import DaemonProcess, daemon_process
 
 
 @pytest.fixture
 def daemon(tmp_path: Path) -> Iterator[DaemonProcess]:
-    sockets = Path(tempfile.mkdtemp(prefix="bc-"))
-    proc = DaemonProcess(tmp_path, sockets / "api.sock")
-    try:
-        yield proc
-    finally:
-        proc.stop()
-        shutil.rmtree(sockets, ignore_errors=True)
+    yield from daemon_process(tmp_path)
 
 
 def exported_rows(state_dir: Path) -> list[list[float]]:
