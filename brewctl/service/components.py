@@ -12,10 +12,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from brewctl.alerts.component import alert_components
 from brewctl.config import Config
 from brewctl.model import Alarm
-from brewctl.mqtt.bridge import mqtt_components
 from brewctl.recorder.components import recorder_components
 from brewctl.service.hub import Component, Hub
 
@@ -28,7 +26,16 @@ def optional_components(config: Config, state_dir: Path) -> list[Component]:
     """The optional components this configuration enables."""
     components: list[Component] = []
     components += recorder_components(config, state_dir)  # history.sqlite; InfluxDB if [influx]
-    components += [*mqtt_components(config, state_dir), *alert_components(config)]  # [mqtt]; Apprise
+    # Imported only when configured: a daemon without MQTT or Apprise keeps their libraries
+    # (aiomqtt, paho) out of its memory.
+    if config.mqtt is not None:
+        from brewctl.mqtt.bridge import mqtt_components
+
+        components += mqtt_components(config, state_dir)
+    if config.alerts.apprise_urls:
+        from brewctl.alerts.component import alert_components
+
+        components += alert_components(config)
     return components
 
 
