@@ -52,7 +52,11 @@ _PROFILE_ACTIONS = {
 
 def _add_socket_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--socket", type=Path, help="daemon API socket (default: from the config)")
-    p.add_argument("--config", type=Path, help=f"config file: the socket, display units and [mqtt] login (default {DEFAULT_CONFIG_PATH})")
+    p.add_argument(
+        "--config",
+        type=Path,
+        help=f"config file: the socket, display units and [mqtt] login (default {DEFAULT_CONFIG_PATH})",
+    )
 
 
 def register(commands: Commands) -> None:
