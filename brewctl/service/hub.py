@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
@@ -30,10 +30,12 @@ __all__ = [
 ]
 
 GRAVITY_THIN_S = 60.0
-"""Gravity history resolution: of the readings within one such interval, the newest is kept."""
+"""Recent gravity history resolution: of the readings within a minute, the newest is kept."""
+GRAVITY_RECENT_S = 6 * 3600.0
+"""Readings older than this are thinned further, to ``GRAVITY_THIN_OLD_S``."""
+GRAVITY_THIN_OLD_S = 900.0
 GRAVITY_KEEP_S = 8 * 86400.0
-"""How long gravity readings are kept for the profile runner."""
-GRAVITY_MAX_SAMPLES = int(GRAVITY_KEEP_S / GRAVITY_THIN_S) + 1
+"""How long gravity readings are kept for the profile runner (about 1,100 readings at most)."""
 
 CommandHandler = Callable[[str, Command, str], Awaitable[CommandResult]]
 """``handler(fermenter_id, command, source)``; source is e.g. 'api', 'mqtt', 'cli'."""
@@ -68,6 +70,27 @@ class GravitySample:
     def age_s(self, now_mono_s: float) -> float:
         """Seconds since the reading, on the monotonic clock (never negative)."""
         return max(0.0, now_mono_s - self.mono_s)
+
+
+def _thin_gravity(samples: Iterable[GravitySample], now_mono_s: float) -> collections.deque[GravitySample]:
+    """Drop readings past ``GRAVITY_KEEP_S``; keep the newest per ``GRAVITY_THIN_OLD_S`` beyond the recent ones."""
+    kept: collections.deque[GravitySample] = collections.deque()
+    for s in samples:
+        age = now_mono_s - s.mono_s
+        if age > GRAVITY_KEEP_S:
+            continue
+        old = age > GRAVITY_RECENT_S
+        last = kept[-1] if kept else None
+        if (
+            old
+            and last is not None
+            and now_mono_s - last.mono_s > GRAVITY_RECENT_S
+            and s.mono_s // GRAVITY_THIN_OLD_S == last.mono_s // GRAVITY_THIN_OLD_S
+        ):
+            kept[-1] = s
+        else:
+            kept.append(s)
+    return kept
 
 
 class StatusSubscription:
@@ -207,19 +230,22 @@ class Hub:
         """Record a hydrometer reading for a fermenter.
 
         ``at_s`` (Unix time, default now) is converted to the monotonic clock right away. The
-        history keeps one reading a minute (the newest) for ``GRAVITY_KEEP_S``, so a "stable for
-        48 h" condition sees 48 h of readings however often a hydrometer reports.
+        history keeps one reading a minute for the last ``GRAVITY_RECENT_S`` and one every
+        ``GRAVITY_THIN_OLD_S`` before that, for ``GRAVITY_KEEP_S``: a "stable for 48 h" condition
+        sees 48 h of readings however often a hydrometer reports, and the profile runner never
+        wades through more than about 1,100 of them.
         """
         wall, mono = self._wall_clock(), self._monotonic_clock()
         at = wall if at_s is None else at_s
         sample = GravitySample(sg=sg, at_s=at, source=source, mono_s=mono - max(0.0, wall - at))
-        samples = self._gravity.setdefault(fermenter, collections.deque(maxlen=GRAVITY_MAX_SAMPLES))
-        if samples and sample.mono_s // GRAVITY_THIN_S == samples[-1].mono_s // GRAVITY_THIN_S:
+        samples = self._gravity.setdefault(fermenter, collections.deque())
+        previous = samples[-1] if samples else None
+        if previous is not None and sample.mono_s // GRAVITY_THIN_S == previous.mono_s // GRAVITY_THIN_S:
             samples[-1] = sample  # same minute: the newest reading stands for it
         else:
             samples.append(sample)
-        while samples and sample.mono_s - samples[0].mono_s > GRAVITY_KEEP_S:
-            samples.popleft()
+        if previous is not None and sample.mono_s // GRAVITY_THIN_OLD_S != previous.mono_s // GRAVITY_THIN_OLD_S:
+            self._gravity[fermenter] = _thin_gravity(samples, sample.mono_s)
 
     def gravity(self, fermenter: str) -> Sequence[GravitySample]:
         """Gravity readings for a fermenter, oldest first."""
