@@ -136,15 +136,20 @@ def _check_raw_temperatures(raw: Any, i: int, units: Literal["C", "F"], problems
             check_temperature(float(value), units, loc, problems)
 
 
-def parse_profile(text: str, source: str = "<profile>") -> Profile:
-    """Parse and validate profile TOML text; ``source`` names it in error messages."""
+def read_toml(text: str, source: str) -> dict[str, Any]:
+    """Parse TOML text; a syntax error becomes a ``ProfileError`` saying ``source:line``."""
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"\(at line (\d+), column \d+\)", str(exc))
         where = f"{source}:{m.group(1)}" if m else source
         reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         raise ProfileError(f"{where}: not valid TOML: {reason}") from None
+
+
+def parse_profile(text: str, source: str = "<profile>") -> Profile:
+    """Parse and validate profile TOML text; ``source`` names it in error messages."""
+    data = read_toml(text, source)
     profile, problems = profile_problems(data)
     if profile is None:
         raise ProfileError(format_problems(source, problems, text))

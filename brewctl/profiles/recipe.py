@@ -8,7 +8,6 @@ profile format). Errors name the file, line and field like profile errors do.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -17,7 +16,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from brewctl.errors import ProfileError
 from brewctl.profiles.document import Problem, ProfileDocument, _without_null, to_profile
-from brewctl.profiles.files import find_profile, format_problems, validation_problems
+from brewctl.profiles.files import find_profile, format_problems, read_toml, validation_problems
 from brewctl.profiles.model import FORMAT_VERSION, Attenuation, FreeRiseStep, GravityAtOrBelow, HoldUntilStep, Profile
 from brewctl.units import plato_to_sg
 from brewctl.userfiles import read_user_text
@@ -117,13 +116,7 @@ def _default_dirs(source: Path | None) -> list[Path]:
 
 def parse_recipe(text: str, source: str = "<recipe>", profile_dirs: Sequence[Path | str] | None = None) -> Recipe:
     """Parse and validate recipe TOML; resolve its profile (searching ``profile_dirs``)."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"\(at line (\d+), column \d+\)", str(exc))
-        where = f"{source}:{m.group(1)}" if m else source
-        reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        raise ProfileError(f"{where}: not valid TOML: {reason}") from None
+    data = read_toml(text, source)
     problems: list[Problem] = []
     try:
         doc = RecipeDocument.model_validate(data)
