@@ -9,7 +9,6 @@ The annotated example is ``config.example.toml`` at the top of the repository.
 from __future__ import annotations
 
 import socket
-import tomllib
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self
@@ -17,7 +16,7 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from brewctl.errors import ConfigError
-from brewctl.userfiles import read_user_text
+from brewctl.userfiles import parse_user_toml, read_user_text
 
 __all__ = [
     "DEFAULT_CONFIG_PATH",
@@ -406,10 +405,7 @@ def load_config(path: Path | str = DEFAULT_CONFIG_PATH) -> Config:
     """Read and validate a config file. Relative folders are resolved against its location."""
     path = Path(path)
     text = read_user_text(path, "config file", ConfigError, hint="use --config FILE")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    data = parse_user_toml(text, str(path), ConfigError)
     cfg = parse_config(data, str(path))
     base = path.resolve().parent
     node = cfg.node.model_copy(

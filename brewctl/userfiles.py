@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+import re
+import tomllib
 from pathlib import Path
+from typing import Any
 
 from brewctl.errors import UserError
 
-__all__ = ["read_user_text"]
+__all__ = ["parse_user_toml", "read_user_text"]
+
+
+def parse_user_toml(text: str, source: str, error: type[UserError]) -> dict[str, Any]:
+    """Parse TOML text; a syntax error becomes ``error`` saying ``source:line: not valid TOML: why``."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+        where = f"{source}:{m.group(1)}" if m else source
+        reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise error(f"{where}: not valid TOML: {reason}") from None
 
 
 def read_user_text(path: Path, what: str, error: type[UserError], *, encoding: str = "utf-8", hint: str = "") -> str:

@@ -112,7 +112,7 @@ def test_missing_file_and_bad_toml_are_user_errors(tmp_path: Path) -> None:
         load_config(tmp_path / "nope.toml")
     bad = tmp_path / "bad.toml"
     bad.write_text("[node\nname = 1\n")
-    with pytest.raises(ConfigError, match=r"bad\.toml: not valid TOML: .*line 1"):
+    with pytest.raises(ConfigError, match=r"bad\.toml:1: not valid TOML: "):
         load_config(bad)
 
 

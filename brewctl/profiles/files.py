@@ -7,8 +7,6 @@ e.g. ``profiles/lager.toml:23: steps[2].duration: cannot read duration '3x'``.
 from __future__ import annotations
 
 import math
-import re
-import tomllib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -28,7 +26,7 @@ from brewctl.profiles.document import (
 )
 from brewctl.profiles.locate import TomlLocator
 from brewctl.profiles.model import FORMAT_VERSION, Profile
-from brewctl.userfiles import read_user_text
+from brewctl.userfiles import parse_user_toml, read_user_text
 
 __all__ = [
     "dump_profile",
@@ -138,13 +136,7 @@ def _check_raw_temperatures(raw: Any, i: int, units: Literal["C", "F"], problems
 
 def read_toml(text: str, source: str) -> dict[str, Any]:
     """Parse TOML text; a syntax error becomes a ``ProfileError`` saying ``source:line``."""
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"\(at line (\d+), column \d+\)", str(exc))
-        where = f"{source}:{m.group(1)}" if m else source
-        reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        raise ProfileError(f"{where}: not valid TOML: {reason}") from None
+    return parse_user_toml(text, source, ProfileError)
 
 
 def parse_profile(text: str, source: str = "<profile>") -> Profile:

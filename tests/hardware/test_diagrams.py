@@ -184,7 +184,7 @@ def test_generator_reports_a_bad_config_without_a_traceback(tmp_path: Path, caps
     out = tmp_path / "svg"
     assert _generator().main(["--config", str(path), "--out", str(out)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"generate.py: error: {path}: not valid TOML") and "Traceback" not in err
+    assert err.startswith(f"generate.py: error: {path}:1: not valid TOML") and "Traceback" not in err
     assert not out.exists()
 
 
