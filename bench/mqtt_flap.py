@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,43 +31,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout
 
+from _mqtt_bench import bench_config, changing_status, free_port
+
 from brewctl.config import parse_config
-from brewctl.model import FermenterStatus, NodeStatus, OutputStatus
 from brewctl.mqtt.backoff import Backoff
 from brewctl.mqtt.bridge import MqttBridge
 from brewctl.service.hub import Hub
 
 TICK_S = 0.010
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _config(port: int, fermenters: int) -> dict[str, object]:
-    probes = {f"p{i}": {"id": f"28-{i:012x}"} for i in range(fermenters)}
-    outputs = {f"o{i}": {"kind": "solenoid", "pin": 20 + i} for i in range(fermenters)}
-    ferms = {f"fv{i}": {"rig": "glycol", "beer_probe": f"p{i}", "valve": f"o{i}"} for i in range(fermenters)}
-    return {"node": {"name": "flap"}, "probes": probes, "outputs": outputs, "fermenters": ferms,
-            "mqtt": {"host": "127.0.0.1", "port": port}}  # fmt: skip
-
-
-def _status(n: int, fermenters: int) -> NodeStatus:
-    fs = {
-        f"fv{i}": FermenterStatus(
-            id=f"fv{i}",
-            mode="beer",
-            rig="glycol",
-            beer_c=18.0 + (n % 20) * 0.1,
-            beer_setpoint_c=18.0,
-            outputs=(OutputStatus(role="valve", value=1.0 if n % 2 else 0.0, active=bool(n % 2)),),
-            updated_s=float(n),
-        )
-        for i in range(fermenters)
-    }
-    return NodeStatus(node="flap", version="bench", uptime_s=float(n), fermenters=fs)
 
 
 async def _lag(seconds: float) -> list[float]:
@@ -119,17 +89,19 @@ async def _black_hole(port: int) -> AsyncIterator[None]:
 
 
 async def main(args: argparse.Namespace) -> None:
-    port = _port()
+    port = free_port()
     broker = Mosquitto(port, Path(tempfile.mkdtemp(prefix="brewctl-flap-")))
     _report("1. no bridge", await _lag(args.seconds))
 
     hub = Hub("flap")
-    bridge = MqttBridge(parse_config(_config(port, args.fermenters)), backoff=Backoff(initial_s=0.1, max_s=1.0))
+    bridge = MqttBridge(
+        parse_config(bench_config(port, args.fermenters, "flap")), backoff=Backoff(initial_s=0.1, max_s=1.0)
+    )
 
     async def feed() -> None:
         n = 0
         while True:
-            hub.publish_status(_status(n, args.fermenters))
+            hub.publish_status(changing_status(n, args.fermenters, "flap"))
             n += 1
             await asyncio.sleep(0.1)
 

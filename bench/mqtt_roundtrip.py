@@ -32,52 +32,19 @@ import aiomqtt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout
 
+from _mqtt_bench import bench_config, changing_status, free_port
+
 from brewctl.config import parse_config
-from brewctl.model import CommandResult, FermenterStatus, NodeStatus, OutputStatus
+from brewctl.model import CommandResult, NodeStatus
 from brewctl.mqtt.bridge import MqttBridge
 from brewctl.service.hub import Hub
 
 NODELAY = ((socket.IPPROTO_TCP, socket.TCP_NODELAY, 1),)
 
 
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _config(port: int, fermenters: int) -> dict[str, object]:
-    probes = {f"p{i}": {"id": f"28-{i:012x}"} for i in range(fermenters)}
-    outputs = {f"o{i}": {"kind": "solenoid", "pin": 20 + i} for i in range(fermenters)}
-    ferms = {f"fv{i}": {"rig": "glycol", "beer_probe": f"p{i}", "valve": f"o{i}"} for i in range(fermenters)}
-    return {
-        "node": {"name": "bench"},
-        "probes": probes,
-        "outputs": outputs,
-        "fermenters": ferms,
-        "mqtt": {"host": "127.0.0.1", "port": port},
-    }
-
-
-def _status(n: int, fermenters: int) -> NodeStatus:
-    fs = {
-        f"fv{i}": FermenterStatus(
-            id=f"fv{i}",
-            mode="beer",
-            rig="glycol",
-            beer_c=18.0 + (n % 20) * 0.1,
-            beer_setpoint_c=18.0,
-            outputs=(OutputStatus(role="valve", value=1.0 if n % 2 else 0.0, active=bool(n % 2)),),
-            updated_s=float(n),
-        )
-        for i in range(fermenters)
-    }
-    return NodeStatus(node="bench", version="bench", uptime_s=float(n), fermenters=fs)
-
-
 async def main(args: argparse.Namespace) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="brewctl-bench-"))
-    port = _port()
+    port = free_port()
     conf = workdir / "mosquitto.conf"
     conf.write_text(f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\nset_tcp_nodelay true\n")
     broker = await asyncio.create_subprocess_exec(
@@ -91,7 +58,7 @@ async def main(args: argparse.Namespace) -> None:
             return CommandResult(ok=True)
 
         hub.set_command_handler(controller)
-        bridge = MqttBridge(parse_config(_config(port, args.fermenters)))
+        bridge = MqttBridge(parse_config(bench_config(port, args.fermenters, "bench")))
         task = asyncio.create_task(bridge.run(hub))
         await asyncio.wait_for(bridge.connected.wait(), 5)
 
@@ -126,7 +93,7 @@ async def main(args: argparse.Namespace) -> None:
         cpu0 = time.process_time()
         wall0 = time.perf_counter()
         for n in range(args.statuses):
-            hub.publish_status(_status(n, args.fermenters))
+            hub.publish_status(changing_status(n, args.fermenters, "bench"))
             while published <= n:  # noqa: ASYNC110 (latest wins: wait until this one went out)
                 await asyncio.sleep(0)
         cpu = time.process_time() - cpu0
