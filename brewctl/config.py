@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from brewctl.errors import ConfigError
+from brewctl.rigs import OUTPUT_ROLES, PROBE_ROLES, RIGS, OutputKind, Rig, probe_field
 from brewctl.userfiles import parse_user_toml, read_user_text
 
 __all__ = [
@@ -62,30 +63,6 @@ class Mode(StrEnum):
     """Hold the beer at ``beer_setpoint_c`` (cascade: beer PID drives the chamber setpoint)."""
     PROFILE = "profile"
     """Follow the active fermentation profile."""
-
-
-class Rig(StrEnum):
-    """How a fermenter is heated and cooled."""
-
-    HEAT_COOL = "heat-cool"
-    """A chamber (chest freezer, fridge) with a heater and a compressor."""
-    HEAT_ONLY = "heat-only"
-    COOL_ONLY = "cool-only"
-    GLYCOL = "glycol"
-    """A jacketed or coiled vessel cooled by a glycol solenoid valve (direct beer control)."""
-    VALVE = "valve"
-    """A jacketed vessel cooled through a motorized ball valve (open/close relays)."""
-
-
-class OutputKind(StrEnum):
-    RELAY = "relay"
-    """An electromechanical relay (compressor, pump): on/off, guarded."""
-    SSR = "ssr"
-    """A solid-state relay driving a heater with time-proportioned duty."""
-    SOLENOID = "solenoid"
-    """A solenoid valve (glycol): on/off."""
-    MOTORIZED_VALVE = "motorized-valve"
-    """A motorized ball valve with an open relay and a close relay."""
 
 
 class NodeConfig(_Frozen):
@@ -223,14 +200,7 @@ class FermenterConfig(_Frozen):
 
     @model_validator(mode="after")
     def _rig_has_parts(self) -> Self:
-        need: dict[Rig, tuple[str, ...]] = {
-            Rig.HEAT_COOL: ("heater", "cooler"),
-            Rig.HEAT_ONLY: ("heater",),
-            Rig.COOL_ONLY: ("cooler",),
-            Rig.GLYCOL: ("valve", "beer_probe"),
-            Rig.VALVE: ("valve", "beer_probe"),
-        }
-        missing = [k for k in need[self.rig] if getattr(self, k) is None]
+        missing = [k for k in RIGS[self.rig].required_fields if getattr(self, k) is None]
         if missing:
             raise ValueError(f"a {self.rig.value} fermenter needs {', '.join(missing)}")
         if self.beer_probe is None and self.chamber_probe is None:
@@ -328,15 +298,12 @@ class Config(_Frozen):
         problems: list[str] = []
         used_outputs: dict[str, str] = {}
         for fid, f in self.fermenters.items():
-            for key in ("beer_probe", "chamber_probe", "room_probe"):
+            for key in map(probe_field, PROBE_ROLES):
                 ref = getattr(f, key)
                 if ref is not None and ref not in self.probes:
                     problems.append(f"fermenters.{fid}.{key}: no probe named {ref!r}")
-            for key, kinds in (
-                ("heater", {OutputKind.SSR, OutputKind.RELAY}),
-                ("cooler", {OutputKind.RELAY, OutputKind.SOLENOID}),
-                ("valve", {OutputKind.SOLENOID, OutputKind.MOTORIZED_VALVE}),
-            ):
+            for role in OUTPUT_ROLES.values():
+                key, kinds = role.field, role.kinds
                 ref = getattr(f, key)
                 if ref is None:
                     continue
@@ -350,9 +317,11 @@ class Config(_Frozen):
                 if ref in used_outputs:
                     problems.append(f"fermenters.{fid}.{key}: output {ref!r} is already used by {used_outputs[ref]}")
                 used_outputs[ref] = f"fermenters.{fid}"
+            narrow = RIGS[f.rig].valve_kinds
             valve = self.outputs.get(f.valve or "")
-            if f.rig is Rig.VALVE and valve is not None and valve.kind is not OutputKind.MOTORIZED_VALVE:
-                problems.append(f"fermenters.{fid}.valve: a valve rig needs a motorized-valve output")
+            if narrow is not None and valve is not None and valve.kind not in narrow:
+                wanted = " or ".join(sorted(k.value for k in narrow))
+                problems.append(f"fermenters.{fid}.valve: a {f.rig.value} rig needs a {wanted} output")
         pins: dict[int, str] = {}
         for oid, o in self.outputs.items():
             for p in o.pins:

@@ -4,12 +4,15 @@ Pure: no asyncio, no I/O, no wall clock. The caller passes monotonic seconds (``
 ``FermenterController.step`` may be called at any pace (the simulator and the daemon use a
 5-10 s period). See docs/control.md for the design and the tuning.
 
-Outputs by rig (``ControlResult.outputs`` keys):
+Outputs by rig (``ControlResult.outputs`` keys) are the roles of the rig's entry in
+``brewctl.rigs.RIGS``: its required roles, plus its optional ones when configured:
 
 - heat-cool: ``heat`` (duty 0..1) and ``cool`` (0 or 1); heat-only: ``heat``; cool-only: ``cool``;
 - glycol: ``valve`` (solenoid, 0 or 1), plus ``heat`` if a heater is configured;
-- valve: ``valve`` (wanted opening 0..1 of a motorized valve; see ``brewctl.core.valve``),
-  plus ``heat`` if a heater is configured.
+- valve: ``valve`` (wanted opening 0..1 of a motorized valve; the driver reaches it, see
+  ``brewctl.drivers.timing``), plus ``heat`` if a heater is configured.
+
+A new rig's control code goes here: a plan chosen by its ``RigSpec.control``.
 """
 
 from __future__ import annotations
@@ -21,19 +24,18 @@ from typing import Literal
 
 from simple_pid import PID
 
-from brewctl.config import FermenterConfig, Mode, Rig
+from brewctl.config import FermenterConfig, Mode
 from brewctl.core.beer import BeerPid
 from brewctl.core.chamber import ChamberLoop
 from brewctl.core.guards import HeatCool, HeatCoolLimits, SwitchLimits, Verdict, arbitrate, format_left
 from brewctl.core.probes import ProbeFilter
 from brewctl.core.ramp import SetpointSlope
 from brewctl.model import Alarm, OutputStatus, PidTerms
+from brewctl.rigs import OUTPUT_ROLES, PROBE_ROLES, RIGS, output_roles, probe_field
 
 __all__ = ["PROBE_ROLES", "ControlResult", "FermenterController", "Target"]
 
-PROBE_ROLES = ("beer", "chamber", "room")
 Severity = Literal["info", "warning", "critical"]
-_CASCADE_RIGS = (Rig.HEAT_COOL, Rig.HEAT_ONLY, Rig.COOL_ONLY)
 _BEER_GAP_S = 600.0
 """A beer probe back within this keeps the beer PID's state (filter, integral)."""
 _VALVE_OPEN_MIN = 0.02
@@ -88,15 +90,13 @@ class FermenterController:
 
     def __init__(self, cfg: FermenterConfig) -> None:
         self.cfg = cfg
-        rig = cfg.rig
-        self.has_heat = rig in (Rig.HEAT_COOL, Rig.HEAT_ONLY) or (
-            rig in (Rig.GLYCOL, Rig.VALVE) and cfg.heater is not None
-        )
-        self.has_cool = rig in (Rig.HEAT_COOL, Rig.COOL_ONLY)
-        self.has_valve = rig in (Rig.GLYCOL, Rig.VALVE)
-        self.roles: tuple[str, ...] = tuple(
-            r for r, yes in (("heat", self.has_heat), ("cool", self.has_cool), ("valve", self.has_valve)) if yes
-        )
+        self.spec = spec = RIGS[cfg.rig]
+        configured = {r.field: getattr(cfg, r.field) for r in OUTPUT_ROLES.values()}
+        wired = output_roles(cfg.rig, configured)
+        self.roles: tuple[str, ...] = tuple(r for r in spec.roles if r in spec.required or r in wired)
+        self.has_heat = "heat" in self.roles
+        self.has_cool = "cool" in self.roles
+        self.has_valve = "valve" in self.roles
         g, t = cfg.guards, cfg.tuning
         cooler_limits = (
             SwitchLimits(g.valve_min_on_s, g.valve_min_off_s)
@@ -188,17 +188,17 @@ class FermenterController:
         if self.has_heat:
             duty = round(plan.heat_duty, 4) if verdict.heat.on else 0.0
             outputs["heat"] = duty
-            statuses.append(self._status("heat", duty, verdict.heat, want_heat, plan, "heating"))
-        cool_role = "valve" if self.has_valve else "cool"
-        if self.has_cool or self.has_valve:
+            statuses.append(self._status("heat", duty, verdict.heat, want_heat, plan))
+        cool_role = self.spec.cool_role
+        if cool_role is not None:
             if not verdict.cool.on:
                 value = 0.0
-            elif self.cfg.rig is Rig.VALVE:
+            elif self.spec.control == "valve":
                 value = round(max(plan.valve_opening, _VALVE_OPEN_MIN), 4)
             else:
                 value = 1.0
             outputs[cool_role] = value
-            statuses.append(self._status(cool_role, value, verdict.cool, want_cool, plan, "cooling"))
+            statuses.append(self._status(cool_role, value, verdict.cool, want_cool, plan))
         pid = self._beer_pid.terms if self._beer_pid is not None else PidTerms()
         safe = plan.force_off and plan.off_reason.startswith("safe")
         return ControlResult(outputs, tuple(statuses), pid, plan.beer_sp, plan.chamber_sp, tuple(alarms), safe)
@@ -206,9 +206,7 @@ class FermenterController:
     # --- planning -----------------------------------------------------------------------
 
     def _configured(self, role: str) -> bool:
-        return {"beer": self.cfg.beer_probe, "chamber": self.cfg.chamber_probe, "room": self.cfg.room_probe}[
-            role
-        ] is not None
+        return getattr(self.cfg, probe_field(role)) is not None
 
     def _plan(self, now_s: float, good: Mapping[str, float | None], target: Target, alarms: list[Alarm]) -> _Plan:
         cfg = self.cfg
@@ -248,11 +246,11 @@ class FermenterController:
         if target.beer_setpoint_slope_c_per_h is not None and math.isfinite(target.beer_setpoint_slope_c_per_h):
             slope = target.beer_setpoint_slope_c_per_h
 
-        if cfg.rig not in _CASCADE_RIGS:  # glycol / motorized valve: the beer probe alone
+        if self.spec.control != "cascade":  # glycol / motorized valve: the beer probe alone
             if beer is None:
                 alarms.append(self._alarm("all_probes_lost", "critical", "beer probe lost: all outputs off"))
                 return _Plan(force_off=True, off_reason="safe: beer probe lost", beer_sp=sp_beer)
-            if cfg.rig is Rig.VALVE:
+            if self.spec.control == "valve":
                 return self._valve_plan(now_s, beer, sp_beer)
             return self._chamber_plan(self._direct_loop, beer, sp_beer, beer_sp=sp_beer)
 
@@ -458,12 +456,13 @@ class FermenterController:
             self._alarm_cache[key] = alarm
         return alarm
 
-    def _status(self, role: str, value: float, v: Verdict, wanted: bool, plan: _Plan, verb: str) -> OutputStatus:
+    def _status(self, role: str, value: float, v: Verdict, wanted: bool, plan: _Plan) -> OutputStatus:
+        verb = OUTPUT_ROLES[role].verb
         blocked: float | None = None
         if plan.force_off:
             reason = f"off: {plan.off_reason}"
         elif v.on and value > 0:
-            reason = f"{verb} {value:.0%}" if role == "heat" or self.cfg.rig is Rig.VALVE else verb
+            reason = f"{verb} {value:.0%}" if role == "heat" or self.spec.control == "valve" else verb
             if v.reason == "min on":
                 reason = f"{verb}: min on, {format_left(v.blocked_s or 0.0)} left"
                 blocked = v.blocked_s

@@ -30,8 +30,8 @@ import math
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from types import TracebackType
-from typing import Any, Self
+from types import MappingProxyType, TracebackType
+from typing import Any, ClassVar, Self
 
 from gpiozero import DigitalOutputDevice
 
@@ -48,7 +48,19 @@ from brewctl.drivers.timing import (
 )
 from brewctl.errors import FatalError
 
-__all__ = ["Channel", "OutputBank", "exclusive_pairs"]
+__all__ = [
+    "DRIVERS",
+    "Channel",
+    "MotorizedValveDriver",
+    "OutputBank",
+    "OutputDriver",
+    "RelayDriver",
+    "SolenoidDriver",
+    "SsrDriver",
+    "exclusive_pairs",
+    "make_driver",
+    "output_channels",
+]
 
 log = logging.getLogger(__name__)
 
@@ -65,15 +77,163 @@ class Channel:
     active_high: bool
 
 
-def _channels(name: str, cfg: OutputConfig) -> list[Channel]:
-    if cfg.kind is OutputKind.MOTORIZED_VALVE:
-        assert cfg.open_pin is not None and cfg.close_pin is not None
+class OutputDriver:
+    """How one configured output turns its command into channel levels (one class per kind).
+
+    A driver keeps the output's last command and any state its kind needs (an SSR's phase, a
+    valve's estimated position); ``OutputBank`` owns the GPIO devices and asks each driver
+    which of its channels should be on. Adding an output kind = a ``brewctl.rigs.OutputKind``
+    member + a subclass here + its ``DRIVERS`` entry.
+    """
+
+    kind: ClassVar[OutputKind]
+    idle: ClassVar[float | None] = 0.0
+    """The command after ``clear()`` (off)."""
+
+    def __init__(self, name: str, cfg: OutputConfig) -> None:
+        self.name = name
+        self.cfg = cfg
+        self.command: float | None = self.idle
+
+    def channels(self) -> list[Channel]:
+        """The GPIO lines this output drives (one, by default)."""
+        assert self.cfg.pin is not None
+        return [Channel(self.name, self.name, self.cfg.pin, self.cfg.active_high)]
+
+    def clear(self) -> None:
+        """Forget the command: the output goes off."""
+        self.command = self.idle
+
+    def requested_on(self) -> bool:
+        """Whether the output is asked to do anything (for exclusive pairs)."""
+        return self.command is not None and self.command >= 0.5
+
+    def advance(self, now: float, dt: float, *, halted: bool) -> None:
+        """Account for ``dt`` seconds up to ``now`` (a valve moves); nothing by default."""
+
+    def levels(self, now: float) -> dict[str, bool]:
+        """Channel name -> on, for ``now``."""
+        return {self.name: self.requested_on()}
+
+    def next_edge(self, now: float, *, halted: bool) -> float | None:
+        """Seconds until a channel must switch by itself; None if it never does."""
+        return None
+
+
+class RelayDriver(OutputDriver):
+    """An electromechanical relay: on iff the command is 0.5 or more."""
+
+    kind = OutputKind.RELAY
+
+
+class SolenoidDriver(RelayDriver):
+    """A solenoid valve: on iff the command is 0.5 or more."""
+
+    kind = OutputKind.SOLENOID
+
+
+class SsrDriver(OutputDriver):
+    """A solid-state relay: the command is a duty, time-proportioned over ``period_s``."""
+
+    kind = OutputKind.SSR
+
+    def __init__(self, name: str, cfg: OutputConfig) -> None:
+        super().__init__(name, cfg)
+        self.phase_t0 = 0.0
+        """Start of its first period (the bank staggers SSRs)."""
+
+    def requested_on(self) -> bool:
+        return self.command is not None and self.command > 0.0
+
+    def levels(self, now: float) -> dict[str, bool]:
+        return {self.name: time_proportion(self.command or 0.0, self.cfg.period_s, now - self.phase_t0)}
+
+    def next_edge(self, now: float, *, halted: bool) -> float | None:
+        return time_to_next_edge(self.command or 0.0, self.cfg.period_s, now - self.phase_t0)
+
+
+class MotorizedValveDriver(OutputDriver):
+    """A motorized ball valve: the command is a target opening (None = hold where it is),
+    reached by driving the open or the close relay for the right time, never both."""
+
+    kind = OutputKind.MOTORIZED_VALVE
+    idle = None
+
+    def __init__(self, name: str, cfg: OutputConfig, *, deadband: float = 0.02, rest_s: float = 0.5) -> None:
+        super().__init__(name, cfg)
+        self.deadband = deadband
+        self.rest_s = rest_s
+        self.estimate = ValveEstimate()  # position unknown: assume fully open
+        self.homing = True
+        self.stopped_at = -math.inf
+
+    def channels(self) -> list[Channel]:
+        assert self.cfg.open_pin is not None and self.cfg.close_pin is not None
         return [
-            Channel(f"{name}.open", name, cfg.open_pin, cfg.active_high),
-            Channel(f"{name}.close", name, cfg.close_pin, cfg.active_high),
+            Channel(f"{self.name}.open", self.name, self.cfg.open_pin, self.cfg.active_high),
+            Channel(f"{self.name}.close", self.name, self.cfg.close_pin, self.cfg.active_high),
         ]
-    assert cfg.pin is not None
-    return [Channel(name, name, cfg.pin, cfg.active_high)]
+
+    def requested_on(self) -> bool:
+        return self.command is not None and self.command > 0.0
+
+    def home(self) -> None:
+        """Forget the position and drive fully closed (the safe end) before any opening."""
+        self.estimate = ValveEstimate()
+        self.homing = True
+
+    def stop(self) -> None:
+        """Stop the motor where it is (no accounting)."""
+        self.estimate = replace(self.estimate, direction=0)
+
+    def goal(self, *, halted: bool) -> float | None:
+        if halted:
+            return None
+        return 0.0 if self.homing else self.command
+
+    def advance(self, now: float, dt: float, *, halted: bool) -> None:
+        est = advance_valve(self.estimate, dt, self.cfg.travel_s)
+        if self.homing and est.position <= -OVERDRIVE + 1e-9:
+            self.homing = False
+            log.info("valve %s is home (closed)", self.name)
+        direction = valve_direction(est, self.goal(halted=halted), self.deadband)
+        if est.direction != 0 and direction == 0:
+            self.stopped_at = now
+        elif est.direction == 0 and direction != 0 and now - self.stopped_at < self.rest_s:
+            direction = 0  # the motor and relay contacts rest before the next movement
+        self.estimate = replace(est, direction=direction)
+
+    def levels(self, now: float) -> dict[str, bool]:
+        direction = self.estimate.direction
+        return {f"{self.name}.open": direction == 1, f"{self.name}.close": direction == -1}
+
+    def next_edge(self, now: float, *, halted: bool) -> float | None:
+        est = self.estimate
+        if est.direction == 0:
+            rest_left = self.stopped_at + self.rest_s - now
+            return rest_left if rest_left > 0 else None
+        return valve_time_to_goal(est, self.goal(halted=halted), self.cfg.travel_s, self.deadband)
+
+
+DRIVERS: Mapping[OutputKind, type[OutputDriver]] = MappingProxyType(
+    {d.kind: d for d in (RelayDriver, SsrDriver, SolenoidDriver, MotorizedValveDriver)}
+)
+"""Output kind -> its driver class. A test checks every ``OutputKind`` has one."""
+
+
+def make_driver(
+    name: str, cfg: OutputConfig, *, valve_deadband: float = 0.02, valve_rest_s: float = 0.5
+) -> OutputDriver:
+    """The driver of one configured output."""
+    cls = DRIVERS[cfg.kind]
+    if issubclass(cls, MotorizedValveDriver):
+        return cls(name, cfg, deadband=valve_deadband, rest_s=valve_rest_s)
+    return cls(name, cfg)
+
+
+def output_channels(name: str, cfg: OutputConfig) -> list[Channel]:
+    """The GPIO lines of one configured output (a motorized valve has ``NAME.open`` and ``NAME.close``)."""
+    return make_driver(name, cfg).channels()
 
 
 def exclusive_pairs(config: Config) -> list[tuple[str, str]]:
@@ -97,7 +257,11 @@ class OutputBank:
         valve_rest_s: float = 0.5,
     ) -> None:
         self.outputs = dict(outputs)
-        self.channels = [ch for name, cfg in self.outputs.items() for ch in _channels(name, cfg)]
+        self.drivers = {
+            name: make_driver(name, cfg, valve_deadband=valve_deadband, valve_rest_s=valve_rest_s)
+            for name, cfg in self.outputs.items()
+        }
+        self.channels = [ch for driver in self.drivers.values() for ch in driver.channels()]
         self.exclusive = [(a, b) for a, b in exclusive]
         for a, b in self.exclusive:
             for n in (a, b):
@@ -110,19 +274,13 @@ class OutputBank:
         self._clock = clock
         self._sleep = sleep
         self._devices: dict[str, Any] = {}
-        self._commands: dict[str, float] = {}
-        self._valve_targets: dict[str, float | None] = {}
-        self._valves: dict[str, ValveEstimate] = {}
-        self._homing: set[str] = set()
-        self._valve_stopped_at: dict[str, float] = {}
+        self._valves = {n: d for n, d in self.drivers.items() if isinstance(d, MotorizedValveDriver)}
         self._halted = False
         self._clashing: set[tuple[str, str]] = set()
         self._t0 = 0.0
-        self._phase_t0: dict[str, float] = {}
         self._last_step = 0.0
         self._entered = False
         self._wake = asyncio.Event()
-        self._reset_commands()
 
     # --- lifecycle ----------------------------------------------------------------------
 
@@ -141,8 +299,9 @@ class OutputBank:
         self._t0 = self._last_step = self._clock()
         # SSR periods are staggered (k-th of n starts k/n of a period later) so heaters do not
         # all switch on at the same instant.
-        ssrs = [n for n, c in self.outputs.items() if c.kind is OutputKind.SSR]
-        self._phase_t0 = {n: self._t0 + k / len(ssrs) * self.outputs[n].period_s for k, n in enumerate(ssrs)}
+        ssrs = [d for d in self.drivers.values() if isinstance(d, SsrDriver)]
+        for k, ssr in enumerate(ssrs):
+            ssr.phase_t0 = self._t0 + k / len(ssrs) * ssr.cfg.period_s
         return self
 
     async def __aexit__(
@@ -160,36 +319,21 @@ class OutputBank:
         self._devices.clear()
         self._entered = False
 
-    def _reset_commands(self) -> None:
-        for name, cfg in self.outputs.items():
-            if cfg.kind is OutputKind.MOTORIZED_VALVE:
-                self._valve_targets[name] = None
-                self._valves[name] = ValveEstimate()  # position unknown: assume fully open
-                self._homing.add(name)
-            else:
-                self._commands[name] = 0.0
-
     # --- commands -----------------------------------------------------------------------
 
     def set(self, name: str, value: float) -> None:
         """Command an output (0..1; see the module docstring). Takes effect immediately."""
-        cfg = self.outputs.get(name)
-        if cfg is None:
+        driver = self.drivers.get(name)
+        if driver is None:
             raise ValueError(f"no output named {name!r}")
         if not math.isfinite(value):
-            self._command(name, 0.0)
+            driver.command = 0.0
             self.step()
             raise ValueError(f"output {name}: value must be finite, not {value!r} (turned off)")
-        self._command(name, clamp_unit(value))
+        driver.command = clamp_unit(value)
         self._halted = False
         self.step()
         self._wake.set()  # the next edge may have moved: let run() re-plan its sleep
-
-    def _command(self, name: str, value: float) -> None:
-        if name in self._valve_targets:
-            self._valve_targets[name] = value
-        else:
-            self._commands[name] = value
 
     def all_off(self) -> None:
         """Every channel off now; commands cleared (valves hold where they are). Never raises."""
@@ -198,14 +342,15 @@ class OutputBank:
                 dev.off()
             except Exception:
                 log.exception("all_off: channel %s could not be switched off", name)
-        self._commands = dict.fromkeys(self._commands, 0.0)
-        self._valve_targets = dict.fromkeys(self._valve_targets)
+        for driver in self.drivers.values():
+            driver.clear()
         self._halted = True
         try:
-            self._advance_valves(self._clock())  # count the travel up to now, then stop
+            self._advance(self._clock())  # count the travel up to now, then stop
         except Exception:
             log.exception("all_off: valve estimate not updated")
-            self._valves = {n: replace(v, direction=0) for n, v in self._valves.items()}
+            for valve in self._valves.values():
+                valve.stop()
 
     def home_valves(self) -> None:
         """Forget the valve positions and drive each valve fully closed (its safe end) first.
@@ -213,16 +358,10 @@ class OutputBank:
         Commanded openings apply once a valve is home. A new bank starts with every valve
         waiting to be homed (on the first ``step``); call this to re-home later.
         """
-        for name in self._valves:
-            self._valves[name] = ValveEstimate()
-            self._homing.add(name)
+        for valve in self._valves.values():
+            valve.home()
         self._halted = False
         self.step()
-
-    def _valve_goal(self, name: str) -> float | None:
-        if self._halted:
-            return None
-        return 0.0 if name in self._homing else self._valve_targets[name]
 
     # --- the loop -----------------------------------------------------------------------
 
@@ -249,7 +388,7 @@ class OutputBank:
         if not self._entered:
             raise RuntimeError("use OutputBank as 'async with OutputBank(...) as bank'")
         now = self._clock() if now is None else now
-        self._advance_valves(now)
+        self._advance(now)
         wanted = self._wanted(now)
         try:
             # Offs first, then ons: a valve reversing never has both relays on, even briefly.
@@ -262,35 +401,16 @@ class OutputBank:
             raise FatalError(f"GPIO write failed: {exc}") from exc
         return self._next_edge(now)
 
-    def _advance_valves(self, now: float) -> None:
+    def _advance(self, now: float) -> None:
         dt = now - self._last_step
         self._last_step = max(self._last_step, now)
-        for name, est in self._valves.items():
-            est = advance_valve(est, dt, self.outputs[name].travel_s)
-            if name in self._homing and est.position <= -OVERDRIVE + 1e-9:
-                self._homing.discard(name)
-                log.info("valve %s is home (closed)", name)
-            direction = valve_direction(est, self._valve_goal(name), self.valve_deadband)
-            stopped_at = self._valve_stopped_at.get(name, -math.inf)
-            if est.direction != 0 and direction == 0:
-                self._valve_stopped_at[name] = now
-            elif est.direction == 0 and direction != 0 and now - stopped_at < self.valve_rest_s:
-                direction = 0  # the motor and relay contacts rest before the next movement
-            self._valves[name] = replace(est, direction=direction)
-
-    def _requested_on(self, name: str) -> bool:
-        """Whether an output is asked to do anything (for exclusive pairs)."""
-        if name in self._valve_targets:
-            target = self._valve_targets[name]
-            return target is not None and target > 0.0
-        cfg = self.outputs[name]
-        value = self._commands[name]
-        return value > 0.0 if cfg.kind is OutputKind.SSR else value >= 0.5
+        for driver in self.drivers.values():
+            driver.advance(now, dt, halted=self._halted)
 
     def _wanted(self, now: float) -> dict[str, bool]:
         blocked: set[str] = set()
         for a, b in self.exclusive:
-            if self._requested_on(a) and self._requested_on(b):
+            if self.drivers[a].requested_on() and self.drivers[b].requested_on():
                 if (a, b) not in self._clashing:
                     log.warning("outputs %s and %s both commanded on: both kept off", a, b)
                     self._clashing.add((a, b))
@@ -298,35 +418,17 @@ class OutputBank:
             else:
                 self._clashing.discard((a, b))
         wanted: dict[str, bool] = {}
-        for ch in self.channels:
-            cfg = self.outputs[ch.output]
-            if ch.output in blocked:
-                on = False
-            elif cfg.kind is OutputKind.MOTORIZED_VALVE:
-                direction = self._valves[ch.output].direction
-                on = direction == (1 if ch.name.endswith(".open") else -1)
-            elif cfg.kind is OutputKind.SSR:
-                on = time_proportion(self._commands[ch.output], cfg.period_s, now - self._phase_t0[ch.output])
-            else:
-                on = self._commands[ch.output] >= 0.5
-            wanted[ch.name] = on
+        for name, driver in self.drivers.items():
+            for channel, on in driver.levels(now).items():
+                wanted[channel] = on and name not in blocked
         return wanted
 
     def _next_edge(self, now: float) -> float:
         edges = [self.max_tick_s]
-        for name, cfg in self.outputs.items():
-            if cfg.kind is OutputKind.SSR:
-                edge = time_to_next_edge(self._commands[name], cfg.period_s, now - self._phase_t0[name])
-                if edge is not None:
-                    edges.append(edge)
-            elif cfg.kind is OutputKind.MOTORIZED_VALVE:
-                est = self._valves[name]
-                if est.direction == 0:
-                    rest_left = self._valve_stopped_at.get(name, -math.inf) + self.valve_rest_s - now
-                    if rest_left > 0:
-                        edges.append(rest_left)
-                else:
-                    edges.append(valve_time_to_goal(est, self._valve_goal(name), cfg.travel_s, self.valve_deadband))
+        for driver in self.drivers.values():
+            edge = driver.next_edge(now, halted=self._halted)
+            if edge is not None:
+                edges.append(edge)
         return max(_MIN_SLEEP_S, min(edges))
 
     # --- what the pins do ---------------------------------------------------------------
@@ -341,8 +443,9 @@ class OutputBank:
 
     def valve_openings(self) -> dict[str, float]:
         """Estimated opening of each motorized valve, 0..1."""
-        return {name: est.opening for name, est in self._valves.items()}
+        return {name: valve.estimate.opening for name, valve in self._valves.items()}
 
     def commands(self) -> dict[str, float | None]:
         """The last command of each output (valves: target opening, None = holding)."""
-        return {**self._commands, **self._valve_targets}
+        plain = {n: d.command for n, d in self.drivers.items() if n not in self._valves}
+        return {**plain, **{n: v.command for n, v in self._valves.items()}}

@@ -18,6 +18,7 @@ from brewctl.config import FermenterConfig, HydrometerConfig
 from brewctl.model import SetBeerSetpoint
 from brewctl.mqtt.state import ha_hold_mode
 from brewctl.mqtt.topics import Topics
+from brewctl.rigs import COOL_ROLES, OUTPUT_ROLES, probe_field
 
 __all__ = ["MODE_COMMAND_TEMPLATE", "discovery_documents", "retained_topics", "stale_topics"]
 
@@ -43,6 +44,8 @@ def _bound(kind: type[annotated_types.Ge] | type[annotated_types.Le]) -> float:
 
 _MIN_C = _bound(annotated_types.Ge)
 _MAX_C = _bound(annotated_types.Le)
+_PROBE_SENSORS = {"beer": ("current_c", "Beer"), "chamber": ("chamber_c", "Chamber"), "room": ("room_c", "Room")}
+"""Probe role -> the HA view's field and the sensor's name."""
 
 
 def _temperature_sensor(key: str, name: str) -> dict[str, Any]:
@@ -143,12 +146,9 @@ def discovery_documents(
         }
         docs[topics.discovery("climate", node, fid)] = climate
         sensors: dict[str, dict[str, Any]] = {}
-        if f.beer_probe is not None:
-            sensors["beer"] = _temperature_sensor("current_c", "Beer")
-        if f.chamber_probe is not None:
-            sensors["chamber"] = _temperature_sensor("chamber_c", "Chamber")
-        if f.room_probe is not None:
-            sensors["room"] = _temperature_sensor("room_c", "Room")
+        for role, (field, label) in _PROBE_SENSORS.items():
+            if getattr(f, probe_field(role)) is not None:
+                sensors[role] = _temperature_sensor(field, label)
         if fid in fed:
             sensors["gravity"] = {
                 "name": "Gravity",
@@ -160,7 +160,7 @@ def discovery_documents(
             }
         if f.heater is not None:
             sensors["heat_duty"] = _duty_sensor("heat_duty_pct", "Heater duty")
-        if f.cooler is not None or f.valve is not None:
+        if any(getattr(f, OUTPUT_ROLES[r].field) is not None for r in COOL_ROLES):
             sensors["cool_duty"] = _duty_sensor("cool_duty_pct", "Cooling duty")
         for key, sensor in sensors.items():
             docs[topics.discovery("sensor", node, f"{fid}_{key}")] = {

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from brewctl.config import Mode
 from brewctl.model import Alarm, FermenterStatus, NodeStatus
+from brewctl.rigs import COOL_ROLES, RIGS
 
 __all__ = [
     "HA_MODES_BY_RIG",
@@ -55,13 +56,7 @@ def node_info(status: NodeStatus, alarms: tuple[Alarm, ...], now_s: float) -> No
     )
 
 
-HA_MODES_BY_RIG: dict[str, str] = {
-    "heat-cool": "heat_cool",
-    "heat-only": "heat",
-    "cool-only": "cool",
-    "glycol": "cool",
-    "valve": "cool",
-}
+HA_MODES_BY_RIG: dict[str, str] = {rig.value: spec.ha_hold_mode for rig, spec in RIGS.items()}
 """The Home Assistant HVAC mode that stands for 'hold the beer at the target' on each rig."""
 
 
@@ -104,9 +99,9 @@ def ha_view(f: FermenterStatus, gravity_stale_s: float | None = None) -> HaView:
     else:
         mode = ha_hold_mode(f.rig)
     heat = max((o.value for o in f.outputs if o.role == "heat"), default=0.0)
-    cool = max((o.value for o in f.outputs if o.role in ("cool", "valve")), default=0.0)
+    cool = max((o.value for o in f.outputs if o.role in COOL_ROLES), default=0.0)
     heating = any(o.active for o in f.outputs if o.role == "heat")
-    cooling = any(o.active for o in f.outputs if o.role in ("cool", "valve"))
+    cooling = any(o.active for o in f.outputs if o.role in COOL_ROLES)
     action: HaAction
     if f.mode is Mode.OFF or f.safe:
         action = "off"

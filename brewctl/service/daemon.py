@@ -46,6 +46,7 @@ from brewctl.model import (
 )
 from brewctl.profiles import find_profile, load_profile
 from brewctl.profiles.model import Profile
+from brewctl.rigs import OUTPUT_ROLES, PROBE_ROLES, probe_field
 from brewctl.service import sdnotify
 from brewctl.service.api import ApiServer, make_app
 from brewctl.service.clock import Clock
@@ -342,11 +343,7 @@ class Daemon:
     def _step_fermenter(self, f: _Fermenter, now: float) -> None:
         assert self.hub is not None and self.bank is not None
         cfg = f.cfg
-        readings = {
-            "beer": self.reading(cfg.beer_probe, now),
-            "chamber": self.reading(cfg.chamber_probe, now),
-            "room": self.reading(cfg.room_probe, now),
-        }
+        readings = {role: self.reading(getattr(cfg, probe_field(role)), now) for role in PROBE_ROLES}
         state = f.state
         # Profile time: monotonic deltas only, and only while the profile is in control.
         dt = 0.0 if f.last_mono is None or state.mode is not Mode.PROFILE else max(0.0, now - f.last_mono)
@@ -372,14 +369,15 @@ class Daemon:
                 target = Target(Mode.PROFILE, ptarget.beer_setpoint_c, state.chamber_setpoint_c)
         result = f.controller.step(now, readings, target)
         f.result = result
-        for role, output in (("heat", cfg.heater), ("cool", cfg.cooler), ("valve", cfg.valve)):
+        for role, wiring in OUTPUT_ROLES.items():  # an output the rig does not use is held off
+            output = getattr(cfg, wiring.field)
             if output is not None:
                 self.bank.set(output, result.outputs.get(role, 0.0))
         alarms = result.alarms + (f.profile_target.alarms if f.profile_target is not None else ())
         reasons = {
             role: self._probe_errors[probe]
-            for role, probe in (("beer", cfg.beer_probe), ("chamber", cfg.chamber_probe))
-            if probe in self._probe_errors and readings[role] is None
+            for role in PROBE_ROLES
+            if (probe := getattr(cfg, probe_field(role))) in self._probe_errors and readings[role] is None
         }
         alarms = explain_lost_probes(alarms, reasons)
         alarms = stamp_alarms(f.alarms, alarms, self.clock.wall())

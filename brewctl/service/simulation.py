@@ -19,6 +19,8 @@ from gpiozero.pins.mock import MockFactory
 
 from brewctl.config import Config, OutputConfig, OutputKind
 from brewctl.drivers.fake_w1 import FakeW1Bus
+from brewctl.drivers.outputs import output_channels
+from brewctl.rigs import OUTPUT_ROLES, PROBE_ROLES, probe_field
 from brewctl.service.clock import Clock
 from brewctl.sim import plant_for
 
@@ -81,13 +83,8 @@ class SimulatedRigs:
         """Output channel -> energised, from the mock pins' electrical levels."""
         levels: dict[str, bool] = {}
         for name, out in self.config.outputs.items():
-            if out.kind is OutputKind.MOTORIZED_VALVE:
-                assert out.open_pin is not None and out.close_pin is not None
-                levels[f"{name}.open"] = self._energised(out, out.open_pin)
-                levels[f"{name}.close"] = self._energised(out, out.close_pin)
-            else:
-                assert out.pin is not None
-                levels[name] = self._energised(out, out.pin)
+            for channel in output_channels(name, out):
+                levels[channel.name] = self._energised(out, channel.pin)
         return levels
 
     def _energised(self, out: OutputConfig, pin: int) -> bool:
@@ -100,7 +97,8 @@ class SimulatedRigs:
         f = self.config.fermenters[fid]
         levels = self.pin_levels()
         inputs: dict[str, float] = {}
-        for role, name in (("heat", f.heater), ("cool", f.cooler), ("valve", f.valve)):
+        for role, wiring in OUTPUT_ROLES.items():
+            name = getattr(f, wiring.field)
             if name is None:
                 continue
             out = self.config.outputs[name]
@@ -130,7 +128,8 @@ class SimulatedRigs:
         for fid, plant in self.plants.items():
             f = self.config.fermenters[fid]
             values = plant.read()
-            for role, probe in (("beer", f.beer_probe), ("chamber", f.chamber_probe), ("room", f.room_probe)):
+            for role in PROBE_ROLES:
+                probe = getattr(f, probe_field(role))
                 value = values.get(role)
                 if probe is None or value is None:
                     continue

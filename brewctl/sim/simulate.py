@@ -12,9 +12,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from brewctl.config import FermenterConfig, Mode, Rig
+from brewctl.config import FermenterConfig, Mode
 from brewctl.core.control import ControlResult, FermenterController, Target
 from brewctl.core.probes import ProbeFilter
+from brewctl.rigs import OUTPUT_ROLES, PROBE_ROLES, RIGS, Rig, probe_field
 from brewctl.sim.chest_freezer import ChestFreezer
 from brewctl.sim.glycol import GlycolJacket
 from brewctl.sim.plant import Plant
@@ -48,22 +49,15 @@ class Controller(Protocol):
 
 def default_config(rig: Rig = Rig.HEAT_COOL) -> FermenterConfig:
     """A fermenter wired the way the built-in plants are (probe and output names = roles)."""
-    probes: dict[str, Any] = {"beer_probe": "beer", "room_probe": "room"}
-    if rig in (Rig.HEAT_COOL, Rig.HEAT_ONLY, Rig.COOL_ONLY):
-        probes["chamber_probe"] = "chamber"
-    parts: dict[str, Any] = {
-        Rig.HEAT_COOL: {"heater": "heat", "cooler": "cool"},
-        Rig.HEAT_ONLY: {"heater": "heat"},
-        Rig.COOL_ONLY: {"cooler": "cool"},
-        Rig.GLYCOL: {"valve": "valve"},
-        Rig.VALVE: {"valve": "valve"},
-    }[rig]
+    rs = RIGS[rig]
+    probes: dict[str, Any] = {probe_field(r): r for r in PROBE_ROLES if r != "chamber" or rs.has_chamber}
+    parts = {OUTPUT_ROLES[r].field: r for r in rs.required}
     return FermenterConfig(name=f"simulated {rig.value}", rig=rig, mode=Mode.PROFILE, **probes, **parts)
 
 
 def plant_for(rig: Rig) -> Plant:
-    """The built-in plant for a rig: a chest freezer, or a glycol-jacketed conical."""
-    if rig in (Rig.GLYCOL, Rig.VALVE):
+    """The built-in plant for a rig (its ``RigSpec.plant``): a chest freezer, or a glycol-jacketed conical."""
+    if RIGS[rig].plant == "glycol-jacket":
         return GlycolJacket()
     return ChestFreezer()
 
@@ -137,13 +131,14 @@ def simulate(
     ctrl: Controller = controller if controller is not None else FermenterController(cfg)
     setpoint_at = _as_setpoint_fn(profile, plant)
     heater_w = getattr(plant, "heater_w", None)
-    cool_role = "valve" if cfg.rig in (Rig.GLYCOL, Rig.VALVE) else "cool"
+    rs = RIGS[cfg.rig]
+    cool_role = rs.cool_role or "cool"
     g = cfg.guards
     min_off_s, min_on_s = (
         (g.valve_min_off_s, g.valve_min_on_s) if cool_role == "valve" else (g.cool_min_off_s, g.cool_min_on_s)
     )
-    has_heat = cfg.heater is not None or cfg.rig in (Rig.HEAT_COOL, Rig.HEAT_ONLY)
-    has_cool = cfg.rig is not Rig.HEAT_ONLY
+    has_heat = cfg.heater is not None or "heat" in rs.required
+    has_cool = rs.cool_role is not None
     dead_s = g.heat_cool_dead_time_s if has_heat and has_cool else 0.0
 
     trace = SimTrace()
