@@ -1,7 +1,7 @@
 """The functional core: pure control logic (no asyncio, no I/O, no wall clock).
 
 ``FermenterController`` (control.py) is the entry point; guards.py, probes.py, chamber.py,
-beer.py and valve.py are its parts, each usable and tested on its own.
+and beer.py are its parts, each usable and tested on its own.
 """
 
 from __future__ import annotations
