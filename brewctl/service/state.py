@@ -26,6 +26,7 @@ from brewctl.config import Config, FermenterConfig, Mode
 from brewctl.core.profile_runner import ProfileProgress
 from brewctl.errors import ConfigError
 from brewctl.profiles.model import Profile
+from brewctl.userfiles import hostile_reason, read_regular_file
 
 __all__ = [
     "MAX_COMMAND_IDS",
@@ -45,6 +46,8 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 STATE_FILE_NAME = "state.json"
+MAX_STATE_FILE_BYTES = 64 * 1024 * 1024
+"""A state file is a few kB per fermenter (a copy of its profile); far beyond, it is not ours."""
 MAX_COMMAND_IDS = 100
 """Recent command ids remembered per fermenter (idempotency across restarts)."""
 
@@ -129,6 +132,8 @@ def decode_state(data: bytes) -> DaemonState:
         raw = json.loads(data)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise StateError(f"not valid JSON: {exc}") from None
+    except (RecursionError, ValueError) as exc:  # 200,000 nested '[', a 5,000-digit number
+        raise StateError(f"not valid JSON: {hostile_reason(exc) or exc}") from None
     if not isinstance(raw, dict) or raw.get("format") != "brewctl-state":
         raise StateError("not a brewctl state file")
     if raw.get("version") != 1:
@@ -173,7 +178,8 @@ def load_state_file(path: Path) -> DaemonState | None:
     would overwrite it at the first save.
     """
     try:
-        data = path.read_bytes()
+        # Never a blocking open: a FIFO in its place would hang the start (systemd loops).
+        data = read_regular_file(path, MAX_STATE_FILE_BYTES)
     except FileNotFoundError:
         return None
     except OSError as exc:  # a folder, no permission, an I/O error on a failing SD card

@@ -25,7 +25,7 @@ from brewctl.profiles.interchange.common import ExportResult, ImportResult
 from brewctl.profiles.interchange.craftbeerpi import import_craftbeerpi, looks_like_craftbeerpi, read_yaml
 from brewctl.profiles.interchange.fermentrack import import_fermentrack, looks_like_fermentrack
 from brewctl.profiles.model import Profile
-from brewctl.userfiles import read_user_text
+from brewctl.userfiles import parse_user_json, read_user_text
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -46,7 +46,7 @@ Units = Literal["C", "F"]
 def _json(text: str) -> Any:
     try:
         return json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
 
 
@@ -76,10 +76,7 @@ def detect_format(text: str) -> str | None:
 def _structured(text: str, source: str, fmt: str) -> Any:
     if fmt == "craftbeerpi":
         return read_yaml(text, source)
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ProfileError(f"{source}:{exc.lineno}: not valid JSON: {exc.msg}") from None
+    return parse_user_json(text, source, ProfileError)
 
 
 def import_text(

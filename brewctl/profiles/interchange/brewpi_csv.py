@@ -61,7 +61,10 @@ def _when(text: str, where: str, source: str) -> datetime:
 def import_brewpi_csv(text: str, source: str, name: str | None, units: Literal["C", "F"] | None = None) -> ImportResult:
     """A profile from a BrewPi CSV temperature profile."""
     warnings = Warnings()
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    try:
+        rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    except csv.Error as exc:  # a field over 131,072 characters, a NUL byte
+        raise ProfileError(f"{source}: not a readable CSV file: {exc}") from None
     body = [(i + 1, r) for i, r in enumerate(rows) if r and any(c.strip() for c in r)]
     known = 2
     if body and not body[0][1][0].strip()[:1].isdigit():

@@ -22,6 +22,7 @@ from typing import Any, Literal
 import yaml
 
 from brewctl.errors import ProfileError
+from brewctl.userfiles import hostile_reason
 from brewctl.profiles.interchange.common import ImportResult, Warnings, build_profile, number, temp_c
 from brewctl.profiles.model import HoldStep, RampStep, Step, WaitForBrewerStep
 
@@ -42,6 +43,8 @@ def read_yaml(text: str, source: str) -> Any:
         mark = getattr(exc, "problem_mark", None)
         where = f"{source}:{mark.line + 1}" if mark is not None else source
         raise ProfileError(f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    except (RecursionError, ValueError) as exc:
+        raise ProfileError(f"{source}: not valid YAML: {hostile_reason(exc) or exc}") from None
 
 
 def _temp(props: dict[str, Any], where: str, units: Literal["C", "F"], source: str) -> float:
