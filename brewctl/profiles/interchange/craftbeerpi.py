@@ -22,9 +22,9 @@ from typing import Any, Literal
 import yaml
 
 from brewctl.errors import ProfileError
-from brewctl.userfiles import hostile_reason
 from brewctl.profiles.interchange.common import ImportResult, Warnings, build_profile, number, temp_c
 from brewctl.profiles.model import HoldStep, RampStep, Step, WaitForBrewerStep
+from brewctl.userfiles import hostile_reason
 
 __all__ = ["import_craftbeerpi", "looks_like_craftbeerpi", "read_yaml"]
 
