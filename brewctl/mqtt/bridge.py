@@ -36,7 +36,7 @@ from brewctl.config import Config, MqttConfig
 from brewctl.errors import ConfigError
 from brewctl.model import Alarm, Command, CommandResult, NodeStatus
 from brewctl.mqtt.backoff import Backoff
-from brewctl.mqtt.commands import RecentCommands, parse_command
+from brewctl.mqtt.commands import RecentCommands, echo_id, parse_command
 from brewctl.mqtt.credentials import connection_files
 from brewctl.mqtt.discovery import discovery_documents, retained_topics, stale_topics
 from brewctl.mqtt.hydrometer import hydrometer_routes, read_gravity
@@ -414,13 +414,7 @@ def peer_alarm_code(node: str) -> str:
 
 def _raw_id(payload: bytes) -> str | None:
     """The ``id`` of a command that failed validation, if one can be read (to echo it)."""
-    try:
-        doc = json.loads(payload)
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        return None
-    if isinstance(doc, dict) and isinstance(doc.get("id"), str) and len(doc["id"]) <= 64:
-        return str(doc["id"])
-    return None
+    return echo_id(payload)
 
 
 def mqtt_components(config: Config, state_dir: Path) -> list[MqttBridge]:

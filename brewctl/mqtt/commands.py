@@ -10,13 +10,21 @@ and nothing is applied.
 from __future__ import annotations
 
 import collections
+import json
 import typing
 
 from pydantic import ValidationError
 
 from brewctl.model import COMMAND_ADAPTER, Command, CommandResult, ProfileAction, StartProfile
 
-__all__ = ["MAX_PAYLOAD_BYTES", "RecentCommands", "describe_validation_error", "needs_id", "parse_command"]
+__all__ = [
+    "MAX_PAYLOAD_BYTES",
+    "RecentCommands",
+    "describe_validation_error",
+    "echo_id",
+    "needs_id",
+    "parse_command",
+]
 
 MAX_PAYLOAD_BYTES = 4096
 """A command is a few dozen bytes; anything much larger is refused before parsing."""
@@ -61,6 +69,23 @@ def parse_command(payload: bytes) -> Command | str:
     if command.id is None and needs_id(command):
         return f"id: required for {command.kind} over MQTT (a redelivered message must not act twice)"
     return command
+
+
+def echo_id(payload: bytes) -> str | None:
+    """The ``id`` of a command that failed validation, if one can be read (to echo it).
+
+    The size is checked first: a 5,000-digit number makes ``json.loads`` raise ``ValueError``
+    (Python's int conversion limit), and deep nesting ``RecursionError``; neither may escape.
+    """
+    if len(payload) > MAX_PAYLOAD_BYTES:
+        return None
+    try:
+        doc = json.loads(payload)
+    except (ValueError, RecursionError):  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        return None
+    if isinstance(doc, dict) and isinstance(doc.get("id"), str) and len(doc["id"]) <= 64:
+        return str(doc["id"])
+    return None
 
 
 def needs_id(command: Command) -> bool:

@@ -17,7 +17,10 @@ from typing import Literal
 from brewctl.config import HydrometerConfig
 from brewctl.units import plato_to_sg
 
-__all__ = ["SG_MAX", "SG_MIN", "HydrometerRoute", "hydrometer_routes", "read_gravity"]
+__all__ = ["MAX_PAYLOAD_BYTES", "SG_MAX", "SG_MIN", "HydrometerRoute", "hydrometer_routes", "read_gravity"]
+
+MAX_PAYLOAD_BYTES = 4096
+"""A hydrometer reading is a few hundred bytes; larger payloads are refused unparsed."""
 
 SG_MIN = 0.980
 """Below this a reading is not beer (or wort): a sensor or unit mistake."""
@@ -62,9 +65,11 @@ def _pick(doc: object, path: str) -> object:
 
 def read_gravity(route: HydrometerRoute, payload: bytes) -> float:
     """The specific gravity in ``payload``; ``ValueError`` says why a payload is refused."""
+    if len(payload) > MAX_PAYLOAD_BYTES:
+        raise ValueError(f"too large ({len(payload)} bytes, at most {MAX_PAYLOAD_BYTES})")
     try:
         doc: object = json.loads(payload)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (ValueError, RecursionError):  # not JSON, a 5,000-digit number, nested too deeply
         raise ValueError(f"not a number or JSON: {payload[:40]!r}") from None
     if route.json_path:
         doc = _pick(doc, route.json_path)
