@@ -12,6 +12,7 @@ from brewctl.alerts.message import notice_text
 from brewctl.alerts.notifier import Notifier, make_apprise_notifier
 from brewctl.alerts.tracker import AlertTracker, standing_alarms
 from brewctl.config import AlertsConfig, Config
+from brewctl.service.clock import Clock
 from brewctl.service.hub import Hub
 
 __all__ = ["AlertsComponent", "alert_components"]
@@ -23,8 +24,8 @@ class AlertsComponent:
     """Watches every status (and the hub's node alarms) and notifies people of alarms.
 
     ``notifier`` defaults to Apprise over ``config.apprise_urls``. ``clock`` is monotonic
-    seconds (rate limiting); ``tick_s`` is how often a deferred notice is reconsidered when no
-    status arrives.
+    seconds (rate limiting); ``tick_s`` is how often (clock seconds) a deferred notice is
+    reconsidered when no status arrives; ``speed`` is how much faster than real time ``clock`` runs.
     """
 
     name = "alerts"
@@ -37,12 +38,13 @@ class AlertsComponent:
         notifier: Notifier | None = None,
         clock: Callable[[], float] = time.monotonic,
         tick_s: float = 30.0,
+        speed: float = 1.0,
     ) -> None:
         self.config = config
         self.node = node
         self._notifier = notifier
         self._clock = clock
-        self._tick_s = tick_s
+        self._tick_s = tick_s / speed  # real seconds
         self.tracker = AlertTracker(min_interval_s=config.min_interval_s)
 
     async def run(self, hub: Hub) -> None:
@@ -70,6 +72,11 @@ class AlertsComponent:
                         log.warning("alerts: %r was not delivered by every service", title)
 
 
-def alert_components(config: Config) -> list[AlertsComponent]:
-    """The Apprise notifier, if ``alerts.apprise_urls`` is set (for ``optional_components``)."""
-    return [AlertsComponent(config.alerts, config.node.name)] if config.alerts.apprise_urls else []
+def alert_components(config: Config, clock: Clock | None = None) -> list[AlertsComponent]:
+    """The Apprise notifier, if ``alerts.apprise_urls`` is set (for ``optional_components``),
+    rate-limited on the daemon's ``clock``.
+    """
+    if not config.alerts.apprise_urls:
+        return []
+    clock = clock or Clock()
+    return [AlertsComponent(config.alerts, config.node.name, clock=clock.monotonic, speed=clock.speed)]

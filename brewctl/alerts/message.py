@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict
 
 from brewctl.alerts.tracker import Notice
 
-__all__ = ["AlertMessage", "alert_message", "notice_text"]
+__all__ = ["AlertMessage", "alert_message", "notice_body", "notice_text"]
 
 
 class AlertMessage(BaseModel):
@@ -34,9 +34,19 @@ def alert_message(node: str, notice: Notice, ts_s: float) -> AlertMessage:
         event=notice.event,
         code=a.code,
         severity=a.severity,
-        message=a.message,
+        message=notice_body(notice),
         ts_s=ts_s,
     )
+
+
+def notice_body(notice: Notice) -> str:
+    """What a notice says. A clear says so first and quotes the alarm as it last read: its
+    numbers are from before the clear ("beer 12.3 °C is 5.7 °C off" is not the news).
+    """
+    a = notice.alarm
+    if notice.event == "cleared":
+        return f"Cleared: {a.code} no longer stands (it last read: {a.message})"
+    return a.message
 
 
 def notice_text(node: str, notice: Notice) -> tuple[str, str]:
@@ -44,5 +54,5 @@ def notice_text(node: str, notice: Notice) -> tuple[str, str]:
     where = f"{node}/{notice.fermenter}" if notice.fermenter else node
     a = notice.alarm
     if notice.event == "cleared":
-        return f"brewctl {where}: cleared: {a.code}", f"Cleared: {a.message}"
-    return f"brewctl {where}: {a.severity}: {a.code}", a.message
+        return f"brewctl {where}: cleared: {a.code}", notice_body(notice)
+    return f"brewctl {where}: {a.severity}: {a.code}", notice_body(notice)

@@ -16,7 +16,7 @@ from typing import Literal
 
 from brewctl.model import Alarm, NodeStatus
 
-__all__ = ["AlarmKey", "AlertTracker", "Notice", "standing_alarms"]
+__all__ = ["SUBSUMED_BY", "AlarmKey", "AlertTracker", "Notice", "standing_alarms"]
 
 AlarmKey = tuple[str | None, str]
 """(fermenter id or None for the node, alarm code)."""
@@ -76,10 +76,24 @@ def _sort_key(key: AlarmKey) -> tuple[str, str]:
     return (key[0] or "", key[1])
 
 
+SUBSUMED_BY: dict[str, str] = {
+    "beer_probe_lost": "all_probes_lost",
+    "chamber_probe_lost": "all_probes_lost",
+    "room_probe_lost": "all_probes_lost",
+}
+"""An alarm not announced while the one it names stands on the same fermenter: one lost probe
+on a beer-probe-only fermenter is one critical notice ("beer probe lost: all outputs off"), not
+that plus a warning for the same cause."""
+
+
 def standing_alarms(status: NodeStatus, node_alarms: tuple[Alarm, ...] = ()) -> dict[AlarmKey, Alarm]:
-    """Every alarm in a node status (per fermenter) plus the node-level ones."""
+    """Every alarm in a node status (per fermenter) plus the node-level ones, without the ones
+    a graver alarm of the same fermenter already covers (``SUBSUMED_BY``).
+    """
     found: dict[AlarmKey, Alarm] = {(None, a.code): a for a in node_alarms}
     for fid, f in status.fermenters.items():
+        codes = {a.code for a in f.alarms}
         for a in f.alarms:
-            found[(fid, a.code)] = a
+            if SUBSUMED_BY.get(a.code) not in codes:
+                found[(fid, a.code)] = a
     return found

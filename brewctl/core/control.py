@@ -142,6 +142,8 @@ class FermenterController:
         self._last_chamber_sp: float | None = None
         self._prev_beer_sp: float | None = None
         self._off_since: tuple[float, float] | None = None
+        self._off_raised = False
+        """beer_off_target stands (until the beer is back within alarm_delta_c, or the plan changes)."""
         self._alarm_cache: dict[tuple[str, str, str], Alarm] = {}
         self._status_cache: dict[tuple[str, float, bool, str, float | None], OutputStatus] = {}
 
@@ -425,18 +427,25 @@ class FermenterController:
             self._ripple = (min(self._ripple[0], err), max(self._ripple[1], err))
 
     def _off_target(self, now_s: float, beer: float | None, sp: float, alarms: list[Alarm]) -> None:
-        """Raise beer_off_target when the beer stays too far off and does not come closer."""
+        """Raise beer_off_target when the beer stays too far off and does not come closer.
+
+        Once raised it stands until the beer is back within ``alarm_delta_c``: a beer still
+        5 degC off that creeps closer must not clear and re-raise it (one notice, not four).
+        """
         cfg = self.cfg
         if beer is None:
             return
         err = abs(beer - sp)
         if err < cfg.alarm_delta_c:
-            self._off_since = None
+            self._off_since, self._off_raised = None, False
             return
-        if self._off_since is None or err < self._off_since[1] - 0.5:  # still closing in: restart the clock
+        raised = self._off_raised and self._off_since is not None  # reset with _off_since by a mode change
+        if not raised and (self._off_since is None or err < self._off_since[1] - 0.5):  # closing in: restart
             self._off_since = (now_s, err)
             return
-        if now_s - self._off_since[0] >= cfg.alarm_after_s:
+        assert self._off_since is not None
+        if raised or now_s - self._off_since[0] >= cfg.alarm_after_s:
+            self._off_raised = True
             alarms.append(
                 self._alarm(
                     "beer_off_target", "warning", f"beer {beer:.1f} °C is {err:.1f} °C off its setpoint {sp:.1f} °C"

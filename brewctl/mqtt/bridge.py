@@ -28,6 +28,7 @@ from typing import Any
 import aiomqtt
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
+from paho.mqtt.subscribeoptions import SubscribeOptions
 
 from brewctl import __version__
 from brewctl.alerts.message import AlertMessage, alert_message
@@ -42,6 +43,7 @@ from brewctl.mqtt.discovery import discovery_documents, retained_topics, stale_t
 from brewctl.mqtt.hydrometer import hydrometer_routes, read_gravity
 from brewctl.mqtt.state import PublishGate, fingerprint, ha_view, node_info
 from brewctl.mqtt.topics import DEFAULT_ROOT, Topics, default_base_topic
+from brewctl.service.clock import Clock
 from brewctl.service.hub import Hub
 
 __all__ = ["CONFIG_ALARM", "UNREACHABLE_ALARM", "MqttBridge", "mqtt_components", "peer_alarm_code"]
@@ -54,6 +56,11 @@ CONFIG_ALARM = "mqtt_config"
 DEFAULT_BACKOFF = Backoff()
 ALERT_QUEUE = 200
 """Alerts kept while the broker does not take them (the oldest go first beyond this)."""
+COMMAND_SUBSCRIPTION = SubscribeOptions(
+    qos=1, retainAsPublished=True, retainHandling=SubscribeOptions.RETAIN_DO_NOT_SEND
+)
+"""Commands: a live message keeps its publisher's retain flag (so a retained command is seen as
+such and refused), and the broker never replays a retained command at (re)connect."""
 RETAINED_FILE = "mqtt-retained.json"
 """In the state dir: every retained topic this node published, to clear the ones that go away."""
 
@@ -73,6 +80,11 @@ def _honour_cancellation() -> None:
 class MqttBridge:
     """The ``mqtt`` component. Build it with the whole config (fermenters and hydrometers
     matter too) and, for the list of retained topics it announced, the daemon's state dir.
+
+    ``clock`` (monotonic) and ``wall_clock`` are the daemon's; ``speed`` is how much faster than
+    real time they run (``--simulate --speed``): the republish interval, the unreachable-alarm
+    delay and alert timestamps follow the daemon's time. Reconnect backoff stays in real time
+    (the broker is real).
     """
 
     name = "mqtt"
@@ -87,6 +99,7 @@ class MqttBridge:
         command_timeout_s: float = 10.0,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
+        speed: float = 1.0,
     ) -> None:
         if config.mqtt is None:
             raise ValueError("MqttBridge needs an [mqtt] section")
@@ -100,6 +113,7 @@ class MqttBridge:
         self.command_timeout_s = command_timeout_s
         self._clock = clock
         self._wall = wall_clock
+        self._speed = speed
         self._gate = PublishGate(self.mqtt.state_interval_s)
         self._alerts = AlertTracker(min_interval_s=0.0)
         self._alert_queue: collections.deque[AlertMessage] = collections.deque(maxlen=ALERT_QUEUE)
@@ -109,6 +123,8 @@ class MqttBridge:
         for h in config.hydrometers.values():
             self._gravity_stale_s[h.fermenter] = min(h.stale_after_s, self._gravity_stale_s.get(h.fermenter, math.inf))
         self._retained_memory: set[str] = set()
+        self._profiles_announced: frozenset[str] = frozenset()
+        """Fermenters whose climate entity was last announced with ``auto`` (a profile loaded)."""
         self._pending: set[asyncio.Task[CommandResult]] = set()
         self.connected = asyncio.Event()
         """Set while connected, subscribed and announced (tests and the API may watch it)."""
@@ -196,12 +212,12 @@ class MqttBridge:
 
     async def _session(self, client: aiomqtt.Client, hub: Hub) -> None:
         await client.publish(self.topics.availability, b"online", qos=1, retain=True)
-        subscriptions = [(self.topics.command_filter, 1)]
+        subscriptions = [(self.topics.command_filter, COMMAND_SUBSCRIPTION)]
         if self.mqtt.discovery:
-            subscriptions.append((self.topics.ha_status, 1))
-        subscriptions += [(topic, 0) for topic in self._routes]
+            subscriptions.append((self.topics.ha_status, SubscribeOptions(qos=1)))
+        subscriptions += [(topic, SubscribeOptions(qos=0)) for topic in self._routes]
         if self.mqtt.watch_nodes:
-            subscriptions.append((f"{DEFAULT_ROOT}/+/availability", 1))
+            subscriptions.append((f"{DEFAULT_ROOT}/+/availability", SubscribeOptions(qos=1)))
         await client.subscribe(subscriptions)
         await self._announce(client, hub)
         self._gate.reset()
@@ -223,7 +239,7 @@ class MqttBridge:
 
     # --- out: state, alerts, discovery -------------------------------------------------
     async def _publish_loop(self, client: aiomqtt.Client, hub: Hub) -> None:
-        tick_s = max(1.0, self.mqtt.state_interval_s / 4)
+        tick_s = max(1.0, self.mqtt.state_interval_s / 4) / self._speed  # real seconds
         with hub.subscribe_status() as statuses:
             while True:
                 # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation.
@@ -250,6 +266,8 @@ class MqttBridge:
             view = ha_view(f, self._gravity_stale_s.get(fid))
             await client.publish(self.topics.ha(fid), view.model_dump_json(), qos=1, retain=True)
             self._gate.sent(fid, digest, now)
+        if self.mqtt.discovery and _profiles_loaded(status) != self._profiles_announced:
+            await self._announce_climates(client, hub, status)
         for notice in self._alerts.update(standing_alarms(status, hub.node_alarms), now):
             self._alert_queue.append(alert_message(self.node, notice, self._wall()))
         # Dequeued only once the broker took it: a connection lost mid-way loses no alert.
@@ -257,12 +275,30 @@ class MqttBridge:
             await client.publish(self.topics.alerts, self._alert_queue[0].model_dump_json(), qos=1)
             self._alert_queue.popleft()
 
+    def _discovery(self, hub: Hub, profiles_loaded: frozenset[str]) -> dict[str, dict[str, Any]]:
+        version = hub.latest.version if hub.latest is not None else __version__
+        return discovery_documents(
+            self.node, version, self.topics, self.config.fermenters, self.config.hydrometers, profiles_loaded
+        )
+
+    async def _announce_climates(self, client: aiomqtt.Client, hub: Hub, status: NodeStatus) -> None:
+        """A profile was loaded or unloaded somewhere: announce those climates with the modes they have now."""
+        loaded = _profiles_loaded(status)
+        changed = loaded ^ self._profiles_announced
+        docs = self._discovery(hub, loaded)
+        for fid in sorted(changed):
+            topic = self.topics.discovery("climate", self.node, fid)
+            if topic in docs:
+                await client.publish(topic, json.dumps(docs[topic]), qos=1, retain=True)
+        self._profiles_announced = loaded
+
     async def _announce(self, client: aiomqtt.Client, hub: Hub) -> None:
         """Publish discovery (if enabled) and clear retained topics of fermenters that are gone."""
-        version = hub.latest.version if hub.latest is not None else __version__
         docs: dict[str, dict[str, Any]] = {}
         if self.mqtt.discovery:
-            docs = discovery_documents(self.node, version, self.topics, self.config.fermenters, self.config.hydrometers)
+            loaded = _profiles_loaded(hub.latest) if hub.latest is not None else frozenset()
+            docs = self._discovery(hub, loaded)
+            self._profiles_announced = loaded
         current = retained_topics(self.topics, self.config.fermenters, docs)
         previous = await asyncio.to_thread(self._load_retained)
         for topic in stale_topics(previous, current):
@@ -321,10 +357,15 @@ class MqttBridge:
     async def _command(
         self, client: aiomqtt.Client, hub: Hub, fid: str, payload: bytes, message: aiomqtt.Message
     ) -> None:
+        if message.retain and not payload:
+            return  # ``mosquitto_pub -r -n``: a retained command being cleared, not a command
         command_id = _raw_id(payload)
         known = set(self.config.fermenters) | set(hub.latest.fermenters if hub.latest else ())
         if message.retain:
-            result = CommandResult(ok=False, error="retain: commands must not be retained (refused)")
+            clear = f"mosquitto_pub -r -n -t {message.topic.value}"
+            result = CommandResult(
+                ok=False, error=f"retain: commands must not be retained (refused; clear it: {clear})"
+            )
         elif fid not in known:
             result = CommandResult(ok=False, error=f"fermenter: no fermenter named {fid!r} on {self.node}")
         else:
@@ -407,6 +448,10 @@ class MqttBridge:
             hub.feed_gravity(route.fermenter, sg, f"hydrometer:{route.hydrometer}")
 
 
+def _profiles_loaded(status: NodeStatus) -> frozenset[str]:
+    return frozenset(fid for fid, f in status.fermenters.items() if f.profile is not None)
+
+
 def peer_alarm_code(node: str) -> str:
     """The node alarm raised here when a watched node goes offline."""
     return f"node_{node}_offline"
@@ -417,6 +462,9 @@ def _raw_id(payload: bytes) -> str | None:
     return echo_id(payload)
 
 
-def mqtt_components(config: Config, state_dir: Path) -> list[MqttBridge]:
+def mqtt_components(config: Config, state_dir: Path, clock: Clock | None = None) -> list[MqttBridge]:
     """The MQTT bridge, if the config has an ``[mqtt]`` section (for ``optional_components``)."""
-    return [MqttBridge(config, state_dir)] if config.mqtt is not None else []
+    if config.mqtt is None:
+        return []
+    clock = clock or Clock()
+    return [MqttBridge(config, state_dir, clock=clock.monotonic, wall_clock=clock.wall, speed=clock.speed)]

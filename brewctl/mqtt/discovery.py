@@ -9,7 +9,7 @@ reads the fermenter's ``HaView`` topic and is unavailable when the node's last w
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 import annotated_types
@@ -20,7 +20,7 @@ from brewctl.mqtt.state import ha_hold_mode
 from brewctl.mqtt.topics import Topics
 from brewctl.rigs import COOL_ROLES, OUTPUT_ROLES, probe_field
 
-__all__ = ["MODE_COMMAND_TEMPLATE", "discovery_documents", "retained_topics", "stale_topics"]
+__all__ = ["MODE_COMMAND_TEMPLATE", "climate_modes", "discovery_documents", "retained_topics", "stale_topics"]
 
 MODE_COMMAND_TEMPLATE = (
     '{"kind": "set_mode", "mode": "'
@@ -46,6 +46,11 @@ _MIN_C = _bound(annotated_types.Ge)
 _MAX_C = _bound(annotated_types.Le)
 _PROBE_SENSORS = {"beer": ("current_c", "Beer"), "chamber": ("chamber_c", "Chamber"), "room": ("room_c", "Room")}
 """Probe role -> the HA view's field and the sensor's name."""
+
+
+def climate_modes(rig: str, profile_loaded: bool) -> list[str]:
+    """The HVAC modes a fermenter's climate entity offers now."""
+    return ["off", ha_hold_mode(rig), *(["auto"] if profile_loaded else [])]
 
 
 def _temperature_sensor(key: str, name: str) -> dict[str, Any]:
@@ -75,8 +80,14 @@ def discovery_documents(
     topics: Topics,
     fermenters: Mapping[str, FermenterConfig],
     hydrometers: Mapping[str, HydrometerConfig] | None = None,
+    profiles_loaded: Collection[str] = (),
 ) -> dict[str, dict[str, Any]]:
-    """Every discovery config this node announces: ``{topic: payload}``."""
+    """Every discovery config this node announces: ``{topic: payload}``.
+
+    A climate entity offers ``auto`` (follow the profile) only if its fermenter is in
+    ``profiles_loaded``: without a profile brewctl refuses ``set_mode profile``, on a response
+    topic Home Assistant never reads. The bridge announces the climate again when that changes.
+    """
     fed = {h.fermenter for h in (hydrometers or {}).values()}
     node_uid = f"brewctl_{node}"
     origin = {"name": "brewctl", "sw_version": version}
@@ -134,7 +145,7 @@ def discovery_documents(
             "mode_state_template": "{{ value_json.mode }}",
             "mode_command_topic": topics.command(fid),
             "mode_command_template": MODE_COMMAND_TEMPLATE,
-            "modes": ["off", ha_hold_mode(f.rig.value), "auto"],
+            "modes": climate_modes(f.rig.value, fid in profiles_loaded),
             "action_topic": ha,
             "action_template": "{{ value_json.action }}",
             "json_attributes_topic": topics.state(fid),

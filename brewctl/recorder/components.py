@@ -7,16 +7,21 @@ from pathlib import Path
 from brewctl.config import Config
 from brewctl.recorder.history_component import HistoryComponent
 from brewctl.recorder.influx import InfluxComponent
+from brewctl.service.clock import Clock
 from brewctl.service.hub import Component
 
 __all__ = ["recorder_components"]
 
 
-def recorder_components(config: Config, state_dir: Path) -> list[Component]:
-    """The history recorder (unless ``[history] enabled = false``) and, with ``[influx]``, the writer."""
+def recorder_components(config: Config, state_dir: Path, clock: Clock | None = None) -> list[Component]:
+    """The history recorder (unless ``[history] enabled = false``) and, with ``[influx]``, the writer.
+
+    ``clock`` (the daemon's) paces the recorder's commits and retention passes.
+    """
+    clock = clock or Clock()
     components: list[Component] = []
     if config.history.enabled:
-        components.append(HistoryComponent(state_dir, config.history))
+        components.append(HistoryComponent(state_dir, config.history, monotonic=clock.monotonic))
     if config.influx is not None:
         components.append(InfluxComponent(state_dir, config.influx, node=config.node.name))
     return components

@@ -15,6 +15,7 @@ from pathlib import Path
 from brewctl.config import Config
 from brewctl.model import Alarm
 from brewctl.recorder.components import recorder_components
+from brewctl.service.clock import Clock
 from brewctl.service.hub import Component, Hub
 
 __all__ = ["backoff_s", "optional_components", "supervise"]
@@ -22,20 +23,23 @@ __all__ = ["backoff_s", "optional_components", "supervise"]
 log = logging.getLogger(__name__)
 
 
-def optional_components(config: Config, state_dir: Path) -> list[Component]:
-    """The optional components this configuration enables."""
+def optional_components(config: Config, state_dir: Path, clock: Clock | None = None) -> list[Component]:
+    """The optional components this configuration enables, each on the daemon's ``clock``
+    (``--simulate --speed 60`` scales their intervals, rate limits and timestamps too).
+    """
+    clock = clock or Clock()
     components: list[Component] = []
-    components += recorder_components(config, state_dir)  # history.sqlite; InfluxDB if [influx]
+    components += recorder_components(config, state_dir, clock)  # history.sqlite; InfluxDB if [influx]
     # Imported only when configured: a daemon without MQTT or Apprise keeps their libraries
     # (aiomqtt, paho) out of its memory.
     if config.mqtt is not None:
         from brewctl.mqtt.bridge import mqtt_components
 
-        components += mqtt_components(config, state_dir)
+        components += mqtt_components(config, state_dir, clock)
     if config.alerts.apprise_urls:
         from brewctl.alerts.component import alert_components
 
-        components += alert_components(config)
+        components += alert_components(config, clock)
     return components
 
 

@@ -162,7 +162,9 @@ class Daemon:
         self.hub = Hub(self.config.node.name, wall_clock=self.clock.wall, monotonic_clock=self.clock.monotonic)
         self._load_state()
         components = (
-            self._components if self._components is not None else optional_components(self.config, self.state_dir)
+            self._components
+            if self._components is not None
+            else optional_components(self.config, self.state_dir, self.clock)
         )
         loop = asyncio.get_running_loop()
         if self.options.install_signal_handlers:

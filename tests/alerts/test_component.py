@@ -72,7 +72,11 @@ async def test_alarms_are_notified_raised_and_cleared_with_rate_limit() -> None:
         await inbox.wait_for(2)
         assert inbox.sent == [
             ("brewctl pi1/fv1: critical: beer_probe_lost", "FV1 beer probe lost", "critical"),
-            ("brewctl pi1/fv1: cleared: beer_probe_lost", "Cleared: FV1 beer probe lost", "cleared"),
+            (
+                "brewctl pi1/fv1: cleared: beer_probe_lost",
+                "Cleared: beer_probe_lost no longer stands (it last read: FV1 beer probe lost)",
+                "cleared",
+            ),
         ]
         now[0] = 10.0
         hub.publish_status(_status(PROBE))  # flaps back within 15 min: held back

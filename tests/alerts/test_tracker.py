@@ -73,8 +73,32 @@ def test_messages_for_mqtt_and_people() -> None:
     assert notice_text("pi1", raised) == ("brewctl pi1/fv1: critical: beer_probe_lost", "FV1 beer probe lost")
     assert notice_text("pi1", Notice("cleared", None, OUTBOX)) == (
         "brewctl pi1: cleared: outbox_full",
-        "Cleared: InfluxDB outbox full",
+        "Cleared: outbox_full no longer stands (it last read: InfluxDB outbox full)",
     )
+
+
+def test_a_lost_probe_that_makes_the_fermenter_safe_is_one_notice() -> None:
+    # A beer-probe-only (glycol) fermenter loses its probe: the controller raises both.
+    lost = Alarm(code="beer_probe_lost", severity="warning", message="beer probe lost (missing, stale or implausible)")
+    safe = Alarm(code="all_probes_lost", severity="critical", message="beer probe lost: all outputs off")
+    status = NodeStatus(
+        node="pi1", version="0", fermenters={"fv2": FermenterStatus(id="fv2", mode="beer", alarms=(lost, safe))}
+    )
+    t = AlertTracker(min_interval_s=900)
+    assert _events(t.update(standing_alarms(status), 0)) == [("raised", "fv2", "all_probes_lost")]
+    # A cascade fermenter that loses only its beer probe keeps control on the chamber: that warning goes out.
+    alone = NodeStatus(
+        node="pi1", version="0", fermenters={"fv1": FermenterStatus(id="fv1", mode="beer", alarms=(lost,))}
+    )
+    assert _events(AlertTracker().update(standing_alarms(alone), 0)) == [("raised", "fv1", "beer_probe_lost")]
+
+
+def test_a_clear_does_not_read_like_the_alarm() -> None:
+    off = Alarm(code="beer_off_target", message="beer 12.3 °C is 5.7 °C off its setpoint 18.0 °C")
+    title, body = notice_text("pi1", Notice("cleared", "fv1", off))
+    assert title == "brewctl pi1/fv1: cleared: beer_off_target"
+    assert body.startswith("Cleared: beer_off_target no longer stands")
+    assert alert_message("pi1", Notice("cleared", "fv1", off), 0.0).message == body
 
 
 KEYS: list[AlarmKey] = [("fv1", "a"), ("fv1", "b"), (None, "a")]

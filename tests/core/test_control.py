@@ -169,9 +169,31 @@ def test_off_target_alarm_after_a_while_but_not_while_closing_in() -> None:
     assert "beer_off_target" not in {a.code for a in r.alarms}
     r = run(ctrl, {"beer": 22.0, "chamber": 22.0}, BEER19, start=600.0, end=700.0)
     assert "beer_off_target" in {a.code for a in r.alarms}
-    # closing in by more than 0.5 degC restarts the clock
+    # once raised it stands while the beer is off, even if it creeps closer (no clear/raise flapping)
     r = ctrl.step(710.0, {"beer": 21.4, "chamber": 20.0}, BEER19)
+    assert "beer_off_target" in {a.code for a in r.alarms}
+    r = ctrl.step(720.0, {"beer": 19.5, "chamber": 19.0}, BEER19)  # back within alarm_delta_c
     assert "beer_off_target" not in {a.code for a in r.alarms}
+
+
+def test_closing_in_before_the_alarm_restarts_its_clock() -> None:
+    ctrl = FermenterController(fermenter(alarm_delta_c=1.0, alarm_after_s=600.0))
+    run(ctrl, {"beer": 22.0, "chamber": 22.0}, BEER19, start=0.0, end=500.0)
+    r = run(ctrl, {"beer": 21.4, "chamber": 20.0}, BEER19, start=510.0, end=1000.0)
+    assert "beer_off_target" not in {a.code for a in r.alarms}  # 490 s since it came 0.6 degC closer
+
+
+def test_a_beer_creeping_back_from_far_off_raises_the_alarm_once() -> None:
+    # The issue: beer 12.3 degC under an 18.0 degC setpoint, warming ~0.6 degC a minute.
+    ctrl = FermenterController(fermenter(alarm_delta_c=1.0, alarm_after_s=60.0))
+    beer18 = Target(mode=Mode.BEER, beer_setpoint_c=18.0)
+    seen: list[bool] = []
+    for i in range(0, 240, 5):
+        beer = 12.3 + (0.6 * i / 60.0 if i > 90 else 0.0)
+        r = ctrl.step(float(i), {"beer": beer, "chamber": beer}, beer18)
+        seen.append("beer_off_target" in {a.code for a in r.alarms})
+    raised_at = seen.index(True)
+    assert all(seen[raised_at:])  # raised once, never cleared while the beer is still far off
 
 
 def test_implausible_room_probe_is_ignored_when_not_configured() -> None:

@@ -105,15 +105,54 @@ async def test_unknown_fermenter_is_refused(broker: Broker, recorder: Recorder, 
     assert r.controller.calls == []
 
 
-async def test_a_retained_command_is_not_replayed_at_connect(
+async def _publish_like_mosquitto_pub(broker: Broker, payload: bytes, *, retain: bool) -> None:
+    """What ``mosquitto_pub [-r] -q 1 -t COMMAND -m ...`` sends: MQTT 3.1.1, QoS 1, its own connection."""
+    async with aiomqtt.Client(broker.host, broker.port, protocol=aiomqtt.ProtocolVersion.V311) as pub:
+        await pub.publish(COMMAND, payload, qos=1, retain=retain)
+
+
+async def _only_reply_is_the_next_one(recorder: Recorder, mark: int) -> list[dict[str, Any]]:
+    """Send a harmless command after the others and return every reply since ``mark``: the bridge
+    handles its command messages in order, so once this one is answered, the earlier ones were too.
+    """
+    await recorder.client.publish(COMMAND, '{"kind": "profile_pause", "id": "sentinel"}', qos=1)
+    await recorder.wait(RESPONSE, since=mark, where=lambda p: b'"sentinel"' in p)
+    return [json.loads(m.payload) for m in recorder.on(RESPONSE, since=mark)]  # type: ignore[arg-type]
+
+
+async def test_a_command_retained_while_connected_is_refused(
+    broker: Broker, recorder: Recorder, start_bridge: Any
+) -> None:
+    # mosquitto_pub -r -q 1 -t .../command -m '{"kind":"set_beer","value_c":17.0,"id":"retained-1"}'
+    r = await _started(broker, start_bridge)
+    mark = recorder.mark()
+    await _publish_like_mosquitto_pub(broker, b'{"kind":"set_beer","value_c":17.0,"id":"retained-1"}', retain=True)
+    reply = await recorder.json(RESPONSE, since=mark)
+    assert reply["ok"] is False and reply["error"].startswith("retain:") and reply["id"] == "retained-1"
+    assert "mosquitto_pub -r -n -t brewctl/pi1" in reply["error"]  # says how to clear it
+    assert r.controller.calls == []
+
+
+async def test_a_retained_command_is_neither_replayed_nor_answered_at_connect(
     broker: Broker, recorder: Recorder, start_bridge: Any
 ) -> None:
     # Someone published a command with retain set: every (re)connect would replay it.
-    await recorder.client.publish(COMMAND, '{"kind": "set_mode", "mode": "off"}', qos=1, retain=True)
+    await _publish_like_mosquitto_pub(broker, b'{"kind": "set_mode", "mode": "off"}', retain=True)
+    mark = recorder.mark()
     r = await _started(broker, start_bridge)
-    reply = await recorder.json(RESPONSE)
-    assert reply["ok"] is False and reply["error"].startswith("retain:")
-    assert r.controller.calls == []
+    replies = await _only_reply_is_the_next_one(recorder, mark)
+    assert [reply["id"] for reply in replies] == ["sentinel"]
+    assert [call[1].kind for call in r.controller.calls] == ["profile_pause"]
+
+
+async def test_clearing_a_retained_command_is_silent(broker: Broker, recorder: Recorder, start_bridge: Any) -> None:
+    # The docs' advice: mosquitto_pub -r -n -t .../command (an empty retained payload deletes it).
+    r = await _started(broker, start_bridge)
+    mark = recorder.mark()
+    await _publish_like_mosquitto_pub(broker, b"", retain=True)
+    replies = await _only_reply_is_the_next_one(recorder, mark)
+    assert [reply["id"] for reply in replies] == ["sentinel"]
+    assert [call[1].kind for call in r.controller.calls] == ["profile_pause"]
 
 
 async def test_mqtt5_response_topic_and_correlation_data(broker: Broker, start_bridge: Any) -> None:

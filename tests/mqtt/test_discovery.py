@@ -22,9 +22,9 @@ TOPICS = Topics("brewctl/pi1")
 HYDROMETERS = {"red": {"fermenter": "fv1", "name": "red"}}
 
 
-def _docs() -> dict[str, dict[str, Any]]:
+def _docs(profiles_loaded: tuple[str, ...] = ("fv1", "fv2")) -> dict[str, dict[str, Any]]:
     cfg = make_config(1883, hydrometers=HYDROMETERS)
-    return discovery_documents("pi1", "0.1.0", TOPICS, cfg.fermenters, cfg.hydrometers)
+    return discovery_documents("pi1", "0.1.0", TOPICS, cfg.fermenters, cfg.hydrometers, profiles_loaded)
 
 
 def _render(template: str, **context: Any) -> str:
@@ -69,6 +69,8 @@ def test_entities_follow_the_configured_hardware() -> None:
     docs = _docs()
     assert docs["homeassistant/climate/pi1/fv1/config"]["modes"] == ["off", "heat_cool", "auto"]
     assert docs["homeassistant/climate/pi1/fv2/config"]["modes"] == ["off", "cool", "auto"]
+    without = _docs(profiles_loaded=("fv1",))  # no profile on fv2: HA must not offer auto (brewctl refuses it)
+    assert without["homeassistant/climate/pi1/fv2/config"]["modes"] == ["off", "cool"]
 
 
 @pytest.mark.parametrize(
@@ -196,3 +198,27 @@ async def test_a_renamed_node_leaves_no_ghost(broker: Broker, tmp_path: Path, st
         await late.wait("brewctl/cellar/status")
         assert not [m.topic.value for m in late.messages if "pi1" in m.topic.value]
     assert [n.node for n in await fleet_status(broker.host, broker.port)] == ["cellar"]
+
+
+async def test_auto_is_offered_only_while_a_profile_is_loaded(
+    broker: Broker, recorder: Recorder, start_bridge: Any
+) -> None:
+    climate = "homeassistant/climate/pi1/fv1/config"
+    r = await start_bridge(make_config(broker.port))
+    r.hub.publish_status(node_status())  # no profile anywhere
+    await r.wait_connected()
+    doc = await recorder.json(climate)
+    assert doc["modes"] == ["off", "heat_cool"]  # HA cannot offer what brewctl would refuse
+    await recorder.wait("homeassistant/climate/pi1/fv2/config")
+
+    mark = recorder.mark()
+    loaded = fermenter("fv1", profile=ProfileStatus(name="ale", step_index=0, step_count=3, step_name="primary"))
+    r.hub.publish_status(node_status("pi1", loaded, fermenter("fv2", rig="glycol", outputs=())))
+    doc = await recorder.json(climate, since=mark)
+    assert doc["modes"] == ["off", "heat_cool", "auto"]
+    assert not recorder.on("homeassistant/climate/pi1/fv2/config", since=mark)  # unchanged: not re-announced
+
+    mark = recorder.mark()
+    r.hub.publish_status(node_status())  # the profile was stopped and unloaded
+    doc = await recorder.json(climate, since=mark)
+    assert doc["modes"] == ["off", "heat_cool"]
