@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal, cast
@@ -18,9 +19,11 @@ from brewctl.profiles import Profile, dump_profile, load_profile
 from brewctl.profiles.describe import planned_curve, render_table, step_rows, total_s
 from brewctl.profiles.document import json_schema
 from brewctl.profiles.interchange import EXPORT_FORMATS, IMPORT_FORMATS, export_profile, import_file
+from brewctl.profiles.library import LibraryEntry, list_library
+from brewctl.resources import builtin_profiles_dir
 from brewctl.units import c_to_f, format_duration
 
-__all__ = ["plot_profile", "register", "show_text"]
+__all__ = ["list_text", "plot_profile", "register", "show_text"]
 
 
 def register(commands: Commands) -> None:
@@ -58,6 +61,14 @@ def register(commands: Commands) -> None:
 
     p = commands.profile.add_parser("schema", help="print the JSON Schema of profile files")
     p.set_defaults(func=_schema)
+
+    p = commands.profile.add_parser(
+        "list", help="the profiles you can start by name: your profiles_dir first, then the built-in library"
+    )
+    p.add_argument("--config", type=Path, help="config file: its profiles_dir (default /etc/brewctl/config.toml)")
+    p.add_argument("--profiles-dir", type=Path, metavar="DIR", help="your profile folder (instead of the config's)")
+    p.add_argument("--json", action="store_true", help="print the rows of GET /v1/profiles as JSON")
+    p.set_defaults(func=_list)
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -173,6 +184,42 @@ def _export(args: argparse.Namespace) -> int:
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     _write(result.text, args.output, args.force)
+    return 0
+
+
+def _user_profiles_dir(args: argparse.Namespace) -> Path | None:
+    if args.profiles_dir is not None:
+        return Path(args.profiles_dir)
+    from brewctl.config import DEFAULT_CONFIG_PATH, load_config
+
+    config = args.config if args.config is not None else DEFAULT_CONFIG_PATH
+    if args.config is None and not config.is_file():
+        return None
+    return Path(load_config(config).node.profiles_dir)
+
+
+def list_text(entries: Sequence[LibraryEntry], user_dir: Path | None) -> str:
+    """The ``profile list`` text: one row per profile, saying where it comes from."""
+    rows = []
+    for e in entries:
+        source = "user (replaces the built-in)" if e.overrides_builtin else e.source
+        if e.profile is None:
+            rows.append((e.stem, "(invalid: brewctl profile validate " + str(e.path) + ")", "", source))
+            continue
+        rows.append((e.stem, e.profile.name, format_duration(total_s(e.profile)), source))
+    lines = [render_table(rows, ("start as", "profile", "length", "source"))] if rows else ["no profiles found"]
+    mine = str(user_dir) if user_dir is not None else "none (no config; use --config or --profiles-dir)"
+    lines += ["", f"your profiles: {mine}", f"built-in library: {builtin_profiles_dir()}"]
+    return "\n".join(lines)
+
+
+def _list(args: argparse.Namespace) -> int:
+    user_dir = _user_profiles_dir(args)
+    entries = list_library(user_dir)
+    if args.json:
+        print(json.dumps([e.as_row() for e in entries], indent=2, ensure_ascii=False))
+    else:
+        print(list_text(entries, user_dir))
     return 0
 
 

@@ -75,10 +75,10 @@ def _load_profile(spec: str, profiles_dir: Path) -> tuple[object, float | None]:
     """(profile or setpoint function, its length in seconds or None)."""
     path = Path(spec)
     if path.suffix == ".toml" or path.is_file() or ":" not in spec:
-        from brewctl.profiles import find_profile
+        from brewctl.profiles.library import find_in_library
         from brewctl.sim.profile_adapter import profile_duration_s
 
-        profile = find_profile(spec, [profiles_dir])
+        profile = find_in_library(spec, profiles_dir)
         return profile, profile_duration_s(profile)
     inline = parse_inline_profile(spec)
     return inline, inline.duration_s

@@ -18,6 +18,7 @@ from brewctl.errors import ProfileError
 from brewctl.profiles.document import Problem, ProfileDocument, _without_null, to_profile
 from brewctl.profiles.files import find_profile, format_problems, read_toml, validation_problems
 from brewctl.profiles.model import FORMAT_VERSION, Attenuation, FreeRiseStep, GravityAtOrBelow, HoldUntilStep, Profile
+from brewctl.resources import builtin_profiles_dir
 from brewctl.units import plato_to_sg
 from brewctl.userfiles import read_user_text
 
@@ -108,10 +109,11 @@ def recipe_json_schema() -> dict[str, Any]:
 
 
 def _default_dirs(source: Path | None) -> list[Path]:
+    builtin = builtin_profiles_dir()
     if source is None:
-        return [Path("profiles")]
+        return [Path("profiles"), builtin]
     base = source.resolve().parent
-    return [base, base.parent / "profiles", Path("profiles")]
+    return [base, base.parent / "profiles", Path("profiles"), builtin]
 
 
 def parse_recipe(text: str, source: str = "<recipe>", profile_dirs: Sequence[Path | str] | None = None) -> Recipe:

@@ -44,7 +44,7 @@ from brewctl.model import (
     ProfileStatus,
     StartProfile,
 )
-from brewctl.profiles import find_profile, load_profile
+from brewctl.profiles.library import find_in_library, list_library
 from brewctl.profiles.model import Profile
 from brewctl.rigs import OUTPUT_ROLES, PROBE_ROLES, probe_field
 from brewctl.service import sdnotify
@@ -484,7 +484,7 @@ class Daemon:
             profile: Profile | None = None
             if isinstance(cmd, StartProfile):
                 try:
-                    profile = await asyncio.to_thread(find_profile, cmd.profile, [self.config.node.profiles_dir])
+                    profile = await asyncio.to_thread(find_in_library, cmd.profile, self.config.node.profiles_dir)
                 except ProfileError as exc:
                     return CommandResult(ok=False, error=f"profile: {exc}")
             current_sp = f.result.beer_setpoint_c if f.result is not None else None
@@ -508,13 +508,5 @@ class Daemon:
         return await asyncio.to_thread(_list_profiles, self.config.node.profiles_dir)
 
 
-def _list_profiles(folder: Path) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
-    for path in sorted(folder.glob("*.toml")) if folder.is_dir() else ():
-        try:
-            p = load_profile(path)
-        except ProfileError as exc:
-            rows.append({"file": path.name, "error": str(exc)})
-            continue
-        rows.append({"file": path.name, "name": p.name, "description": p.description, "steps": len(p.steps)})
-    return rows
+def _list_profiles(user_dir: Path) -> list[dict[str, Any]]:
+    return [entry.as_row() for entry in list_library(user_dir)]

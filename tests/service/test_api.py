@@ -115,8 +115,10 @@ async def test_profiles_listing(config: Config, tmp_path: Path, short_dir: Path)
     (config.node.profiles_dir / "broken.toml").write_text("name = 3\n")
     async with running(config, tmp_path, short_dir / "s"), ApiClient(short_dir / "s") as api:
         rows = await api.profiles()
-    assert rows[0]["file"] == "broken.toml" and "error" in rows[0]
-    assert rows[1] == {"file": "test-ale.toml", "name": "Test ale", "description": "", "steps": 3}
+    assert rows[0]["file"] == "broken.toml" and "error" in rows[0] and rows[0]["source"] == "user"
+    assert rows[1] == {"file": "test-ale.toml", "source": "user", "name": "Test ale", "description": "", "steps": 3}
+    # Then the built-in library, which `profile start` searches after the user's folder.
+    assert {r["file"] for r in rows if r["source"] == "built-in"} >= {"clean-ale.toml", "fast-lager.toml"}
 
 
 async def test_history_without_recorder_is_503(config: Config, tmp_path: Path, short_dir: Path) -> None:
