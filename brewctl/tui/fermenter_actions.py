@@ -239,6 +239,8 @@ class FermenterActions(Screen[None]):
             name = str(entry.get("name") or file)
             steps = entry.get("steps")
             label = f"{name} ({steps} steps)" if steps is not None else name
+            if entry.get("source") == "built-in":
+                label += " · built-in"
             options.append((file.removesuffix(".toml") or name, label))
         if not options:
             self.notify("The daemon's profile library is empty.", severity="warning")

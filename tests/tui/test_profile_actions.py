@@ -48,8 +48,11 @@ async def test_profile_lifecycle(daemon: Daemon) -> None:
         await screen_of(pilot, ChoiceScreen)
         assert options(app) == ["start"]
         await choose(app, pilot, "start")
-        await until(pilot, lambda: isinstance(app.screen, ChoiceScreen) and options(app) == ["dry-hop-ale"])
+        # The user's profiles first, then the built-in library (as `brewctl profile list`).
+        await until(pilot, lambda: isinstance(app.screen, ChoiceScreen) and options(app)[:1] == ["dry-hop-ale"])
+        assert "clean-ale" in options(app)
         assert "Dry hop ale (3 steps)" in str(app.screen.query_one(OptionList).get_option_at_index(0).prompt)
+        assert "built-in" in str(app.screen.query_one(OptionList).get_option_at_index(1).prompt)
         await pilot.press("enter")
         await confirm(pilot)
         await until(pilot, lambda: profile() is not None, what="the profile running")
