@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
-from typing import Any
+from typing import Any, assert_never
 
 from brewctl.errors import CommandError
 from brewctl.model import Alarm, ProfileStatus
@@ -163,13 +163,17 @@ def _static_start_c(profile: Profile, index: int) -> float | None:
 
 def step_duration_s(step: Step, start_c: float | None) -> float | None:
     """Planned length of ``step``: its duration, its maximum (hold-until), None if unbounded."""
-    if isinstance(step, HoldStep | FreeRiseStep):
-        return step.duration_s
-    if isinstance(step, RampStep):
-        return step.duration_from(step.temperature_c if start_c is None else start_c)
-    if isinstance(step, HoldUntilStep):
-        return step.max_duration_s
-    return None
+    match step:
+        case HoldStep() | FreeRiseStep():
+            return step.duration_s
+        case RampStep():
+            return step.duration_from(step.temperature_c if start_c is None else start_c)
+        case HoldUntilStep():
+            return step.max_duration_s
+        case WaitForBrewerStep():
+            return None
+        case _:
+            assert_never(step)
 
 
 def _setpoint(step: Step, start_c: float | None, elapsed_s: float) -> float | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import Literal, assert_never
 
 from brewctl.core.profile_runner import advance, skip, start, status
 from brewctl.profiles.model import (
@@ -59,32 +59,36 @@ def step_rows(profile: Profile, units: Units | None = None) -> list[tuple[str, s
     for i, step in enumerate(profile.steps):
         kind = step.kind.replace("_", "-")
         name = f" {step.name}" if step.name else ""
-        if isinstance(step, HoldStep):
-            rows.append((f"{i + 1}", kind, _t(step.temperature_c, u), format_duration(step.duration_s), name.strip()))
-        elif isinstance(step, RampStep):
-            begin = step.from_c if step.from_c is not None else previous
-            frm = _t(begin, u) if begin is not None else "beer"
-            if step.duration_s is not None:
-                time = format_duration(step.duration_s)
-            else:
-                rate = step.rate_c_per_h or 0.0
-                per_h = f"{rate * 9 / 5:.2f} °F/h" if u == "F" else f"{rate:.2f} °C/h"
-                time = f"{format_duration(step.duration_from(begin))} ({per_h})" if begin is not None else per_h
-            rows.append((f"{i + 1}", kind, f"{frm} → {_t(step.temperature_c, u)}", time, name.strip()))
-        elif isinstance(step, FreeRiseStep):
-            bounds = " .. ".join(_t(b, u) if b is not None else "·" for b in (step.min_c, step.max_c))
-            detail = f"alarm outside {bounds}" if step.min_c is not None or step.max_c is not None else "no control"
-            if step.until is not None:
-                detail += f"; ends early: {_until(step.until, profile.gravity_units)}"
-            rows.append((f"{i + 1}", kind, "—", format_duration(step.duration_s), _join(name, detail)))
-        elif isinstance(step, HoldUntilStep):
-            detail = _join(name, f"until {_until(step.until, profile.gravity_units)}")
-            time = f"≤ {format_duration(step.max_duration_s)}"
-            rows.append((f"{i + 1}", kind, _t(step.temperature_c, u), time, detail))
-        else:
-            assert isinstance(step, WaitForBrewerStep)
-            detail = _join(name, step.message or "until you confirm")
-            rows.append((f"{i + 1}", kind, _t(step.temperature_c, u), "until confirmed", detail))
+        match step:
+            case HoldStep():
+                rows.append(
+                    (f"{i + 1}", kind, _t(step.temperature_c, u), format_duration(step.duration_s), name.strip())
+                )
+            case RampStep():
+                begin = step.from_c if step.from_c is not None else previous
+                frm = _t(begin, u) if begin is not None else "beer"
+                if step.duration_s is not None:
+                    time = format_duration(step.duration_s)
+                else:
+                    rate = step.rate_c_per_h or 0.0
+                    per_h = f"{rate * 9 / 5:.2f} °F/h" if u == "F" else f"{rate:.2f} °C/h"
+                    time = f"{format_duration(step.duration_from(begin))} ({per_h})" if begin is not None else per_h
+                rows.append((f"{i + 1}", kind, f"{frm} → {_t(step.temperature_c, u)}", time, name.strip()))
+            case FreeRiseStep():
+                bounds = " .. ".join(_t(b, u) if b is not None else "·" for b in (step.min_c, step.max_c))
+                detail = f"alarm outside {bounds}" if step.min_c is not None or step.max_c is not None else "no control"
+                if step.until is not None:
+                    detail += f"; ends early: {_until(step.until, profile.gravity_units)}"
+                rows.append((f"{i + 1}", kind, "—", format_duration(step.duration_s), _join(name, detail)))
+            case HoldUntilStep():
+                detail = _join(name, f"until {_until(step.until, profile.gravity_units)}")
+                time = f"≤ {format_duration(step.max_duration_s)}"
+                rows.append((f"{i + 1}", kind, _t(step.temperature_c, u), time, detail))
+            case WaitForBrewerStep():
+                detail = _join(name, step.message or "until you confirm")
+                rows.append((f"{i + 1}", kind, _t(step.temperature_c, u), "until confirmed", detail))
+            case _:
+                assert_never(step)
         previous = None if isinstance(step, FreeRiseStep) else step.temperature_c
     return rows
 

@@ -9,7 +9,7 @@ and :func:`from_profile` converts back (for writing files and exporting).
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal, Self, assert_never
 
 from pydantic import (
     BaseModel,
@@ -27,6 +27,7 @@ from brewctl.profiles.model import (
     MAX_DURATION_S,
     MAX_TEMP_C,
     MIN_TEMP_C,
+    AnyStep,
     Attenuation,
     FreeRiseStep,
     GravityAtOrBelow,
@@ -37,11 +38,15 @@ from brewctl.profiles.model import (
     RampStep,
     Until,
     WaitForBrewerStep,
+    union_tags,
 )
 from brewctl.units import c_to_f, delta_f_to_c, f_to_c, parse_duration, plato_to_sg, sg_to_plato
 
 __all__ = [
+    "DOC_TAGS",
     "STEP_ADAPTER",
+    "STEP_TYPES",
+    "AnyStepDoc",
     "Problem",
     "ProfileDocument",
     "check_temperature",
@@ -112,7 +117,8 @@ class AttenuationDoc(_Doc):
     )
 
 
-ConditionDoc = Annotated[GravityDoc | StableDoc | AttenuationDoc, Field(discriminator="type")]
+AnyConditionDoc = GravityDoc | StableDoc | AttenuationDoc
+ConditionDoc = Annotated[AnyConditionDoc, Field(discriminator="type")]
 
 
 class HoldDoc(_Doc):
@@ -182,12 +188,16 @@ class WaitForBrewerDoc(_Doc):
     message: str = Field("", max_length=200, description="What the brewer should do.")
 
 
-StepDoc = Annotated[
-    HoldDoc | RampDoc | FreeRiseDoc | HoldUntilDoc | WaitForBrewerDoc,
-    Field(discriminator="type"),
-]
+AnyStepDoc = HoldDoc | RampDoc | FreeRiseDoc | HoldUntilDoc | WaitForBrewerDoc
+"""Every step as a file writes it (one per ``brewctl.profiles.model.AnyStep`` kind)."""
+StepDoc = Annotated[AnyStepDoc, Field(discriminator="type")]
 
-STEP_ADAPTER: TypeAdapter[HoldDoc | RampDoc | FreeRiseDoc | HoldUntilDoc | WaitForBrewerDoc] = TypeAdapter(StepDoc)
+STEP_ADAPTER: TypeAdapter[AnyStepDoc] = TypeAdapter(StepDoc)
+
+STEP_TYPES: tuple[str, ...] = union_tags(AnyStepDoc, "type")
+"""The step ``type`` tags a file may use, in order."""
+DOC_TAGS: frozenset[str] = frozenset(STEP_TYPES + union_tags(AnyConditionDoc, "type"))
+"""Every discriminator tag of the file format (pydantic puts them in error locations)."""
 
 
 class ProfileDocument(_Doc):
@@ -264,7 +274,7 @@ def _check_gravity(value: float, gravity_units: str, loc: tuple[str | int, ...],
 
 
 def _until(
-    conds: list[GravityDoc | StableDoc | AttenuationDoc],
+    conds: list[AnyConditionDoc],
     combine: Literal["any", "all"],
     gravity_units: str,
     loc: tuple[str | int, ...],
@@ -273,25 +283,27 @@ def _until(
     out: list[GravityAtOrBelow | GravityStable | Attenuation] = []
     for j, cond in enumerate(conds):
         here = (*loc, j)
-        if isinstance(cond, GravityDoc):
-            out.append(
-                GravityAtOrBelow(sg=_check_gravity(cond.at_or_below, gravity_units, (*here, "at_or_below"), problems))
-            )
-        elif isinstance(cond, StableDoc):
-            if cond.period <= 0:
-                problems.append(((*here, "period"), "the period must be longer than zero"))
-            out.append(GravityStable(within_points=cond.within_points, period_s=max(cond.period, 1.0)))
-        else:
-            og = None if cond.og is None else _check_gravity(cond.og, gravity_units, (*here, "og"), problems)
-            out.append(Attenuation(percent=cond.percent, og_sg=og))
+        match cond:
+            case GravityDoc():
+                sg = _check_gravity(cond.at_or_below, gravity_units, (*here, "at_or_below"), problems)
+                out.append(GravityAtOrBelow(sg=sg))
+            case StableDoc():
+                if cond.period <= 0:
+                    problems.append(((*here, "period"), "the period must be longer than zero"))
+                out.append(GravityStable(within_points=cond.within_points, period_s=max(cond.period, 1.0)))
+            case AttenuationDoc():
+                og = None if cond.og is None else _check_gravity(cond.og, gravity_units, (*here, "og"), problems)
+                out.append(Attenuation(percent=cond.percent, og_sg=og))
+            case _:
+                assert_never(cond)
     return Until(combine=combine, conditions=tuple(out))
 
 
-StepModel = HoldStep | RampStep | FreeRiseStep | HoldUntilStep | WaitForBrewerStep
+StepModel = AnyStep
 
 
 def convert_step(
-    step: HoldDoc | RampDoc | FreeRiseDoc | HoldUntilDoc | WaitForBrewerDoc,
+    step: AnyStepDoc,
     i: int,
     units: Literal["C", "F"],
     gravity_units: Literal["sg", "plato"],
@@ -319,7 +331,7 @@ def _model_problems(exc: ValidationError, loc: tuple[str | int, ...]) -> list[Pr
 
 
 def _convert_step(
-    step: HoldDoc | RampDoc | FreeRiseDoc | HoldUntilDoc | WaitForBrewerDoc,
+    step: AnyStepDoc,
     i: int,
     units: Literal["C", "F"],
     gravity_units: Literal["sg", "plato"],
@@ -336,23 +348,29 @@ def _convert_step(
         return FreeRiseStep(name=step.name, duration_s=step.duration, min_c=lo, max_c=hi, until=until)
     temp = check_temperature(step.temperature, units, (*loc, "temperature"), problems)
     t = 20.0 if temp is None else temp
-    if isinstance(step, HoldDoc):
-        return HoldStep(name=step.name, temperature_c=t, duration_s=step.duration)
-    if isinstance(step, RampDoc):
-        start = check_temperature(step.from_, units, (*loc, "from"), problems)
-        rate = None
-        if step.rate is not None:
-            rate = delta_f_to_c(step.rate) if units == "F" else step.rate
-            if rate > 100.0:
-                problems.append(((*loc, "rate"), f"a rate of {step.rate:g} °{units}/h is not a ramp"))
-                rate = 100.0
-        return RampStep(name=step.name, temperature_c=t, from_c=start, duration_s=step.duration, rate_c_per_h=rate)
-    if isinstance(step, HoldUntilDoc):
-        if step.max_duration <= 0:
-            problems.append(((*loc, "max_duration"), "max_duration must be longer than zero"))
-        until = _until(step.until, step.combine, gravity_units, (*loc, "until"), problems)
-        return HoldUntilStep(name=step.name, temperature_c=t, until=until, max_duration_s=max(step.max_duration, 1.0))
-    return WaitForBrewerStep(name=step.name, temperature_c=t, message=step.message)
+    match step:
+        case HoldDoc():
+            return HoldStep(name=step.name, temperature_c=t, duration_s=step.duration)
+        case RampDoc():
+            start = check_temperature(step.from_, units, (*loc, "from"), problems)
+            rate = None
+            if step.rate is not None:
+                rate = delta_f_to_c(step.rate) if units == "F" else step.rate
+                if rate > 100.0:
+                    problems.append(((*loc, "rate"), f"a rate of {step.rate:g} °{units}/h is not a ramp"))
+                    rate = 100.0
+            return RampStep(name=step.name, temperature_c=t, from_c=start, duration_s=step.duration, rate_c_per_h=rate)
+        case HoldUntilDoc():
+            if step.max_duration <= 0:
+                problems.append(((*loc, "max_duration"), "max_duration must be longer than zero"))
+            until = _until(step.until, step.combine, gravity_units, (*loc, "until"), problems)
+            return HoldUntilStep(
+                name=step.name, temperature_c=t, until=until, max_duration_s=max(step.max_duration, 1.0)
+            )
+        case WaitForBrewerDoc():
+            return WaitForBrewerStep(name=step.name, temperature_c=t, message=step.message)
+        case _:
+            assert_never(step)
 
 
 def to_profile(doc: ProfileDocument) -> tuple[Profile | None, list[Problem]]:
@@ -415,17 +433,19 @@ def _out_duration(seconds: float) -> str | float | int:
 def _out_until(until: Until, gravity_units: str) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for cond in until.conditions:
-        if isinstance(cond, GravityAtOrBelow):
-            out.append({"type": "gravity", "at_or_below": _out_gravity(cond.sg, gravity_units)})
-        elif isinstance(cond, GravityStable):
-            out.append(
-                {"type": "stable", "within_points": _round(cond.within_points), "period": _out_duration(cond.period_s)}
-            )
-        else:
-            item: dict[str, Any] = {"type": "attenuation", "percent": _round(cond.percent)}
-            if cond.og_sg is not None:
-                item["og"] = _out_gravity(cond.og_sg, gravity_units)
-            out.append(item)
+        match cond:
+            case GravityAtOrBelow():
+                out.append({"type": "gravity", "at_or_below": _out_gravity(cond.sg, gravity_units)})
+            case GravityStable():
+                period = _out_duration(cond.period_s)
+                out.append({"type": "stable", "within_points": _round(cond.within_points), "period": period})
+            case Attenuation():
+                item: dict[str, Any] = {"type": "attenuation", "percent": _round(cond.percent)}
+                if cond.og_sg is not None:
+                    item["og"] = _out_gravity(cond.og_sg, gravity_units)
+                out.append(item)
+            case _:
+                assert_never(cond)
     return out
 
 
@@ -462,22 +482,26 @@ def from_profile(profile: Profile, units: Literal["C", "F"] | None = None) -> di
             steps.append(out)
             continue
         out["temperature"] = _out_temp(step.temperature_c, u)
-        if isinstance(step, HoldStep):
-            out["duration"] = _out_duration(step.duration_s)
-        elif isinstance(step, RampStep):
-            if step.from_c is not None:
-                out["from"] = _out_temp(step.from_c, u)
-            if step.duration_s is not None:
+        match step:
+            case HoldStep():
                 out["duration"] = _out_duration(step.duration_s)
-            if step.rate_c_per_h is not None:
-                out["rate"] = _round(step.rate_c_per_h * 9.0 / 5.0 if u == "F" else step.rate_c_per_h, 6)
-        elif isinstance(step, HoldUntilStep):
-            if step.until.combine != "any":
-                out["combine"] = step.until.combine
-            out["until"] = _out_until(step.until, g)
-            out["max_duration"] = _out_duration(step.max_duration_s)
-        elif step.message:
-            out["message"] = step.message
+            case RampStep():
+                if step.from_c is not None:
+                    out["from"] = _out_temp(step.from_c, u)
+                if step.duration_s is not None:
+                    out["duration"] = _out_duration(step.duration_s)
+                if step.rate_c_per_h is not None:
+                    out["rate"] = _round(step.rate_c_per_h * 9.0 / 5.0 if u == "F" else step.rate_c_per_h, 6)
+            case HoldUntilStep():
+                if step.until.combine != "any":
+                    out["combine"] = step.until.combine
+                out["until"] = _out_until(step.until, g)
+                out["max_duration"] = _out_duration(step.max_duration_s)
+            case WaitForBrewerStep():
+                if step.message:
+                    out["message"] = step.message
+            case _:
+                assert_never(step)
         steps.append(out)
     doc["steps"] = steps
     return doc

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from brewctl.errors import ProfileError
 from brewctl.profiles.document import (
+    DOC_TAGS,
     STEP_ADAPTER,
     Problem,
     ProfileDocument,
@@ -40,7 +41,7 @@ __all__ = [
 ]
 
 # Discriminator tags pydantic inserts into error locations of tagged unions.
-_TAGS = frozenset({"hold", "ramp", "free_rise", "hold_until", "wait_for_brewer", "gravity", "stable", "attenuation"})
+_TAGS = DOC_TAGS
 
 
 def format_loc(loc: Sequence[str | int]) -> str:

@@ -8,7 +8,7 @@ converted to these; nothing in here depends on how a file was written, except th
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Self
+from typing import Annotated, Any, Literal, Self, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -17,6 +17,9 @@ __all__ = [
     "MAX_DURATION_S",
     "MAX_TEMP_C",
     "MIN_TEMP_C",
+    "STEP_KINDS",
+    "AnyCondition",
+    "AnyStep",
     "Attenuation",
     "Condition",
     "FreeRiseStep",
@@ -29,6 +32,7 @@ __all__ = [
     "Step",
     "Until",
     "WaitForBrewerStep",
+    "union_tags",
 ]
 
 FORMAT_VERSION = 1
@@ -86,7 +90,9 @@ class Attenuation(_Frozen):
     og_sg: SG | None = None
 
 
-Condition = Annotated[GravityAtOrBelow | GravityStable | Attenuation, Field(discriminator="type")]
+AnyCondition = GravityAtOrBelow | GravityStable | Attenuation
+"""Every hold-until condition; dispatch on it with ``match`` and ``assert_never``."""
+Condition = Annotated[AnyCondition, Field(discriminator="type")]
 
 
 class Until(_Frozen):
@@ -176,10 +182,19 @@ class WaitForBrewerStep(_Frozen):
     message: str = Field("", max_length=200)
 
 
-Step = Annotated[
-    HoldStep | RampStep | FreeRiseStep | HoldUntilStep | WaitForBrewerStep,
-    Field(discriminator="kind"),
-]
+AnyStep = HoldStep | RampStep | FreeRiseStep | HoldUntilStep | WaitForBrewerStep
+"""Every step kind. Adding one: a model above, then mypy names each ``match`` that must handle
+it (each ends with ``assert_never``); tag lists derive from this union (``STEP_KINDS``)."""
+Step = Annotated[AnyStep, Field(discriminator="kind")]
+
+
+def union_tags(union: Any, field: str) -> tuple[str, ...]:
+    """The discriminator tags of a union of models, in order (``field`` is a ``Literal``)."""
+    return tuple(tag for cls in get_args(union) for tag in get_args(cls.model_fields[field].annotation))
+
+
+STEP_KINDS: tuple[str, ...] = union_tags(AnyStep, "kind")
+"""``("hold", "ramp", "free_rise", "hold_until", "wait_for_brewer")``."""
 
 
 # --- the profile --------------------------------------------------------------------------

@@ -7,6 +7,8 @@ free rise nothing is controlled: the curve has a gap (None).
 
 from __future__ import annotations
 
+from typing import assert_never
+
 from brewctl.profiles import FreeRiseStep, HoldStep, HoldUntilStep, Profile, RampStep, WaitForBrewerStep
 
 __all__ = ["WAIT_DRAWN_S", "planned_curve"]
@@ -23,25 +25,29 @@ def planned_curve(profile: Profile) -> list[Point]:
     t = 0.0
     current: float | None = None
     for step in profile.steps:
-        if isinstance(step, FreeRiseStep):
-            points.append((t, None))
-            t += step.duration_s
-            points.append((t, None))
-            continue
-        if isinstance(step, RampStep):
-            start = step.from_c if step.from_c is not None else current
-            if start is None:  # a profile that opens with a ramp starts from the beer: draw it flat
-                start = step.temperature_c
-            points.append((t, start))
-            t += step.duration_from(start)
-        else:
-            points.append((t, step.temperature_c))
-            if isinstance(step, HoldStep):
+        match step:
+            case FreeRiseStep():
+                points.append((t, None))
                 t += step.duration_s
-            elif isinstance(step, HoldUntilStep):
+                points.append((t, None))
+                continue
+            case RampStep():
+                start = step.from_c if step.from_c is not None else current
+                if start is None:  # a profile that opens with a ramp starts from the beer: draw it flat
+                    start = step.temperature_c
+                points.append((t, start))
+                t += step.duration_from(start)
+            case HoldStep():
+                points.append((t, step.temperature_c))
+                t += step.duration_s
+            case HoldUntilStep():
+                points.append((t, step.temperature_c))
                 t += step.max_duration_s
-            elif isinstance(step, WaitForBrewerStep):
+            case WaitForBrewerStep():
+                points.append((t, step.temperature_c))
                 t += WAIT_DRAWN_S
+            case _:
+                assert_never(step)
         points.append((t, step.temperature_c))
         current = step.temperature_c
     return points

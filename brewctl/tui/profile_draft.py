@@ -15,7 +15,7 @@ from typing import Any
 
 from brewctl.errors import ProfileError
 from brewctl.profiles import Profile
-from brewctl.profiles.document import Problem, from_profile
+from brewctl.profiles.document import STEP_TYPES, Problem, from_profile
 from brewctl.profiles.files import format_loc, profile_problems
 
 __all__ = [
@@ -26,9 +26,6 @@ __all__ = [
     "step_from_texts",
     "step_summary",
 ]
-
-STEP_TYPES: tuple[str, ...] = ("hold", "ramp", "free_rise", "hold_until", "wait_for_brewer")
-"""The step types, as written in files."""
 
 STEP_FIELDS: dict[str, tuple[str, ...]] = {
     "hold": ("name", "temperature", "duration"),

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any, Literal
+from typing import Any, Literal, assert_never
 
 from brewctl.errors import ProfileError
 from brewctl.profiles.interchange.common import (
@@ -248,43 +248,47 @@ def export_beerjson(profile: Profile) -> ExportResult:
     for i, step in enumerate(profile.steps):
         label = f"step {i + 1}" + (f" ({step.name})" if step.name else "")
         item: dict[str, Any] = {"name": step.name or f"Step {i + 1}"}
-        if isinstance(step, FreeRiseStep):
-            item["free_rise"] = True
-            item["step_time"] = _time_out(step.duration_s)
-            if step.min_c is not None or step.max_c is not None:
-                warnings.add(label, "free-rise alarm bounds are not expressible in BeerJSON (dropped)")
-            if step.until is not None:
-                warnings.add(label, "the free rise's early-end conditions are not expressible in BeerJSON (dropped)")
-            previous = None
-        elif isinstance(step, HoldStep):
-            item["start_temperature"] = item["end_temperature"] = _temp_out(step.temperature_c, u)
-            item["step_time"] = _time_out(step.duration_s)
-        elif isinstance(step, RampStep):
-            start = step.from_c if step.from_c is not None else previous
-            if start is None:
-                raise ProfileError(
-                    f"{label}: a ramp from the beer's temperature cannot be written to BeerJSON; give it 'from'"
-                )
-            item["start_temperature"] = _temp_out(start, u)
-            item["end_temperature"] = _temp_out(step.temperature_c, u)
-            item["step_time"] = _time_out(step.duration_from(start))
-        elif isinstance(step, HoldUntilStep):
-            item["start_temperature"] = item["end_temperature"] = _temp_out(step.temperature_c, u)
-            item["step_time"] = _time_out(step.max_duration_s)
-            gravities = [c for c in step.until.conditions if isinstance(c, GravityAtOrBelow)]
-            others = [c for c in step.until.conditions if isinstance(c, GravityStable | Attenuation)]
-            if gravities:
-                item["end_gravity"] = {"unit": "sg", "value": round(min(g.sg for g in gravities), 4)}
-            if others or len(gravities) > 1 or (step.until.combine == "all" and len(step.until.conditions) > 1):
-                kinds = ", ".join(sorted({c.type for c in others})) or "combined conditions"
-                kept = "end_gravity and step_time" if gravities else "step_time (the maximum)"
-                warnings.add(label, f"{kinds} not expressible in BeerJSON: written as {kept} only")
-        else:
-            assert isinstance(step, WaitForBrewerStep)
-            item["start_temperature"] = item["end_temperature"] = _temp_out(step.temperature_c, u)
-            item["step_time"] = {"unit": "sec", "value": 0}
-            item["description"] = f"Wait for the brewer: {step.message}".strip(": ")
-            warnings.add(label, "wait-for-brewer written as a zero-length step with a description")
+        match step:
+            case FreeRiseStep():
+                item["free_rise"] = True
+                item["step_time"] = _time_out(step.duration_s)
+                if step.min_c is not None or step.max_c is not None:
+                    warnings.add(label, "free-rise alarm bounds are not expressible in BeerJSON (dropped)")
+                if step.until is not None:
+                    warnings.add(
+                        label, "the free rise's early-end conditions are not expressible in BeerJSON (dropped)"
+                    )
+                previous = None
+            case HoldStep():
+                item["start_temperature"] = item["end_temperature"] = _temp_out(step.temperature_c, u)
+                item["step_time"] = _time_out(step.duration_s)
+            case RampStep():
+                start = step.from_c if step.from_c is not None else previous
+                if start is None:
+                    raise ProfileError(
+                        f"{label}: a ramp from the beer's temperature cannot be written to BeerJSON; give it 'from'"
+                    )
+                item["start_temperature"] = _temp_out(start, u)
+                item["end_temperature"] = _temp_out(step.temperature_c, u)
+                item["step_time"] = _time_out(step.duration_from(start))
+            case HoldUntilStep():
+                item["start_temperature"] = item["end_temperature"] = _temp_out(step.temperature_c, u)
+                item["step_time"] = _time_out(step.max_duration_s)
+                gravities = [c for c in step.until.conditions if isinstance(c, GravityAtOrBelow)]
+                others = [c for c in step.until.conditions if isinstance(c, GravityStable | Attenuation)]
+                if gravities:
+                    item["end_gravity"] = {"unit": "sg", "value": round(min(g.sg for g in gravities), 4)}
+                if others or len(gravities) > 1 or (step.until.combine == "all" and len(step.until.conditions) > 1):
+                    kinds = ", ".join(sorted({c.type for c in others})) or "combined conditions"
+                    kept = "end_gravity and step_time" if gravities else "step_time (the maximum)"
+                    warnings.add(label, f"{kinds} not expressible in BeerJSON: written as {kept} only")
+            case WaitForBrewerStep():
+                item["start_temperature"] = item["end_temperature"] = _temp_out(step.temperature_c, u)
+                item["step_time"] = {"unit": "sec", "value": 0}
+                item["description"] = f"Wait for the brewer: {step.message}".strip(": ")
+                warnings.add(label, "wait-for-brewer written as a zero-length step with a description")
+            case _:
+                assert_never(step)
         if not isinstance(step, FreeRiseStep):
             previous = step.temperature_c
         out_steps.append(item)

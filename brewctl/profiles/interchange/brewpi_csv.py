@@ -13,7 +13,7 @@ import csv
 import io
 import math
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Literal, assert_never
 
 from brewctl.errors import ProfileError
 from brewctl.profiles.interchange.common import (
@@ -134,32 +134,35 @@ def export_brewpi_csv(profile: Profile, start: datetime | None = None) -> Export
 
     for i, step in enumerate(profile.steps):
         label = f"step {i + 1}" + (f" ({step.name})" if step.name else "")
-        if isinstance(step, FreeRiseStep):
-            add(at, None)
-            at += step.duration_s
-            add(at, None)
-            if step.until is not None or step.min_c is not None or step.max_c is not None:
-                warnings.add(label, "free-rise bounds and conditions dropped (BrewPi only has 'off')")
-            previous = None
-            continue
-        if isinstance(step, RampStep):
-            begin = step.from_c if step.from_c is not None else previous
-            if begin is None:
-                raise ProfileError(
-                    f"{label}: a ramp from the beer's temperature cannot be written as CSV; give it 'from'"
-                )
-            add(at, begin)
-            at += step.duration_from(begin)
-        else:
-            add(at, step.temperature_c)
-            if isinstance(step, HoldStep):
+        match step:
+            case FreeRiseStep():
+                add(at, None)
                 at += step.duration_s
-            elif isinstance(step, HoldUntilStep):
+                add(at, None)
+                if step.until is not None or step.min_c is not None or step.max_c is not None:
+                    warnings.add(label, "free-rise bounds and conditions dropped (BrewPi only has 'off')")
+                previous = None
+                continue
+            case RampStep():
+                begin = step.from_c if step.from_c is not None else previous
+                if begin is None:
+                    raise ProfileError(
+                        f"{label}: a ramp from the beer's temperature cannot be written as CSV; give it 'from'"
+                    )
+                add(at, begin)
+                at += step.duration_from(begin)
+            case HoldStep():
+                add(at, step.temperature_c)
+                at += step.duration_s
+            case HoldUntilStep():
+                add(at, step.temperature_c)
                 at += step.max_duration_s
                 warnings.add(label, "gravity conditions dropped: written as a hold for the maximum duration")
-            else:
-                assert isinstance(step, WaitForBrewerStep)
+            case WaitForBrewerStep():
+                add(at, step.temperature_c)
                 warnings.add(label, "wait-for-brewer dropped (BrewPi cannot wait for a confirmation)")
+            case _:
+                assert_never(step)
         add(at, step.temperature_c)
         previous = step.temperature_c
     lines = ["date,temperature,days"]  # as brewpi-www writes it
