@@ -15,7 +15,16 @@ from typing import TYPE_CHECKING
 
 from brewctl.config import FermenterConfig, Rig, load_config
 from brewctl.errors import ConfigError, UserError
-from brewctl.sim import SimResult, Thermostat, default_config, parse_inline_profile, simulate
+from brewctl.rigs import RIGS
+from brewctl.sim import (
+    JACKETED_PLANTS,
+    SimResult,
+    Thermostat,
+    default_config,
+    jacketed_plant,
+    parse_inline_profile,
+    simulate,
+)
 from brewctl.units import parse_duration
 
 if TYPE_CHECKING:
@@ -32,6 +41,8 @@ _LABELS = {
     "min_on_violations": ("min-on violations", ""),
     "dead_time_violations": ("dead-time violations", ""),
     "heat_and_cool_together": ("heat+cool together", "steps"),
+    "valve_openings_per_day": ("valve openings/day", ""),
+    "valve_strokes_per_day": ("valve strokes/day", ""),
     "cool_hours": ("cooling", "h"),
     "heat_kwh": ("heater energy", "kWh"),
 }
@@ -49,6 +60,12 @@ def register(commands: Commands) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object (the metrics)")
     p.add_argument("--plot", action="store_true", help="draw beer, chamber and setpoint in the terminal")
     p.add_argument("--rig", choices=[r.value for r in Rig], default=Rig.HEAT_COOL.value, help="built-in plant")
+    p.add_argument(
+        "--plant",
+        choices=sorted(JACKETED_PLANTS),
+        default=None,
+        help="jacketed tank size for the glycol and valve rigs (default 50l, the built-in)",
+    )
     p.add_argument("--thermostat", action="store_true", help="run the on/off thermostat yardstick instead")
     p.add_argument(
         "--config", type=Path, default=None, help="take tuning, guards and chamber limits from this config file"
@@ -107,8 +124,14 @@ def _run(args: argparse.Namespace) -> int:
             raise UserError("the profile has no fixed length: give --days")
         days = length_s / 86400.0
     cfg = _fermenter(args)
-    controller = Thermostat() if args.thermostat else None
-    result = simulate(profile, days=days, config=cfg, controller=controller)
+    jacketed = RIGS[cfg.rig].plant == "glycol-jacket"
+    if args.plant is not None and not jacketed:
+        raise UserError("--plant is for the glycol and valve rigs (jacketed tanks)")
+    controller = None
+    if args.thermostat:
+        controller = Thermostat.for_glycol() if jacketed else Thermostat()
+    plant = jacketed_plant(args.plant) if args.plant is not None else None
+    result = simulate(profile, plant, days=days, config=cfg, controller=controller)
     if args.json:
         print(json.dumps(result.metrics))
     else:

@@ -19,6 +19,7 @@ from brewctl.rigs import OUTPUT_ROLES, PROBE_ROLES, RIGS, Rig, probe_field
 from brewctl.sim.chest_freezer import ChestFreezer
 from brewctl.sim.glycol import GlycolJacket
 from brewctl.sim.plant import Plant
+from brewctl.sim.valve import DrivenValve
 
 __all__ = [
     "BIG_STEP_C",
@@ -51,7 +52,9 @@ def default_config(rig: Rig = Rig.HEAT_COOL) -> FermenterConfig:
     """A fermenter wired the way the built-in plants are (probe and output names = roles)."""
     rs = RIGS[rig]
     probes: dict[str, Any] = {probe_field(r): r for r in PROBE_ROLES if r != "chamber" or rs.has_chamber}
-    parts = {OUTPUT_ROLES[r].field: r for r in rs.required}
+    # The jacketed plant has a heat belt: wire the optional heater too.
+    roles = rs.required + (rs.optional if rs.plant == "glycol-jacket" else ())
+    parts = {OUTPUT_ROLES[r].field: r for r in roles}
     return FermenterConfig(name=f"simulated {rig.value}", rig=rig, mode=Mode.PROFILE, **probes, **parts)
 
 
@@ -116,6 +119,7 @@ def simulate(
     controller: Controller | None = None,
     period_s: float = 10.0,
     trace_every_s: float = 300.0,
+    valve_travel_s: float = 30.0,
 ) -> SimResult:
     """Simulate ``days`` of fermentation following ``profile``.
 
@@ -123,6 +127,8 @@ def simulate(
     ``brewctl.sim.inline``) or a ``brewctl.profiles.Profile``. ``plant`` defaults to the
     built-in plant for the config's rig; ``config`` to ``default_config()``; ``controller``
     to ``FermenterController(config)`` (pass a ``Thermostat`` for the yardstick).
+    On a motorized-valve rig the plant sees the valve where the driver moves it (``DrivenValve``:
+    ``valve_travel_s`` for a full stroke, the driver's dead band), not the wanted opening.
     """
     if days <= 0 or period_s <= 0:
         raise ValueError("days and period_s must be positive")
@@ -140,6 +146,7 @@ def simulate(
     has_heat = cfg.heater is not None or "heat" in rs.required
     has_cool = rs.cool_role is not None
     dead_s = g.heat_cool_dead_time_s if has_heat and has_cool else 0.0
+    driven = DrivenValve(valve_travel_s) if rs.control == "valve" else None
 
     trace = SimTrace()
     n_steps = round(days * 86400.0 / period_s)
@@ -162,7 +169,11 @@ def simulate(
         sp = setpoint_at(now)
         result = ctrl.step(now, readings, Target(Mode.PROFILE, sp))
         outputs = result.outputs
-        plant.step(period_s, outputs)
+        if driven is None:
+            plant.step(period_s, outputs)
+        else:
+            for piece_s, opening in driven.advance(outputs.get("valve", 0.0), period_s):
+                plant.step(piece_s, {**outputs, "valve": opening})
 
         beer = beer_probe.check(readings.get("beer")).value_c  # a plant may model probe faults
         if sp is not None and prev_sp is not None:
@@ -218,6 +229,7 @@ def simulate(
                 trace.outputs.setdefault(role, []).append(value)
 
     sim_days = n_steps * period_s / 86400.0
+    valve_rig = cool_role == "valve"
     metrics: dict[str, float | int | None] = {
         "days": round(sim_days, 4),
         "rms_c": round(math.sqrt(sq_sum / n_err), 4) if n_err else None,
@@ -234,5 +246,7 @@ def simulate(
         "cool_hours": round(cool_s / 3600.0, 3),
         "heat_hours": round(heat_duty_s / 3600.0, 3),
         "heat_kwh": round(heat_duty_s * heater_w / 3.6e6, 4) if isinstance(heater_w, int | float) else None,
+        "valve_openings_per_day": round(starts / sim_days, 3) if valve_rig else None,
+        "valve_strokes_per_day": round(driven.strokes / sim_days, 3) if driven is not None else None,
     }
     return SimResult(trace, metrics)

@@ -13,6 +13,7 @@ from brewctl.sim import (
     fermentation_heat_w,
     plant_for,
 )
+from brewctl.sim.glycol import FV1000_PARAMS, JACKETED_PLANTS, jacketed_plant
 
 FERMENT = {"total_j": 2.0e6, "lag_s": 8 * 3600.0, "peak_s": 30 * 3600.0}
 
@@ -74,3 +75,36 @@ def test_plant_for_every_rig_honours_the_contract(rig: Rig) -> None:
     plant = plant_for(rig)
     assert isinstance(plant, Plant)
     assert plant.read()["beer"] is not None
+
+
+@pytest.mark.parametrize("size", sorted(JACKETED_PLANTS))
+def test_every_jacketed_size_honours_the_contract_and_cools_when_open(size: str) -> None:
+    plant = jacketed_plant(size)
+    assert isinstance(plant, Plant)
+    closed = jacketed_plant(size)
+    plant.step(1800.0, {"valve": 1.0})
+    closed.step(1800.0, {"valve": 0.0})
+    assert plant.beer_c < closed.beer_c - 0.3
+
+
+def test_jacket_sizes_differ_tenfold_in_pull_down_rate() -> None:
+    rates = {}
+    for size in ("20l", "1000l"):
+        plant = jacketed_plant(size)
+        plant.step(3600.0, {"valve": 1.0})
+        rates[size] = 20.0 - plant.beer_c
+    assert rates["20l"] > 4 * rates["1000l"]
+
+
+def test_a_jacket_store_keeps_cooling_after_the_valve_closes() -> None:
+    plant = GlycolJacket(FV1000_PARAMS)
+    plant.step(1200.0, {"valve": 1.0})
+    at_close = plant.beer_c
+    plant.step(1200.0, {"valve": 0.0})
+    assert plant.beer_c < at_close - 0.01  # the cold jacket went on cooling
+    assert plant.jacket_c == pytest.approx(plant.beer_c, abs=0.5)  # and warmed back up to the beer
+
+
+def test_unknown_size_names_the_sizes() -> None:
+    with pytest.raises(KeyError, match="20l"):
+        jacketed_plant("5000l")

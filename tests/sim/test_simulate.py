@@ -129,6 +129,20 @@ def test_jacketed_rigs_hold_the_beer(rig: Rig) -> None:
     assert m["heat_and_cool_together"] == 0
 
 
+def test_valve_wear_metrics_count_openings_and_driven_strokes() -> None:
+    cfg = default_config(Rig.VALVE)
+    m = simulate(parse_inline_profile("12:1d"), days=1, config=cfg, controller=Thermostat.for_glycol()).metrics
+    openings, strokes = m["valve_openings_per_day"], m["valve_strokes_per_day"]
+    assert isinstance(openings, float) and isinstance(strokes, float) and openings > 2
+    # An on/off thermostat drives the valve fully open and fully closed: two strokes per opening
+    # (the last one may still be open when the day ends).
+    assert 2 * openings - 1 <= strokes <= 2 * openings + 1e-9
+    solenoid = simulate(parse_inline_profile("12:1d"), days=1, config=default_config(Rig.GLYCOL)).metrics
+    assert solenoid["valve_strokes_per_day"] is None and solenoid["valve_openings_per_day"] is not None
+    freezer = simulate(parse_inline_profile("19:6h"), days=0.25).metrics
+    assert freezer["valve_openings_per_day"] is None and freezer["valve_strokes_per_day"] is None
+
+
 def test_cli_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["sim", "19:6h", "--json"]) == 0
     metrics = json.loads(capsys.readouterr().out)
