@@ -31,10 +31,10 @@ def test_every_output_kind_has_a_driver_and_a_role() -> None:
 def test_default_config_wires_the_required_roles(rig: Rig) -> None:
     cfg = default_config(rig)
     ctrl = FermenterController(cfg)
-    assert ctrl.roles == RIGS[rig].required
-    assert set(output_roles(rig, {r.field: getattr(cfg, r.field) for r in OUTPUT_ROLES.values()})) == set(
-        RIGS[rig].required
-    )
+    # The simulated jacketed tank has a heat belt: its default fermenter wires the optional heater.
+    wired = RIGS[rig].roles if RIGS[rig].plant == "glycol-jacket" else RIGS[rig].required
+    assert ctrl.roles == wired
+    assert set(output_roles(rig, {r.field: getattr(cfg, r.field) for r in OUTPUT_ROLES.values()})) == set(wired)
     assert ha_hold_mode(rig.value) == RIGS[rig].ha_hold_mode
     assert plant_for(rig) is not None
 
