@@ -273,6 +273,15 @@ class HydrometerConfig(_Frozen):
         return self
 
 
+class IspindelHttpConfig(_Frozen):
+    """An HTTP listener for iSpindel's generic "HTTP" service (off unless enabled)."""
+
+    enabled: bool = Field(False, description="Listen for iSpindel HTTP posts.")
+    host: str = Field("127.0.0.1", description="Bind address; 0.0.0.0 (or the Pi's LAN address) for devices on Wi-Fi.")
+    port: int = Field(9501, ge=1, le=65535, description="TCP port (the iSpindel's 'Server Port').")
+    max_body_bytes: int = Field(4096, ge=256, le=65536, description="Larger posts are refused (413).")
+
+
 class AlertsConfig(_Frozen):
     """Where alarms go besides MQTT."""
 
@@ -291,6 +300,7 @@ class Config(_Frozen):
     influx: InfluxConfig | None = None
     history: HistoryConfig = HistoryConfig()
     hydrometers: dict[Name, HydrometerConfig] = Field(default_factory=dict)
+    ispindel_http: IspindelHttpConfig = IspindelHttpConfig()
     alerts: AlertsConfig = AlertsConfig()
 
     @model_validator(mode="after")

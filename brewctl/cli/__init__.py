@@ -23,12 +23,13 @@ from brewctl.errors import UserError
 __all__ = ["Commands", "main"]
 
 # Subcommand modules, in the order they appear in --help.
-MODULES = ("run", "sim", "client", "sensors", "profile", "recipe", "history", "tui", "config")
+MODULES = ("run", "sim", "sim_fault", "client", "sensors", "profile", "recipe", "history", "tui", "config")
 # The modules that register each command: only these are imported to run it (a fast start for
 # `brewctl status` and `brewctl tui`; the simulator and the importers are not loaded for them).
 COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "run": ("run",),
     "sim": ("sim",),
+    "sim-fault": ("sim_fault",),
     "status": ("client",),
     "set": ("client",),
     "sensors": ("sensors",),

@@ -2,8 +2,11 @@
 
 An iSpindel publishes plain numbers on ``ispindel/<name>/<field>`` (``gravity`` in SG or
 degrees Plato, as set on the device; ``temperature``, ``battery``, ``tilt``, ...: ignored
-here). A Tilt bridge (or anything else) publishes JSON: ``json_path`` picks the value, e.g.
-``gravity`` or ``data.0.sg``.
+here). TiltBridge publishes JSON on ``<prefix>/tilt_<Color>`` (``{"Color": "Red", "SG": "1.0500",
+"Temp": "68.0", "tempunits": "F", "fermunits": "SG", "WoB": "1", "timeStamp": ...}``; ``SG`` is a
+string): a ``json`` hydrometer with ``json_path = "SG"`` reads it, as anything else publishing
+JSON (``json_path`` picks the value, e.g. ``gravity`` or ``data.0.sg``). An iSpindel's HTTP
+posts (``brewctl.mqtt.ispindel_http``) take the same route as its MQTT ``gravity`` topic.
 """
 
 from __future__ import annotations
@@ -17,7 +20,16 @@ from typing import Literal
 from brewctl.config import HydrometerConfig
 from brewctl.units import plato_to_sg
 
-__all__ = ["MAX_PAYLOAD_BYTES", "SG_MAX", "SG_MIN", "HydrometerRoute", "hydrometer_routes", "read_gravity"]
+__all__ = [
+    "MAX_PAYLOAD_BYTES",
+    "SG_MAX",
+    "SG_MIN",
+    "HydrometerRoute",
+    "gravity_value",
+    "hydrometer_routes",
+    "ispindel_topic",
+    "read_gravity",
+]
 
 MAX_PAYLOAD_BYTES = 4096
 """A hydrometer reading is a few hundred bytes; larger payloads are refused unparsed."""
@@ -43,13 +55,18 @@ def hydrometer_routes(hydrometers: Mapping[str, HydrometerConfig]) -> dict[str, 
     routes: dict[str, list[HydrometerRoute]] = {}
     for hid, h in hydrometers.items():
         if h.kind == "ispindel":
-            topic, path = f"ispindel/{h.name or hid}/gravity", None
+            topic, path = ispindel_topic(h.name or hid), None
         else:
             if h.topic is None:
                 continue  # rejected by config validation; never here
             topic, path = h.topic, h.json_path
         routes.setdefault(topic, []).append(HydrometerRoute(hid, h.fermenter, topic, path, h.unit))
     return routes
+
+
+def ispindel_topic(name: str) -> str:
+    """Where an iSpindel named ``name`` publishes its gravity over MQTT (its HTTP posts use the same route)."""
+    return f"ispindel/{name}/gravity"
 
 
 def _pick(doc: object, path: str) -> object:
@@ -73,6 +90,13 @@ def read_gravity(route: HydrometerRoute, payload: bytes) -> float:
         raise ValueError(f"not a number or JSON: {payload[:40]!r}") from None
     if route.json_path:
         doc = _pick(doc, route.json_path)
+    return gravity_value(route, doc)
+
+
+def gravity_value(route: HydrometerRoute, doc: object) -> float:
+    """The specific gravity a decoded value stands for (a number, or a numeric string as
+    TiltBridge sends); ``ValueError`` if it is not a plausible one.
+    """
     if isinstance(doc, str):
         try:
             doc = float(doc)

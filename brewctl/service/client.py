@@ -102,6 +102,15 @@ class ApiClient:
             return CommandResult.model_validate(body)
         raise ApiError(f"command: HTTP {code}: {body}")
 
+    async def simulation_probe(self, probe: str, action: str) -> dict[str, Any]:
+        """``unplug`` or ``plug`` a simulated probe (``brewctl sim-fault``); the daemon's answer
+        (``ok``, and ``error`` when refused: not simulated, unknown probe).
+        """
+        code, body = await self._request("POST", f"/v1/simulation/probes/{probe}/{action}")
+        if not isinstance(body, dict) or "ok" not in body:
+            raise ApiError(f"sim-fault: HTTP {code}: {body}")
+        return dict(body)
+
     async def profiles(self) -> list[dict[str, Any]]:
         """Profiles in the daemon's library: file, name, description, steps (or error)."""
         _, body = await self._request("GET", "/v1/profiles")

@@ -36,6 +36,10 @@ def optional_components(config: Config, state_dir: Path, clock: Clock | None = N
         from brewctl.mqtt.bridge import mqtt_components
 
         components += mqtt_components(config, state_dir, clock)
+    if config.ispindel_http.enabled:
+        from brewctl.mqtt.ispindel_http import ispindel_http_components
+
+        components += ispindel_http_components(config)
     if config.alerts.apprise_urls:
         from brewctl.alerts.component import alert_components
 

@@ -53,6 +53,7 @@ from brewctl.service.clock import Clock
 from brewctl.service.commands import apply_command
 from brewctl.service.components import optional_components, supervise
 from brewctl.service.hub import Component, Hub
+from brewctl.service.simulation_api import simulation_routes
 from brewctl.service.state import (
     STATE_FILE_NAME,
     DaemonState,
@@ -185,6 +186,7 @@ class Daemon:
         # The socket first: a second daemon must fail before it touches any GPIO pin.
         self.hub.extra["daemon"] = self
         routes = [r for c in components if hasattr(c, "api_routes") for r in c.api_routes()]
+        routes += simulation_routes(self.hub)  # answered 409 unless --simulate
         app = make_app(
             self.hub, fermenters=tuple(self.fermenters), list_profiles=self.list_profiles, extra_routes=routes
         )

@@ -10,7 +10,7 @@ those pins' electrical levels. Nothing but the 1-wire bus and the GPIO chip is f
 from __future__ import annotations
 
 import logging
-import tempfile
+import shutil
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -22,6 +22,7 @@ from brewctl.drivers.fake_w1 import FakeW1Bus
 from brewctl.drivers.outputs import output_channels
 from brewctl.rigs import OUTPUT_ROLES, PROBE_ROLES, probe_field
 from brewctl.service.clock import Clock
+from brewctl.service.sim_workdir import make_workdir
 from brewctl.sim import plant_for
 
 __all__ = ["ROOM_C", "SimulatedRigs"]
@@ -44,7 +45,7 @@ class SimulatedRigs:
         self.plants = {fid: plant_for(f.rig) for fid, f in config.fermenters.items()}
         self.pin_factory: Any = None
         self.bus: FakeW1Bus | None = None
-        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        self._workdir: Path | None = None
         self._written: dict[str, float] = {}
         self._valves: dict[str, float] = {}
         self._unplugged: set[str] = set()
@@ -58,8 +59,8 @@ class SimulatedRigs:
         return self.bus.base_directory
 
     async def __aenter__(self) -> SimulatedRigs:
-        self._tmp = tempfile.TemporaryDirectory(prefix="brewctl-sim-")
-        self.bus = FakeW1Bus(Path(self._tmp.name) / "devices")
+        self._workdir = make_workdir()  # also removes the ones a kill -9 left behind
+        self.bus = FakeW1Bus(self._workdir / "devices")
         self.pin_factory = MockFactory()
         for probe in self.config.probes.values():
             self.bus.set_temperature(probe.id, ROOM_C)
@@ -76,8 +77,8 @@ class SimulatedRigs:
         if self.pin_factory is not None:
             # Mock pins are process-wide in gpiozero: release them for the next user.
             self.pin_factory.reset()
-        if self._tmp is not None:
-            self._tmp.cleanup()
+        if self._workdir is not None:
+            shutil.rmtree(self._workdir, ignore_errors=True)
 
     def pin_levels(self) -> dict[str, bool]:
         """Output channel -> energised, from the mock pins' electrical levels."""

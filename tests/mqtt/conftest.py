@@ -327,16 +327,25 @@ async def start_bridge() -> AsyncIterator[Callable[..., Any]]:
         await r.stop()
 
 
-async def start_daemon(tmp_path: Path, config_text: str) -> asyncio.subprocess.Process:
-    """``brewctl run --simulate`` on ``config_text`` as a subprocess (state and socket in ``tmp_path``)."""
+async def start_daemon(
+    tmp_path: Path, config_text: str, *, speed: float = 1.0, tmpdir: Path | None = None
+) -> asyncio.subprocess.Process:
+    """``brewctl run --simulate`` on ``config_text`` as a subprocess (state and socket in ``tmp_path``;
+    its scratch folder in ``tmpdir`` if given).
+    """
     config = tmp_path / "config.toml"
     config.write_text(config_text)
+    env = dict(os.environ)
+    if tmpdir is not None:
+        env["TMPDIR"] = str(tmpdir)
     return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "brewctl",
         "run",
         "--simulate",
+        "--speed",
+        str(speed),
         "--config",
         str(config),
         "--state-dir",
@@ -345,4 +354,5 @@ async def start_daemon(tmp_path: Path, config_text: str) -> asyncio.subprocess.P
         str(tmp_path / "api.sock"),
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.DEVNULL,
+        env=env,
     )
