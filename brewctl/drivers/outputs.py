@@ -255,6 +255,7 @@ class OutputBank:
         max_tick_s: float = 30.0,
         valve_deadband: float = 0.02,
         valve_rest_s: float = 0.5,
+        on_edge: Callable[[str, float, bool], None] | None = None,
     ) -> None:
         self.outputs = dict(outputs)
         self.drivers = {
@@ -273,6 +274,8 @@ class OutputBank:
         self._factory = pin_factory
         self._clock = clock
         self._sleep = sleep
+        self._on_edge = on_edge
+        """Told ``(channel, clock time, on)`` of every switch, at the time the estimates use."""
         self._devices: dict[str, Any] = {}
         self._valves = {n: d for n, d in self.drivers.items() if isinstance(d, MotorizedValveDriver)}
         self._halted = False
@@ -337,16 +340,25 @@ class OutputBank:
 
     def all_off(self) -> None:
         """Every channel off now; commands cleared (valves hold where they are). Never raises."""
+        try:
+            now = self._clock()
+        except Exception:
+            log.exception("all_off: the clock failed")
+            now = self._last_step
         for name, dev in self._devices.items():
             try:
-                dev.off()
+                if dev.value:
+                    dev.off()
+                    self._edge(name, now, False)
+                else:
+                    dev.off()
             except Exception:
                 log.exception("all_off: channel %s could not be switched off", name)
         for driver in self.drivers.values():
             driver.clear()
         self._halted = True
         try:
-            self._advance(self._clock())  # count the travel up to now, then stop
+            self._advance(now)  # count the travel up to now, then stop
         except Exception:
             log.exception("all_off: valve estimate not updated")
             for valve in self._valves.values():
@@ -396,10 +408,15 @@ class OutputBank:
                 dev = self._devices[name]
                 if bool(dev.value) != on:
                     dev.value = on
+                    self._edge(name, now, on)
         except Exception as exc:
             self.all_off()
             raise FatalError(f"GPIO write failed: {exc}") from exc
         return self._next_edge(now)
+
+    def _edge(self, channel: str, now: float, on: bool) -> None:
+        if self._on_edge is not None:
+            self._on_edge(channel, now, on)
 
     def _advance(self, now: float) -> None:
         dt = now - self._last_step

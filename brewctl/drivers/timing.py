@@ -10,7 +10,9 @@ A motorized ball valve has an "open" relay and a "close" relay and no position f
 opening is estimated by integrating drive time over the full travel time. The estimate lives in
 a *virtual* range that extends ``OVERDRIVE`` of a travel past each end stop: asking for fully
 closed (or open) keeps driving that much past where the estimate says the end is, so the
-valve's own end switch stops it and any drift is wiped out. A valve whose position is unknown
+valve's own end switch stops it and any drift is wiped out. Past an end stop the valve itself
+sits *at* the end, so driving back moves it from there at once (``driven_from``): the estimate
+never carries the overdrive into the next movement. A valve whose position is unknown
 (start-up) is assumed fully open, so closing it drives closed for the whole travel plus the
 overdrive: that is the re-homing. (The control core may grow its own valve model in
 ``brewctl/core/``; this one is the driver's.)
@@ -27,6 +29,7 @@ __all__ = [
     "ValveEstimate",
     "advance_valve",
     "clamp_unit",
+    "driven_from",
     "time_proportion",
     "time_to_next_edge",
     "valve_direction",
@@ -81,11 +84,21 @@ class ValveEstimate:
         return min(1.0, max(0.0, self.position))
 
 
+def driven_from(estimate: ValveEstimate) -> float:
+    """Where a movement in ``estimate.direction`` starts: an estimate past an end stop is at that
+    end (the end switch stopped the valve there), so driving back starts from the end."""
+    if estimate.direction > 0:
+        return max(0.0, estimate.position)
+    if estimate.direction < 0:
+        return min(1.0, estimate.position)
+    return estimate.position
+
+
 def advance_valve(estimate: ValveEstimate, dt_s: float, travel_s: float) -> ValveEstimate:
     """The estimate after driving in ``estimate.direction`` for ``dt_s`` seconds."""
     if estimate.direction == 0 or dt_s <= 0.0:
         return estimate
-    moved = estimate.position + estimate.direction * dt_s / travel_s
+    moved = driven_from(estimate) + estimate.direction * dt_s / travel_s
     return replace(estimate, position=min(1.0 + OVERDRIVE, max(-OVERDRIVE, moved)))
 
 
@@ -108,9 +121,12 @@ def valve_direction(estimate: ValveEstimate, target: float | None, deadband: flo
     """
     if target is None:
         return 0
-    error = _goal(target, deadband) - estimate.position
+    goal = _goal(target, deadband)
     if estimate.direction != 0:
+        error = goal - driven_from(estimate)
         return estimate.direction if error * estimate.direction > 1e-9 else 0
+    # A stopped valve past an end stop is at the end: an opening inside 0..1 is reached from there.
+    error = goal - (clamp_unit(estimate.position) if 0.0 <= goal <= 1.0 else estimate.position)
     if abs(error) <= deadband:
         return 0
     return 1 if error > 0 else -1
@@ -120,4 +136,4 @@ def valve_time_to_goal(estimate: ValveEstimate, target: float | None, travel_s: 
     """Seconds of driving in ``estimate.direction`` until the goal is reached (inf if stopped)."""
     if estimate.direction == 0 or target is None:
         return math.inf
-    return max(0.0, (_goal(target, deadband) - estimate.position) * estimate.direction * travel_s)
+    return max(0.0, (_goal(target, deadband) - driven_from(estimate)) * estimate.direction * travel_s)

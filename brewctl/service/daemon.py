@@ -209,6 +209,7 @@ class Daemon:
                 clock=self.clock.monotonic,
                 sleep=self.clock.sleep,
                 exclusive=exclusive_pairs(self.config),
+                on_edge=rigs.record_edge if rigs is not None else None,
             )
         )
         stack.callback(self.bank.all_off)  # belt and braces: first thing undone on the way out

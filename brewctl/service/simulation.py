@@ -5,6 +5,13 @@ probe temperatures are written into a fake 1-wire sysfs tree (``FakeW1Bus``) tha
 real ``ProbeReader`` reads through w1thermsensor; the daemon's real ``OutputBank`` drives
 gpiozero ``MockFactory`` pins, and the plants take their heater, cooler and valve inputs from
 those pins' electrical levels. Nothing but the 1-wire bus and the GPIO chip is faked.
+
+Every relay edge counts at its own time: the output bank reports each switch with the clock
+time its estimates use (``record_edge``), ``run`` integrates the plants piecewise between those
+edges, and checks the replayed levels against the mock pins' own. A motorized valve's close
+pulse shorter than a simulator tick moves the simulated valve exactly as long as it lasted, so
+the plant's valve stays where the driver's estimate says at any ``--speed`` (sampling the pins
+once per tick lost such pulses, and the demo's valve drifted open while the daemon said shut).
 """
 
 from __future__ import annotations
@@ -48,6 +55,12 @@ class SimulatedRigs:
         self._workdir: Path | None = None
         self._written: dict[str, float] = {}
         self._valves: dict[str, float] = {}
+        self._edges: list[tuple[float, str, bool]] = []
+        self._on: dict[str, bool] = {}
+        """Output channel -> energised, as of the plants' time (the edges applied so far)."""
+        self._resyncs = 0
+        self._plant_s = 0.0
+        """The clock time the plants have been stepped to."""
         self._unplugged: set[str] = set()
         self.levels_at_exit: dict[str, bool] = {}
         """Every output channel's level when the rig closed (after the daemon's outputs)."""
@@ -62,6 +75,7 @@ class SimulatedRigs:
         self._workdir = make_workdir()  # also removes the ones a kill -9 left behind
         self.bus = FakeW1Bus(self._workdir / "devices")
         self.pin_factory = MockFactory()
+        self._plant_s = self.clock.monotonic()
         for probe in self.config.probes.values():
             self.bus.set_temperature(probe.id, ROOM_C)
         self._write_probes()
@@ -94,9 +108,13 @@ class SimulatedRigs:
         state = bool(self.pin_factory.pin(pin).state)
         return state if out.active_high else not state
 
-    def _plant_inputs(self, fid: str, dt: float) -> dict[str, float]:
+    def record_edge(self, channel: str, at: float, on: bool) -> None:
+        """The output bank switched ``channel`` at clock time ``at`` (its ``on_edge`` hook)."""
+        self._edges.append((at, channel, on))
+
+    def _plant_inputs(self, fid: str) -> dict[str, float]:
+        """The plant's inputs from the pin levels at the plants' time (valves: their opening)."""
         f = self.config.fermenters[fid]
-        levels = self.pin_levels()
         inputs: dict[str, float] = {}
         for role, wiring in OUTPUT_ROLES.items():
             name = getattr(f, wiring.field)
@@ -104,13 +122,63 @@ class SimulatedRigs:
                 continue
             out = self.config.outputs[name]
             if out.kind is OutputKind.MOTORIZED_VALVE:
-                move = float(levels[f"{name}.open"]) - float(levels[f"{name}.close"])
-                pos = min(1.0, max(0.0, self._valves.get(name, 0.0) + move * dt / out.travel_s))
-                self._valves[name] = pos
-                inputs[role] = pos
+                inputs[role] = self._valves.get(name, 0.0)
             else:
-                inputs[role] = 1.0 if levels[name] else 0.0
+                inputs[role] = 1.0 if self._on.get(name, False) else 0.0
         return inputs
+
+    def valve_openings(self) -> dict[str, float]:
+        """Each simulated motorized valve's true opening, 0..1 (what the driver only estimates)."""
+        return {
+            name: self._valves.get(name, 0.0)
+            for name, out in self.config.outputs.items()
+            if out.kind is OutputKind.MOTORIZED_VALVE
+        }
+
+    def _move_valves(self, dt: float) -> None:
+        """Drive each motorized valve for ``dt`` s with its relays as they are; the end stops hold it in 0..1."""
+        for name, out in self.config.outputs.items():
+            if out.kind is not OutputKind.MOTORIZED_VALVE:
+                continue
+            move = float(self._on.get(f"{name}.open", False)) - float(self._on.get(f"{name}.close", False))
+            if move:
+                self._valves[name] = min(1.0, max(0.0, self._valves.get(name, 0.0) + move * dt / out.travel_s))
+
+    def _advance(self, dt: float) -> None:
+        """Step every plant ``dt`` s with the pin levels held (no edge inside), in pieces of at most 1 s."""
+        left = dt
+        while left > 1e-9:
+            piece = min(_MAX_SUBSTEP_S, left)
+            self._move_valves(piece)
+            for fid, plant in self.plants.items():
+                plant.step(piece, self._plant_inputs(fid))
+            left -= piece
+
+    def advance_to(self, now: float) -> None:
+        """Bring the plants to clock time ``now``, applying every pin edge logged up to then at its time."""
+        self._edges.sort(key=lambda e: e[0])  # stable: edges at one instant keep their order
+        n = 0
+        while n < len(self._edges) and self._edges[n][0] <= now:
+            n += 1
+        due, self._edges[:n] = self._edges[:n], []
+        for at, channel, on in due:
+            if at > self._plant_s:
+                self._advance(at - self._plant_s)
+                self._plant_s = at
+            self._on[channel] = on
+        if now > self._plant_s:
+            self._advance(now - self._plant_s)
+            self._plant_s = now
+        if not self._edges:
+            self._check_against_pins()
+
+    def _check_against_pins(self) -> None:
+        """The replayed levels must be the pins' own: a switch the bank did not report is a bug."""
+        for channel, level in self.pin_levels().items():
+            if self._on.get(channel, False) != level:
+                self._resyncs += 1
+                log.warning("simulated %s: its pin is %s but no edge said so", channel, "on" if level else "off")
+                self._on[channel] = level
 
     def unplug(self, probe: str) -> None:
         """Take a configured probe off the simulated bus (a broken cable) until ``plug``."""
@@ -143,17 +211,8 @@ class SimulatedRigs:
                     self._written[probe_id] = quantised
 
     async def run(self) -> None:
-        """Step every plant with the outputs the mock pins show, forever."""
-        last = self.clock.monotonic()
+        """Step every plant through the pin edges as they happened, forever."""
         while True:
             await self.clock.sleep(self.tick_s)
-            now = self.clock.monotonic()
-            dt, last = now - last, now
-            for fid, plant in self.plants.items():
-                inputs = self._plant_inputs(fid, dt)
-                left = dt
-                while left > 1e-9:
-                    piece = min(_MAX_SUBSTEP_S, left)
-                    plant.step(piece, inputs)
-                    left -= piece
+            self.advance_to(self.clock.monotonic())
             self._write_probes()

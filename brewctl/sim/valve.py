@@ -17,6 +17,7 @@ from brewctl.drivers.timing import (
     OVERDRIVE,
     ValveEstimate,
     advance_valve,
+    driven_from,
     valve_direction,
     valve_time_to_goal,
 )
@@ -79,7 +80,7 @@ class DrivenValve:
                 step = min(left, max(1e-6, valve_time_to_goal(est, target, self.travel_s, self.deadband)))
             moved = advance_valve(est, step, self.travel_s)
             self.strokes += abs(moved.opening - est.opening)
-            pieces.append((step, mean_opening(est.position, moved.position)))
+            pieces.append((step, mean_opening(driven_from(est), moved.position)))
             self.estimate = moved
             if direction == 0:
                 self._since_stop_s += step

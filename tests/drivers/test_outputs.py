@@ -197,10 +197,10 @@ async def test_valve_homes_closed_then_moves_to_targets(interlocked_factory: Moc
         bank.set("valve", 0.5)  # applies once home
         with pytest.raises(asyncio.CancelledError):
             await task
-        home_s = (1 + 2 * OVERDRIVE) * travel
+        home_s = (1 + OVERDRIVE) * travel
         assert fake_time.on_time("valve.close", t0, t0 + 60) == pytest.approx(home_s, abs=1e-6)
-        assert fake_time.on_time("valve.open", t0, t0 + 60) == pytest.approx((0.5 + OVERDRIVE) * travel, abs=1e-6), (
-            "after homing the estimate sits past the closed end stop"
+        assert fake_time.on_time("valve.open", t0, t0 + 60) == pytest.approx(0.5 * travel, abs=1e-6), (
+            "the end switch stopped the valve at closed: opening starts from there"
         )
         assert bank.valve_openings()["valve"] == pytest.approx(0.5)
     assert all(not (s["valve.open"] and s["valve.close"]) for _, _, s in fake_time.trace)
@@ -229,7 +229,7 @@ async def test_valve_reversal_goes_through_a_stop(interlocked_factory: MockFacto
         assert fake_time.now - stopped >= bank.valve_rest_s, "the motor rests before reversing"
         assert bank.energised() == {"valve.open": False, "valve.close": True}
         opening = bank.valve_openings()["valve"]
-        assert 0.2 < opening < 0.3
+        assert opening == pytest.approx(5.0 / VALVE_LOW.travel_s), "5 s of driving from the closed end"
 
 
 async def test_all_off_holds_a_valve_where_it_is(mock_factory: MockFactory, fake_time: FakeTime) -> None:
@@ -244,7 +244,7 @@ async def test_all_off_holds_a_valve_where_it_is(mock_factory: MockFactory, fake
         assert bank.energised() == {"valve.open": False, "valve.close": False}
         fake_time.now += 30.0
         assert bank.step() > 0 and bank.energised()["valve.open"] is False
-        assert bank.valve_openings()["valve"] == pytest.approx(0.2 - OVERDRIVE)
+        assert bank.valve_openings()["valve"] == pytest.approx(0.2)
 
 
 async def test_exclusive_pair_is_never_on_together(mock_factory: MockFactory, caplog: pytest.LogCaptureFixture) -> None:
@@ -371,5 +371,5 @@ async def test_home_valves_rehomes_then_returns_to_the_target(mock_factory: Mock
         fake_time.until = t0 + 60.0
         with pytest.raises(asyncio.CancelledError):
             await bank.run()
-    assert fake_time.on_time("valve.close", t0, t0 + 60) == pytest.approx((1 + 2 * OVERDRIVE) * travel)
-    assert fake_time.on_time("valve.open", t0, t0 + 60) == pytest.approx((0.5 + OVERDRIVE) * travel)
+    assert fake_time.on_time("valve.close", t0, t0 + 60) == pytest.approx((1 + OVERDRIVE) * travel)
+    assert fake_time.on_time("valve.open", t0, t0 + 60) == pytest.approx(0.5 * travel)

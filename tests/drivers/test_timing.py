@@ -96,7 +96,47 @@ def test_unknown_position_homes_for_the_full_travel_plus_overdrive() -> None:
     d = valve_direction(est, 0.0)
     assert d == -1
     est = ValveEstimate(est.position, d)
-    assert valve_time_to_goal(est, 0.0, travel_s=30.0) == pytest.approx((1 + 2 * OVERDRIVE) * 30.0)
+    assert valve_time_to_goal(est, 0.0, travel_s=30.0) == pytest.approx((1 + OVERDRIVE) * 30.0)
+
+
+def test_driving_back_from_past_an_end_stop_starts_at_the_end() -> None:
+    """The end switch held the valve at 0 while the estimate went to -OVERDRIVE: 0.5 is half a travel away."""
+    est = ValveEstimate(position=-OVERDRIVE)
+    assert valve_direction(est, 0.5) == 1
+    est = ValveEstimate(est.position, 1)
+    assert valve_time_to_goal(est, 0.5, travel_s=20.0) == pytest.approx(10.0)
+    assert advance_valve(est, 10.0, travel_s=20.0).position == pytest.approx(0.5)
+    assert valve_direction(ValveEstimate(position=1 + OVERDRIVE), 0.99) == 0, "within the dead band of the end"
+    closing = ValveEstimate(1 + OVERDRIVE, valve_direction(ValveEstimate(position=1 + OVERDRIVE), 0.95))
+    assert valve_time_to_goal(closing, 0.95, travel_s=20.0) == pytest.approx(1.0), "0.05 of a travel from open"
+    assert valve_direction(ValveEstimate(position=-OVERDRIVE), 0.03) == 1
+
+
+@given(
+    st.floats(min_value=0.0, max_value=1.0),
+    st.lists(st.tuples(st.none() | duties, st.floats(min_value=0.0, max_value=40.0)), max_size=30),
+)
+def test_a_real_valve_is_where_the_estimate_says_once_homed(
+    start: float, moves: list[tuple[float | None, float]]
+) -> None:
+    """A valve stopped by its end switches, driven by what the estimate asks, sits at the estimate's opening."""
+    travel_s = 10.0
+    real = start
+    est = ValveEstimate()  # unknown: home first
+    plan = [(0.0, 40.0), *moves]
+    for target, dt in plan:
+        est = ValveEstimate(est.position, valve_direction(est, target))
+        left = dt
+        while left > 0:  # stop at the goal, as the output bank does
+            piece = min(left, valve_time_to_goal(est, target, travel_s))
+            real = min(1.0, max(0.0, real + est.direction * piece / travel_s))
+            est = advance_valve(est, piece, travel_s)
+            left -= piece
+            if left > 0:
+                est = ValveEstimate(est.position, valve_direction(est, target))
+                if est.direction == 0:
+                    break
+        assert real == pytest.approx(est.opening, abs=1e-9)
 
 
 @given(
