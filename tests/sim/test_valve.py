@@ -21,7 +21,7 @@ def test_a_full_open_and_close_is_two_strokes() -> None:
 def test_moves_at_the_travel_rate_and_stops_at_the_goal() -> None:
     valve = DrivenValve(30.0)
     pieces = valve.advance(0.5, 10.0)
-    assert valve.opening == pytest.approx(7.0 / 30.0)  # homed 10 % past closed: 3 s to the seat
+    assert valve.opening == pytest.approx(10.0 / 30.0)  # the end switch holds it at closed: it opens at once
     assert sum(s for s, _ in pieces) == pytest.approx(10.0)
     pieces = valve.advance(0.5, 10.0)
     assert valve.opening == pytest.approx(0.5)  # stopped on the goal, inside the period
