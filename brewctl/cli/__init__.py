@@ -23,7 +23,9 @@ from brewctl.errors import UserError
 __all__ = ["Commands", "main"]
 
 # Subcommand modules, in the order they appear in --help.
-MODULES = ("run", "sim", "sim_fault", "client", "sensors", "profile", "recipe", "history", "tui", "config")
+MODULES = (
+    "run", "sim", "sim_fault", "client", "sensors", "profile", "recipe", "history", "tui", "config", "service", "doctor",
+)  # fmt: skip
 # The modules that register each command: only these are imported to run it (a fast start for
 # `brewctl status` and `brewctl tui`; the simulator and the importers are not loaded for them).
 COMMAND_MODULES: dict[str, tuple[str, ...]] = {
@@ -39,6 +41,8 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "history": ("history",),
     "tui": ("tui",),
     "config": ("config",),
+    "service": ("service",),
+    "doctor": ("doctor",),
 }
 
 Handler = Callable[[argparse.Namespace], int]

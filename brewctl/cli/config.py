@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from brewctl.cli.config_init import add_setup_actions
 from brewctl.config import DEFAULT_CONFIG_PATH, load_config
 
 if TYPE_CHECKING:
@@ -16,11 +17,12 @@ __all__ = ["register"]
 
 def register(commands: Commands) -> None:
     """Add ``brewctl config check``."""
-    parser = commands.top.add_parser("config", help="check a configuration file")
+    parser = commands.top.add_parser("config", help="write (init), check or show an example configuration file")
     sub = parser.add_subparsers(dest="config_command", metavar="ACTION", required=True)
     check = sub.add_parser("check", help="validate the config file and summarise it")
     check.add_argument("--config", type=Path, default=DEFAULT_CONFIG_PATH, help="config file")
     check.set_defaults(func=_check)
+    add_setup_actions(sub)  # init, example
 
 
 def _check(args: argparse.Namespace) -> int:
