@@ -24,7 +24,8 @@ __all__ = ["Commands", "main"]
 
 # Subcommand modules, in the order they appear in --help.
 MODULES = (
-    "run", "sim", "sim_fault", "client", "sensors", "profile", "recipe", "history", "tui", "config", "service", "doctor",
+    "run", "sim", "sim_fault", "client", "sensors", "profile", "recipe", "history", "tui", "config",
+    "service", "doctor",
 )  # fmt: skip
 # The modules that register each command: only these are imported to run it (a fast start for
 # `brewctl status` and `brewctl tui`; the simulator and the importers are not loaded for them).
