@@ -36,6 +36,7 @@ from w1thermsensor import (
 )
 
 from brewctl.config import ProbeConfig
+from brewctl.drivers.daemon_threads import DaemonThreadPool
 from brewctl.errors import UserError
 
 __all__ = [
@@ -138,7 +139,7 @@ class ProbeReader:
         self.timeout_s = timeout_s
         self._sleep = sleep
         self._cls = _sensor_class(base_directory)
-        self._pool: ThreadPoolExecutor | None = None
+        self._pool: DaemonThreadPool | None = None
         self._stuck: dict[str, Future[float]] = {}
         """Probe name -> a read that timed out and is still running in its thread."""
 
@@ -146,7 +147,8 @@ class ProbeReader:
         if self._pool is not None:
             raise RuntimeError("ProbeReader is not re-entrant")
         workers = min(_MAX_THREADS, max(1, len(self.probes)))
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="brewctl-probe")
+        # Daemon threads: a read stuck in the kernel must not keep the process alive at exit.
+        self._pool = DaemonThreadPool(workers, thread_name_prefix="brewctl-probe")
         return self
 
     async def __aexit__(
@@ -155,7 +157,7 @@ class ProbeReader:
         pool, self._pool = self._pool, None
         if pool is not None:
             # A read stuck in the kernel cannot be interrupted; do not wait for it.
-            pool.shutdown(wait=False, cancel_futures=True)
+            pool.shutdown()
 
     async def read_all(self) -> dict[str, ProbeSample]:
         """Read every probe concurrently; one sample per configured probe name."""

@@ -24,11 +24,30 @@ from pydantic import ValidationError
 
 from brewctl.errors import ConfigError
 from brewctl.model import COMMAND_ADAPTER, CommandResult, Event, NodeStatus
+from brewctl.service.hardening import ConnectionLimit, QuietHttpErrors
 from brewctl.service.hub import Hub
 
-__all__ = ["ApiServer", "ProfileLister", "command_error_message", "make_app"]
+__all__ = [
+    "ACCEPT_BACKLOG",
+    "BODY_TIMEOUT_S",
+    "IDLE_TIMEOUT_S",
+    "MAX_CONNECTIONS",
+    "ApiServer",
+    "ProfileLister",
+    "command_error_message",
+    "make_app",
+]
 
 log = logging.getLogger(__name__)
+
+MAX_CONNECTIONS = 64
+"""Open API connections at most (the CLI and a few TUIs need a handful); more are closed at once."""
+ACCEPT_BACKLOG = 16
+"""Connections waiting in the kernel to be accepted (and accepted in one burst)."""
+IDLE_TIMEOUT_S = 10.0
+"""A connection that sends no complete request head for this long (or idles after one) is closed."""
+BODY_TIMEOUT_S = 10.0
+"""A command body not received whole within this is answered 408 and the connection closed."""
 
 ProfileLister = Callable[[], Awaitable[list[dict[str, Any]]]]
 
@@ -94,7 +113,13 @@ def make_app(
             return _refused(f"no fermenter {fid!r} (known: {', '.join(sorted(fermenters))})", 404)
         try:
             # Strict JSON, as over MQTT: a value_c of true or "19" is refused, not read as 1 or 19 °C.
-            cmd = COMMAND_ADAPTER.validate_json(await request.read(), strict=True)
+            async with asyncio.timeout(BODY_TIMEOUT_S):  # a half-sent body must not hold a descriptor
+                body = await request.read()
+            cmd = COMMAND_ADAPTER.validate_json(body, strict=True)
+        except TimeoutError:
+            late = _refused(f"body: not received within {BODY_TIMEOUT_S:g} s", 408)
+            late.force_close()
+            return late
         except ValidationError as exc:
             return _refused(command_error_message(exc), 400)
         if hub.latest is None:
@@ -158,6 +183,27 @@ def make_app(
     return app
 
 
+_http_log = logging.getLogger("brewctl.api.http")
+_http_log.addFilter(QuietHttpErrors())
+
+
+class _LimitedUnixSite(web.UnixSite):
+    """A Unix socket site that keeps at most ``limit`` connections open (see ``ConnectionLimit``)."""
+
+    def __init__(self, runner: web.AppRunner, path: str, limit: int) -> None:
+        super().__init__(runner, path)
+        self._limit = limit
+
+    async def start(self) -> None:
+        await web.BaseSite.start(self)
+        server = self._runner.server
+        assert server is not None
+        limited = ConnectionLimit(server, lambda: len(server.connections), self._limit)
+        # A small backlog: asyncio accepts up to ``backlog`` connections in one burst, each a
+        # descriptor until the loop gets to close the refused ones.
+        self._server = await asyncio.get_running_loop().create_unix_server(limited, self._path, backlog=ACCEPT_BACKLOG)
+
+
 def _socket_in_use(path: Path) -> bool:
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
         try:
@@ -191,9 +237,17 @@ class ApiServer:
                 raise ConfigError(f"{self._path}: another brewctl daemon is already serving this socket")
         with contextlib.suppress(FileNotFoundError):
             self._path.unlink()  # a stale socket left by a killed daemon
-        self._runner = web.AppRunner(self._app, handle_signals=False, access_log=None, shutdown_timeout=1.0)
+        self._runner = web.AppRunner(
+            self._app,
+            handle_signals=False,
+            access_log=None,
+            shutdown_timeout=1.0,
+            keepalive_timeout=IDLE_TIMEOUT_S,  # also closes a connection that never sends a whole request
+            lingering_time=1.0,  # after a refused body, read what is left for at most this long
+            logger=_http_log,
+        )
         await self._runner.setup()
-        await web.UnixSite(self._runner, str(self._path)).start()
+        await _LimitedUnixSite(self._runner, str(self._path), MAX_CONNECTIONS).start()
         self._path.chmod(0o660)
         if self._group:
             self._give_to_group(self._group)

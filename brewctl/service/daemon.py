@@ -52,6 +52,7 @@ from brewctl.service.api import ApiServer, make_app
 from brewctl.service.clock import Clock
 from brewctl.service.commands import apply_command
 from brewctl.service.components import optional_components, supervise
+from brewctl.service.hardening import loop_exception_handler
 from brewctl.service.hub import Component, Hub
 from brewctl.service.simulation_api import simulation_routes
 from brewctl.service.state import (
@@ -67,12 +68,16 @@ from brewctl.service.status import explain_lost_probes, fermenter_status, stamp_
 if TYPE_CHECKING:
     from brewctl.service.simulation import SimulatedRigs
 
-__all__ = ["PERSIST_INTERVAL_S", "Daemon", "DaemonOptions"]
+__all__ = ["PERSIST_INTERVAL_S", "STOP_SIGNALS", "Daemon", "DaemonOptions"]
 
 log = logging.getLogger(__name__)
 
 PERSIST_INTERVAL_S = 60.0
 """While a profile runs, its position is saved at least this often (clock seconds)."""
+
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1)
+"""Each stops the daemon cleanly (outputs off, state saved): a dropped SSH session sends SIGHUP."""
 
 
 class _StopRequested(Exception):  # noqa: N818 (a signal, not an error)
@@ -147,6 +152,10 @@ class Daemon:
 
     # --- lifecycle ----------------------------------------------------------------------
 
+    def _on_signal(self, sig: signal.Signals) -> None:
+        log.info("%s received", sig.name)
+        self.request_stop()
+
     def request_stop(self) -> None:
         """Stop cleanly (SIGTERM/SIGINT): outputs off, state saved, exit 0."""
         log.info("stop requested")
@@ -169,14 +178,15 @@ class Daemon:
         )
         loop = asyncio.get_running_loop()
         if self.options.install_signal_handlers:
-            for sig in (signal.SIGTERM, signal.SIGINT):
-                loop.add_signal_handler(sig, self.request_stop)
+            for sig in STOP_SIGNALS:
+                loop.add_signal_handler(sig, self._on_signal, sig)
+            loop.set_exception_handler(loop_exception_handler)
         try:
             async with AsyncExitStack() as stack:
                 await self._run_in(stack, components)
         finally:
             if self.options.install_signal_handlers:
-                for sig in (signal.SIGTERM, signal.SIGINT):
+                for sig in STOP_SIGNALS:
                     loop.remove_signal_handler(sig)
             sdnotify.notify("STOPPING=1")
             log.info("stopped: every output is off")
