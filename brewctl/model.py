@@ -14,6 +14,7 @@ from brewctl.config import Mode
 
 __all__ = [
     "COMMAND_ADAPTER",
+    "AddNote",
     "Alarm",
     "Command",
     "CommandResult",
@@ -161,8 +162,15 @@ class ProfileAction(_Command):
     to_step: int | None = Field(None, ge=0, description="profile_skip: jump to this step instead of the next.")
 
 
+class AddNote(_Command):
+    """A brewer's note ("dry hopped 200 g Citra"): kept in the history as a ``note`` event; changes nothing."""
+
+    kind: Literal["note"] = "note"
+    text: str = Field(min_length=1, max_length=200, pattern=r"\S", description="What the brewer did or saw.")
+
+
 Command = Annotated[
-    SetMode | SetBeerSetpoint | SetChamberSetpoint | StartProfile | ProfileAction,
+    SetMode | SetBeerSetpoint | SetChamberSetpoint | StartProfile | ProfileAction | AddNote,
     Field(discriminator="kind"),
 ]
 COMMAND_ADAPTER: TypeAdapter[Command] = TypeAdapter(Command)

@@ -130,6 +130,18 @@ class ApiClient:
             raise ApiError(f"history: HTTP {code}: {body.get('error', body) if isinstance(body, dict) else body}")
         return dict(body)
 
+    async def events(self, since_s: float, until_s: float | None = None, fermenter: str | None = None) -> list[Event]:
+        """Events kept in the history (served by the history recorder), oldest first."""
+        params = {"since_s": str(since_s)}
+        if until_s is not None:
+            params["until_s"] = str(until_s)
+        if fermenter is not None:
+            params["fermenter"] = fermenter
+        code, body = await self._request("GET", "/v1/events", params=params)
+        if code != 200 or not isinstance(body, dict):
+            raise ApiError(f"events: HTTP {code}: {body.get('error', body) if isinstance(body, dict) else body}")
+        return [Event.model_validate(e) for e in body.get("events", [])]
+
     async def stream(self) -> AsyncIterator[NodeStatus | Event]:
         """Live statuses (one per control cycle, coalesced) and events.
 

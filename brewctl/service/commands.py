@@ -13,6 +13,7 @@ from brewctl.config import FermenterConfig, Mode
 from brewctl.core import profile_runner
 from brewctl.errors import CommandError, UserError
 from brewctl.model import (
+    AddNote,
     Command,
     ProfileAction,
     SetBeerSetpoint,
@@ -62,6 +63,9 @@ def apply_command(
         return new, [Change("setpoint", f"chamber setpoint {cmd.value_c:g} °C", {"chamber_setpoint_c": cmd.value_c})]
     if isinstance(cmd, StartProfile):
         return _start_profile(state, cmd, profile)
+    if isinstance(cmd, AddNote):
+        text = cmd.text.strip()
+        return state, [Change("note", text, {"text": text})]
     return _profile_action(state, cmd, beer_setpoint_now_c)
 
 

@@ -30,6 +30,7 @@ from brewctl.errors import BrewctlError, TransientError
 from brewctl.model import Command, CommandResult, Event, NodeStatus
 from brewctl.tui.dashboard_screen import DashboardScreen
 from brewctl.tui.format import Units
+from brewctl.tui.history import parse_history
 from brewctl.tui.source import DataSource, SourceFactory, api_source, backoff_s
 from brewctl.tui.terminal import terminal_gone
 
@@ -39,6 +40,11 @@ log = logging.getLogger(__name__)
 
 TERMINAL_CHECK_S = 2.0
 """How often the app checks that its terminal is still there."""
+
+TREND_STEP_S = 900.0
+"""One sparkline point per quarter hour of the daemon's time ..."""
+TREND_POINTS = 96
+"""... for the last day (a card shows as many of the latest as fit)."""
 
 MIN_REDRAW_S = 0.5
 """Statuses arriving faster than this (a fast simulation) are coalesced: the latest wins."""
@@ -77,6 +83,10 @@ class BrewApp(App[None]):
     """True while the event stream is flowing."""
     link_state: reactive[str] = reactive("", always_update=True)
     """Why the connection is down, '' when fine."""
+    event_count: reactive[int] = reactive(0)
+    """Events received so far (screens watch it to show the latest)."""
+    units: reactive[str] = reactive("C")
+    """The display units (``settings.units``; the screens redraw when it changes)."""
 
     def __init__(
         self,
@@ -97,6 +107,9 @@ class BrewApp(App[None]):
         self._pending: NodeStatus | None = None
         self._flush_timer: Timer | None = None
         self._last_flush = 0.0
+        self._last_status_mono = 0.0
+        self._trends: dict[str, collections.deque[tuple[float, float | None]]] = {}
+        self.set_reactive(BrewApp.units, settings.units)
 
     def on_mount(self) -> None:
         self.push_screen(DashboardScreen())
@@ -114,12 +127,49 @@ class BrewApp(App[None]):
 
     def action_toggle_keys(self) -> None:
         """Show (or hide) every key of the current screen, including those the footer leaves out."""
-        from textual.widgets import HelpPanel  # imports a Markdown parser: only when asked for
+        from brewctl.tui.keys_screen import KeysScreen
 
-        if self.screen.query(HelpPanel):
-            self.action_hide_help_panel()
+        if isinstance(self.screen, KeysScreen):
+            self.screen.dismiss(None)
         else:
-            self.action_show_help_panel()
+            self.push_screen(KeysScreen(self.screen))
+
+    def toggle_units(self) -> None:
+        """Show temperatures in the other unit (°C <-> °F) on every screen."""
+        units: Units = "F" if self.settings.units == "C" else "C"
+        self.settings = dataclasses.replace(self.settings, units=units)
+        self.units = units
+
+    def data_age_s(self) -> float:
+        """Seconds (wall clock) since the last status arrived."""
+        return time.monotonic() - self._last_status_mono if self._last_status_mono else 0.0
+
+    def trend(self, fid: str) -> list[float | None]:
+        """Recent beer temperatures of ``fid`` (degC, oldest first), one per :data:`TREND_STEP_S`."""
+        return [v for _, v in self._trends.get(fid, ())]
+
+    def _add_trend(self, status: NodeStatus) -> None:
+        for fid, f in status.fermenters.items():
+            points = self._trends.setdefault(fid, collections.deque(maxlen=TREND_POINTS))
+            if not points or f.updated_s - points[-1][0] >= TREND_STEP_S:
+                points.append((f.updated_s, f.beer_c))
+
+    async def _load_trends(self, source: DataSource, status: NodeStatus) -> None:
+        """Fill the sparklines from the daemon's history (when it keeps one)."""
+        for fid, f in status.fermenters.items():
+            now = f.updated_s or self.clock()
+            try:
+                data = await source.history(fid, since_s=now - TREND_POINTS * TREND_STEP_S, step_s=TREND_STEP_S)
+            except BrewctlError:
+                return  # no history here: the sparklines fill from the stream
+            series = parse_history(data)
+            points: collections.deque[tuple[float, float | None]] = collections.deque(maxlen=TREND_POINTS)
+            points.extend(zip(series.ts_s, series.beer_c, strict=True))
+            for point in self._trends.get(fid, ()):
+                if not points or point[0] - points[-1][0] >= TREND_STEP_S:
+                    points.append(point)
+            self._trends[fid] = points
+        self.node = self.node  # redraw with the trends
 
     # --- the connection -------------------------------------------------------------------
     async def _follow(self) -> None:
@@ -133,12 +183,16 @@ class BrewApp(App[None]):
             reason = "the daemon closed the stream"
             try:
                 async with self.source_factory() as source:
-                    self.node = await source.status()
+                    first = await source.status()
+                    self._last_status_mono = time.monotonic()
+                    self._add_trend(first)
+                    self.node = first
                     self.source = source
                     self.connections += 1
                     self.link_state = ""
                     self.connected = True
                     attempt = 0
+                    self.run_worker(self._load_trends(source, first), group="trends", exclusive=True)
                     async for item in source.stream():
                         if isinstance(item, NodeStatus):
                             self._offer(item)
@@ -162,6 +216,8 @@ class BrewApp(App[None]):
     def _offer(self, status: NodeStatus) -> None:
         """Show ``status`` now, or at the end of the current redraw interval (latest wins)."""
         self._pending = status
+        self._last_status_mono = time.monotonic()
+        self._add_trend(status)
         if self._flush_timer is not None:
             return  # already due: it will show the latest
         delay = self._last_flush + MIN_REDRAW_S - time.monotonic()
@@ -178,6 +234,7 @@ class BrewApp(App[None]):
 
     def _event(self, event: Event) -> None:
         self.events.append(event)
+        self.event_count += 1
         # Raised alarms pop up (notices do not: they would bury the real ones); the cards keep
         # showing them while they stand.
         if event.kind == "alarm" and event.data.get("severity") != "info":

@@ -46,7 +46,11 @@ FERMENTER_BINDINGS: list[BindingType] = [
     Binding("c", "chamber_setpoint", "Chamber°"),
     Binding("p", "profile", "Profile"),
     Binding("o", "confirm_step", "Confirm step", show=False),
+    Binding("n", "note", "Note", show=False, tooltip="Note: write what you did (dry hopped 200 g Citra)"),
+    Binding("u", "toggle_units", "°C/°F", show=False, tooltip="°C/°F: show temperatures in the other unit"),
 ]
+
+FERMENTER_ACTIONS = frozenset({"mode", "beer_setpoint", "chamber_setpoint", "profile", "confirm_step", "note"})
 
 MODE_LABELS = {
     Mode.OFF: "off: every output off",
@@ -104,6 +108,17 @@ class FermenterActions(Screen[None]):
     def selected(self) -> FermenterStatus | None:
         """The fermenter the actions apply to."""
         raise NotImplementedError
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide the fermenter keys when there is no fermenter (offline, or none configured)."""
+        if action in FERMENTER_ACTIONS:
+            return self.selected() is not None
+        return True
+
+    def action_toggle_units(self) -> None:
+        """Switch the display between °C and °F."""
+        self.brew.toggle_units()
+        self.notify(f"Temperatures in °{self.brew.settings.units}", timeout=1.5)
 
     def _target(self) -> FermenterStatus | None:
         f = self.selected()
@@ -221,6 +236,15 @@ class FermenterActions(Screen[None]):
             return
         if await self._ask(f"Confirm '{f.profile.step_name or 'wait'}' on {f.name or f.id} and go on?"):
             await self.brew.send(f.id, ProfileAction(kind="profile_confirm"), f"{f.id}: step confirmed")
+
+    @work(exclusive=True, group="action")
+    async def action_note(self) -> None:
+        """Write a note (dry hopped 200 g Citra): kept in the daemon's history, drawn on the chart."""
+        from brewctl.tui.notes import ask_and_send_note
+
+        f = self._target()
+        if f is not None:
+            await ask_and_send_note(self.brew, f.id)
 
     async def _start_profile(self, f: FermenterStatus) -> None:
         source = self.brew.source

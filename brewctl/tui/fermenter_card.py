@@ -1,17 +1,53 @@
-"""One fermenter at a glance: temperatures, outputs and why, profile progress, gravity, alarms."""
+"""One fermenter at a glance: temperatures, outputs and why, profile progress, gravity, alarms.
+
+The same widget has three shapes (see :mod:`brewctl.tui.layout`): a card, a card with a
+sparkline of the beer (wide terminals), and one line (small terminals). Selection is a ``▶``
+marker in the text and a double border, so it reads without colour and survives an alarm's
+red border.
+"""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from rich.text import Text
 from textual.widgets import Static
 
 from brewctl.model import FermenterStatus
-from brewctl.tui.format import Units, format_gravity, format_output, format_profile, format_temperatures
+from brewctl.tui.format import Units, format_gravity, format_output, format_profile, format_temp, format_temperatures
+from brewctl.tui.layout import Shape
+from brewctl.units import format_duration
 
-__all__ = ["FermenterCard", "alarmed", "card_text"]
+__all__ = ["MARK", "FermenterCard", "alarmed", "card_text", "line_text", "sparkline"]
+
+MARK = "▶"
+"""The selection marker (text, so it needs no colour)."""
+
+BARS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: Sequence[float | None], width: int) -> str:
+    """The last ``width`` values as bar characters scaled to their own range (a gap for None)."""
+    tail = list(values)[-width:] if width > 0 else []
+    known = [v for v in tail if v is not None]
+    if not known:
+        return ""
+    low, high = min(known), max(known)
+    span = high - low
+    out = []
+    for v in tail:
+        if v is None:
+            out.append(" ")
+        else:
+            level = 0 if span < 1e-9 else round((v - low) / span * (len(BARS) - 1))
+            out.append(BARS[level])
+    return "".join(out)
+
+
+def stale_text(age_s: float) -> str:
+    """``no data for 2m (daemon not connected)``."""
+    return f"no data for {format_duration(max(age_s, 1.0))} (daemon not connected)"
 
 
 def card_text(f: FermenterStatus, units: Units, now_s: float) -> Text:
@@ -26,7 +62,7 @@ def card_text(f: FermenterStatus, units: Units, now_s: float) -> Text:
             style = "red" if o.role == "heat" and o.active else "cyan" if o.active else "dim"
             text.append(format_output(o), style=style)
     if f.profile is not None:
-        text.append("\n▶ ")
+        text.append("\n▷ ")
         style = "bold yellow" if f.profile.waiting_for_brewer or f.profile.paused else ""
         # The ETA is on the daemon's clock (a simulation runs faster than the wall clock).
         text.append(format_profile(f.profile, f.updated_s or now_s), style=style)
@@ -43,13 +79,41 @@ def card_text(f: FermenterStatus, units: Units, now_s: float) -> Text:
     return text
 
 
+def line_text(f: FermenterStatus, units: Units, *, selected: bool, stale_s: float | None = None) -> Text:
+    """One line: ``▶ FV1 19.2→19.0°C heat 40% ⚠ beer 3.1 °C above …`` (cut by the widget)."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append(f"{MARK if selected else ' '} ", style="bold")
+    text.append(f"{f.id.upper():<4} ", style="bold")
+    beer = format_temp(f.beer_c, units)
+    if f.beer_setpoint_c is not None:
+        beer += f"→{format_temp(f.beer_setpoint_c, units)}"
+    text.append(beer)
+    active = [o for o in f.outputs if o.active or o.value > 0]
+    for o in active:
+        text.append(f" {o.role} {o.value:.0%}", style="red" if o.role == "heat" else "cyan")
+    if not active and f.outputs:
+        text.append(" idle", style="dim")
+    if f.profile is not None and f.profile.waiting_for_brewer:
+        text.append(" WAITING (o)", style="bold yellow")
+    if stale_s is not None:
+        text.append(f" ⌛{format_duration(max(stale_s, 1.0))}", style="bold")
+    if f.safe:
+        text.append(" SAFE", style="bold white on red")
+    raised = [a for a in f.alarms if a.severity != "info"]
+    if raised:
+        text.append(f" ⚠ {raised[0].message}", style="bold red")
+    else:
+        text.append(f" {f.mode.value}", style="dim")
+    return text
+
+
 def alarmed(f: FermenterStatus) -> bool:
     """True when the card must stand out: forced safe, or a warning or critical alarm (not a notice)."""
     return f.safe or any(a.severity != "info" for a in f.alarms)
 
 
-class FermenterCard(Static, can_focus=True):
-    """A focusable card for one fermenter; ``update_status`` refreshes it."""
+class FermenterCard(Static):
+    """One fermenter; ``update_status`` refreshes it. The screen owns which one is selected."""
 
     DEFAULT_CSS = """
     FermenterCard {
@@ -57,12 +121,13 @@ class FermenterCard(Static, can_focus=True):
         border: round $primary-darken-2;
         padding: 0 1;
     }
-    FermenterCard:focus {
-        border: round $accent;
-    }
-    FermenterCard.-alarm {
-        border: heavy $error;
-    }
+    FermenterCard.-selected { border: double $accent; }
+    FermenterCard.-alarm { border: round $error; }
+    FermenterCard.-alarm.-selected { border: double $error; }
+    FermenterCard.-stale { color: $text-disabled; }
+    FermenterCard.-line { border: none; height: 1; padding: 0; }
+    FermenterCard.-line.-selected { background: $boost; text-style: bold; }
+    FermenterCard.-wide { width: 1fr; }
     """
 
     def __init__(
@@ -71,12 +136,22 @@ class FermenterCard(Static, can_focus=True):
         *,
         units: Units = "C",
         clock: Callable[[], float] = time.time,
+        shape: Shape = "card",
+        trend: Sequence[float | None] = (),
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
         self.status = status
         self.units: Units = units
+        self.shape: Shape = shape
+        self.selected = False
+        self.stale_s: float | None = None
+        """How old the data is while the daemon is away (None when live)."""
+        self.trend: Sequence[float | None] = trend
+        """Recent beer temperatures (degC) for the wide shape's sparkline."""
         self._clock = clock
+        self.set_class(shape == "line", "-line")
+        self.set_class(shape == "wide", "-wide")
         self._show()
 
     @property
@@ -89,14 +164,49 @@ class FermenterCard(Static, can_focus=True):
         self.status = status
         self._show()
 
+    def set_selected(self, selected: bool) -> None:
+        if selected != self.selected:
+            self.selected = selected
+            self._show()
+
+    def set_stale(self, age_s: float | None) -> None:
+        """Dim the card and say how old it is (None: live again)."""
+        self.stale_s = age_s
+        self._show()
+
+    def set_trend(self, trend: Sequence[float | None]) -> None:
+        self.trend = trend
+        if self.shape == "wide":
+            self._show()
+
+    def on_resize(self) -> None:
+        if self.shape == "wide":
+            self._show()
+
     def _show(self) -> None:
         f = self.status
-        self.border_title = f"{f.name or f.id} ({f.id})" if f.name else f.id
-        mode = f.mode.value
-        if f.profile is not None and f.profile.paused:
-            mode += ", paused"
-        self.border_subtitle = mode
+        self.set_class(self.selected, "-selected")
         self.set_class(alarmed(f), "-alarm")
-        text = card_text(f, self.units, self._clock())
+        self.set_class(self.stale_s is not None, "-stale")
+        if self.shape == "line":
+            text = line_text(f, self.units, selected=self.selected, stale_s=self.stale_s)
+        else:
+            name = f"{f.name or f.id} ({f.id})" if f.name else f.id
+            self.border_title = f"{MARK} {name}" if self.selected else name
+            mode = f.mode.value
+            if f.profile is not None and f.profile.paused:
+                mode += ", paused"
+            self.border_subtitle = mode
+            text = card_text(f, self.units, self._clock())
+            if self.stale_s is not None:
+                text = Text(stale_text(self.stale_s) + "\n", style="bold").append_text(text)
+            if self.shape == "wide":
+                width = max(0, self.size.width - 4 - 16)
+                line = sparkline(self.trend, width)
+                if line:
+                    known = [v for v in self.trend[-width:] if v is not None]
+                    low, high = format_temp(min(known), self.units), format_temp(max(known), self.units)
+                    text.append(f"\n{line} ", style="yellow")
+                    text.append(f"{low}–{high}", style="dim")
         if text != self.content:
             self.update(text)

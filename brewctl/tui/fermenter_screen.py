@@ -36,6 +36,7 @@ class FermenterScreen(FermenterActions):
         Binding("escape", "app.pop_screen", "Back"),
         *FERMENTER_BINDINGS,
         Binding("z", "zoom", "Zoom"),
+        Binding("l", "event_log", "Log", show=False),
         Binding("q", "app.quit", "Quit", show=False),
     ]
 
@@ -143,6 +144,12 @@ class FermenterScreen(FermenterActions):
         self.series = parse_history(data)
         self.history_loaded = True
         self._draw()
+
+    def action_event_log(self) -> None:
+        """This fermenter's event log."""
+        from brewctl.tui.event_log_screen import EventLogScreen
+
+        self.app.push_screen(EventLogScreen(self.fid))
 
     def action_zoom(self) -> None:
         """6 h -> 24 h -> 7 d -> 6 h."""

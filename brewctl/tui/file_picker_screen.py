@@ -27,15 +27,17 @@ if TYPE_CHECKING:
     from brewctl.profiles.interchange import ImportResult
     from brewctl.tui.app import BrewApp
 
-__all__ = ["FilePickerScreen", "format_unknown", "names_to_choose"]
+__all__ = ["FilePickerScreen", "brewer_warnings", "format_unknown", "names_to_choose", "needs_units"]
 
 Kind = Literal["profile", "recipe"]
 
 
-def _import(typed_path: str, fmt: str | None = None, name: str | None = None) -> ImportResult:
+def _import(
+    typed_path: str, fmt: str | None = None, name: str | None = None, units: Literal["C", "F"] | None = None
+) -> ImportResult:
     from brewctl.profiles.interchange import import_file
 
-    return import_file(Path(typed_path.strip()).expanduser(), fmt=fmt, name=name)
+    return import_file(Path(typed_path.strip()).expanduser(), fmt=fmt, name=name, units=units)
 
 
 def names_to_choose(problem: str) -> list[str]:
@@ -56,6 +58,20 @@ def names_to_choose(problem: str) -> list[str]:
 def format_unknown(problem: str) -> bool:
     """True when the importer could not tell the file's format (the command line takes ``--from``)."""
     return "cannot tell the format" in problem
+
+
+UNITS_HINT = re.compile(r"\s*\(use --units to choose\)")
+"""The importers' hint for the command line; the TUI asks instead."""
+
+
+def needs_units(warnings: tuple[str, ...]) -> bool:
+    """True when the file had no unit and the importer guessed one (BrewPi CSV, CraftBeerPi)."""
+    return any(UNITS_HINT.search(w) for w in warnings)
+
+
+def brewer_warnings(warnings: tuple[str, ...]) -> list[str]:
+    """The importer's warnings without command-line flags."""
+    return [UNITS_HINT.sub("", w) for w in warnings]
 
 
 def _first_line(text: str) -> str:
@@ -198,8 +214,21 @@ class FilePickerScreen(Screen[None]):
                 return
         else:
             return
-        for warning in result.warnings:
-            self.notify(warning, title="import", severity="warning", timeout=8)
+        if needs_units(result.warnings):
+            units = await self.app.push_screen_wait(
+                ChoiceScreen(
+                    f"{file} does not say its units. Its temperatures are in:",
+                    [("C", "°C (Celsius)"), ("F", "°F (Fahrenheit)")],
+                )
+            )
+            if units is None:
+                return
+            try:
+                result = await asyncio.to_thread(_import, text, fmt, name, "F" if units == "F" else "C")
+            except ProfileError as exc:
+                self.notify(str(exc), severity="error", timeout=10)
+                return
         draft = ProfileDraft.from_profile(result.profile)
         draft.modified = True
-        self.app.push_screen(ProfileEditorScreen(draft))
+        # The warnings stay on the editor's screen until saved: a toast would vanish unread.
+        self.app.push_screen(ProfileEditorScreen(draft, notes=brewer_warnings(result.warnings)))

@@ -36,6 +36,7 @@ class ProfileEditorScreen(FileEditorScreen[ProfileDraft]):
     ProfileEditorScreen #title { height: 1; padding: 0 1; background: $primary-darken-2; }
     ProfileEditorScreen DataTable { height: auto; max-height: 8; }
     ProfileEditorScreen #problems { height: auto; max-height: 4; color: $error; padding: 0 1; }
+    ProfileEditorScreen #notes { height: auto; max-height: 3; color: $warning; padding: 0 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Back"),
@@ -56,8 +57,12 @@ class ProfileEditorScreen(FileEditorScreen[ProfileDraft]):
         path: Path | None = None,
         *,
         save_to: Callable[[ProfileDraft], None] | None = None,
+        notes: list[str] | None = None,
     ) -> None:
-        """``save_to`` replaces writing a file (a recipe's inline profile goes back into the recipe)."""
+        """``save_to`` replaces writing a file (a recipe's inline profile goes back into the recipe).
+
+        ``notes`` (an import's warnings) stay in view until the profile is saved.
+        """
         super().__init__()
         self.draft = draft
         self.path = path
@@ -65,6 +70,7 @@ class ProfileEditorScreen(FileEditorScreen[ProfileDraft]):
         self.profile: Profile | None = None
         self.problems: list[tuple[tuple[str | int, ...], str]] = []
         self.saved_to: Path | None = None
+        self.notes = list(notes or [])
 
     @property
     def brew(self) -> BrewApp:
@@ -76,6 +82,7 @@ class ProfileEditorScreen(FileEditorScreen[ProfileDraft]):
         table.add_columns("#", "type", "name", "temp", "length")
         yield table
         yield Static("", id="problems")
+        yield Static("", id="notes")
         yield ProfilePreview(units=self.brew.settings.units)
         yield Footer()
 
@@ -102,6 +109,11 @@ class ProfileEditorScreen(FileEditorScreen[ProfileDraft]):
             table.move_cursor(row=max(0, min(row, len(self.draft.steps) - 1)))
         shown = [f"⚠ {format_loc(loc)}: {msg}" for loc, msg in self.problems]
         self.query_one("#problems", Static).update("\n".join(shown))
+        if self.saved_to is not None:
+            self.notes = []
+        notes = self.query_one("#notes", Static)
+        notes.update("\n".join(f"! {n}" for n in self.notes))
+        notes.display = bool(self.notes)
         mark = " (modified)" if self.draft.modified else ""
         where = "in the recipe" if self.save_to is not None else self.target_path().name
         state = "valid" if self.profile is not None else f"{len(self.problems)} problem(s)"

@@ -15,6 +15,9 @@ __all__ = ["ProfilePreview"]
 class ProfilePreview(PlotextPlot):
     """Call :meth:`show` with a valid profile (or :meth:`show_invalid`)."""
 
+    INVALID_TITLE = "fix the problems above to see the curve"
+    """The editors list their problems above the preview."""
+
     DEFAULT_CSS = """
     ProfilePreview { height: 1fr; min-height: 6; }
     """
@@ -43,5 +46,5 @@ class ProfilePreview(PlotextPlot):
         """The profile does not validate: no curve until it does."""
         self.plt.clear_data()
         self.plt.clear_figure()
-        self.plt.title("fix the problems below to see the curve")
+        self.plt.title(self.INVALID_TITLE)
         self.refresh()

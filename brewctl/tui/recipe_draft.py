@@ -78,10 +78,13 @@ class RecipeDraft:
         return str(self.doc.get("name", ""))
 
     def text_of(self, key: str) -> str:
-        """What the form shows for ``key``."""
+        """What the form shows for ``key`` (a specific gravity with its three decimals: 1.010)."""
         if key == "profile" and self.inline_profile:
             return ""
-        return _plain(self.doc.get(key))
+        value = self.doc.get(key)
+        if key in _NUMBERS and isinstance(value, int | float) and not isinstance(value, bool) and 0.9 < value < 1.2:
+            return f"{value:.3f}"
+        return _plain(value)
 
     def set_text(self, key: str, text: str) -> None:
         """Set ``key`` from typed text; empty removes an optional key."""

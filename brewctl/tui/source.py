@@ -32,6 +32,10 @@ class DataSource(Protocol):
         self, fid: str, since_s: float, until_s: float | None = None, step_s: float | None = None
     ) -> dict[str, Any]: ...
 
+    async def events(self, since_s: float, until_s: float | None = None, fermenter: str | None = None) -> list[Event]:
+        """Events kept in the daemon's history, oldest first (raises ``BrewctlError`` without one)."""
+        ...
+
     async def profiles(self) -> list[dict[str, Any]]: ...
 
 

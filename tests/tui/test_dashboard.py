@@ -30,7 +30,7 @@ async def test_all_fermenters_at_a_glance(daemon: Daemon) -> None:
         bar = str(app.screen.query_one(ConnectionBar).content)
         assert "brewery-pi" in bar and "SIMULATED" in bar and "live" in bar
         fv1 = card(app, "fv1")
-        assert fv1.border_title == "FV1 chest freezer (fv1)"
+        assert fv1.border_title == "▶ FV1 chest freezer (fv1)"  # selected first
         assert fv1.border_subtitle == "beer"
         text = str(fv1.content)
         setpoint = app.node.fermenters["fv1"].beer_setpoint_c  # type: ignore[union-attr]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import DataTable, HelpPanel, Input, OptionList, Select, Static
+from textual.widgets import DataTable, Input, OptionList, Select, Static
 
 from brewctl.profiles import load_profile
 from brewctl.profiles.interchange import IMPORT_FORMATS
@@ -302,8 +302,12 @@ async def test_step_type_units_and_wait_step(tmp_path: Path) -> None:
 async def test_question_mark_shows_every_key(tmp_path: Path) -> None:
     app = offline_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("question_mark")
-        assert len(app.screen.query(HelpPanel)) == 1
+        from brewctl.tui.keys_screen import KeysScreen
+
         await pilot.press("question_mark")
         await pilot.pause()
-        assert len(app.screen.query(HelpPanel)) == 0
+        assert isinstance(app.screen, KeysScreen)
+        assert any(line.startswith("e ") for line in app.screen.lines)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert not isinstance(app.screen, KeysScreen)

@@ -56,7 +56,7 @@ def test_brewer_sees_the_dashboard_chart_and_quits(daemon: Daemon, tmux: Tmux) -
         "new-session", "-d", "-s", "tui", "-x", "80", "-y", "24", "-c", str(ROOT),
         f"{command}; echo TUI-EXIT=$?; sleep 60",
     )  # fmt: skip
-    screen = tmux.wait_for(lambda s: "FV3 jacketed, ball valve" in s and "live" in s)
+    screen = tmux.wait_for(lambda s: "FV3 jacketed, ball valve" in s and "live" in s and "Chart" in s)
     lines = screen.splitlines()
     assert len(lines) == 24
     assert all(len(line) <= 80 for line in lines)
@@ -99,5 +99,42 @@ def test_brewer_sees_a_lost_daemon_and_the_reconnection(own_daemon: Daemon, tmux
 
     own_daemon.start()
     tmux.wait_for(lambda s: "live" in s.splitlines()[0] and "CONNECTION LOST" not in s, timeout_s=20)
+    tmux.run("send-keys", "-t", "tui", "q")
+    tmux.wait_for(lambda s: "TUI-EXIT=0" in s)
+
+
+def _start(tmux: Tmux, daemon: Daemon, columns: int, rows: int) -> None:
+    command = shlex.join(
+        [sys.executable, "-m", "brewctl", "tui", "--socket", str(daemon.socket), "--config", str(daemon.config)]
+    )
+    # COLUMNS/LINES inherited from the shell that started tmux (80x24 here) would win over the
+    # pane's real size in Python's shutil.get_terminal_size, which Textual asks.
+    tmux.run(
+        "new-session", "-d", "-s", "tui", "-x", str(columns), "-y", str(rows), "-c", str(ROOT),
+        f"env -u COLUMNS -u LINES {command}; echo TUI-EXIT=$?; sleep 60",
+    )  # fmt: skip
+
+
+def test_60x20_is_one_line_per_fermenter_and_arrows_select(daemon: Daemon, tmux: Tmux) -> None:
+    _start(tmux, daemon, 60, 20)
+    screen = tmux.wait_for(lambda s: "▶ FV1" in s and "FV3" in s and "live" in s)
+    lines = screen.splitlines()
+    assert all(len(line) <= 60 for line in lines)
+    fermenter_lines = [line for line in lines if line[2:5] in {"FV1", "FV2", "FV3"}]
+    assert [line[2:5] for line in fermenter_lines] == ["FV1", "FV2", "FV3"]  # one line each
+    for key in ("Down", "Down", "Down", "Up"):
+        tmux.run("send-keys", "-t", "tui", key)
+    screen = tmux.wait_for(lambda s: "▶ FV2" in s)
+    assert "▶ FV1" not in screen and "▶ FV3" not in screen
+    tmux.run("send-keys", "-t", "tui", "q")
+    tmux.wait_for(lambda s: "TUI-EXIT=0" in s)
+
+
+def test_160x50_puts_the_fermenters_side_by_side_with_a_sparkline(daemon: Daemon, tmux: Tmux) -> None:
+    _start(tmux, daemon, 160, 50)
+    screen = tmux.wait_for(lambda s: "FV3 jacketed" in s and "live" in s and any(c in s for c in "▁▂▃▄▅▆▇█"))
+    titles = next(line for line in screen.splitlines() if "FV1 chest freezer" in line)
+    assert "FV2 glycol conical" in titles and "FV3 jacketed" in titles  # one row of cards
+    assert "╔═ ▶ FV1" in titles  # the selected card: a marker and a double border
     tmux.run("send-keys", "-t", "tui", "q")
     tmux.wait_for(lambda s: "TUI-EXIT=0" in s)
