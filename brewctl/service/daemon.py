@@ -52,7 +52,7 @@ from brewctl.service.api import ApiServer, make_app
 from brewctl.service.clock import Clock
 from brewctl.service.commands import apply_command
 from brewctl.service.components import optional_components, supervise
-from brewctl.service.hardening import loop_exception_handler
+from brewctl.service.hardening import RateLimitedLog, loop_exception_handler
 from brewctl.service.hub import Component, Hub
 from brewctl.service.simulation_api import simulation_routes
 from brewctl.service.state import (
@@ -68,13 +68,16 @@ from brewctl.service.status import explain_lost_probes, fermenter_status, stamp_
 if TYPE_CHECKING:
     from brewctl.service.simulation import SimulatedRigs
 
-__all__ = ["PERSIST_INTERVAL_S", "STOP_SIGNALS", "Daemon", "DaemonOptions"]
+__all__ = ["PERSIST_INTERVAL_S", "PROBE_READ_TIMEOUT_S", "STOP_SIGNALS", "Daemon", "DaemonOptions"]
 
 log = logging.getLogger(__name__)
 
 PERSIST_INTERVAL_S = 60.0
 """While a profile runs, its position is saved at least this often (clock seconds)."""
 
+
+PROBE_READ_TIMEOUT_S = 5.0
+"""A probe read stuck longer than this (clock seconds) is given up for the cycle."""
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1)
 """Each stops the daemon cleanly (outputs off, state saved): a dropped SSH session sends SIGHUP."""
@@ -145,6 +148,9 @@ class Daemon:
         self._cycles = 0
         self._last_sd_status = ""
         self._save_now = False
+        self._save_log = RateLimitedLog(log)
+        self.save_error: str | None = None
+        """Why the last save failed (None once a save succeeds)."""
         self._stopping = False
         """Set when the loops have ended: no command may drive an output any more."""
         self.ready = asyncio.Event()
@@ -210,7 +216,14 @@ class Daemon:
             rigs = self.rigs = await stack.enter_async_context(SimulatedRigs(self.config, self.clock))
             base_directory, pin_factory = rigs.w1_directory, rigs.pin_factory
         reader = await stack.enter_async_context(
-            ProbeReader(self.config.probes, base_directory=base_directory, sleep=self.clock.sleep)
+            ProbeReader(
+                self.config.probes,
+                base_directory=base_directory,
+                sleep=self.clock.sleep,
+                # In clock seconds, like every other time: at --speed 600 an unscaled 5 s wait
+                # on one stuck read is 50 simulated minutes without any reading.
+                timeout_s=PROBE_READ_TIMEOUT_S / self.clock.speed,
+            )
         )
         self.bank = await stack.enter_async_context(
             OutputBank(
@@ -264,26 +277,34 @@ class Daemon:
         """The state to persist now."""
         return DaemonState(fermenters={fid: f.state for fid, f in self.fermenters.items()})
 
-    async def _save(self) -> None:
-        """Write the state file. A failure (disk full, read-only card) is a node alarm, not a stop."""
+    async def _save(self) -> bool:
+        """Write the state file; False if it failed (disk full, read-only card): a node alarm, not a stop.
+
+        The log says so at most once a minute (a full disk is not worth 5,000 lines a minute).
+        """
         assert self.hub is not None
         async with self._save_lock:
             snapshot = self.snapshot()
             try:
                 await asyncio.to_thread(save_state_file, self.state_path, snapshot, wall_s=self.clock.wall())
             except OSError as exc:
-                log.error("cannot save the state to %s: %s", self.state_path, exc)
+                self.save_error = str(exc.strerror or exc)
+                self._save_log("save", logging.ERROR, "cannot save the state to %s: %s", self.state_path, exc)
                 self.hub.raise_alarm(
                     Alarm(
                         code="state_not_saved",
                         severity="critical",
-                        message=f"cannot save the state ({exc.strerror or exc}): a restart would lose changes",
+                        message=f"cannot save the state ({self.save_error}): a restart would lose changes",
                         since_s=self.clock.wall(),
                     )
                 )
-                return
+                return False
+            if self.save_error is not None:
+                log.info("the state is saved again to %s", self.state_path)
+                self.save_error = None
             self.hub.clear_alarm("state_not_saved")
             self._last_save_mono = self.clock.monotonic()
+            return True
 
     async def _persist_loop(self) -> None:
         while True:
@@ -505,10 +526,18 @@ class Daemon:
                 new, changes = apply_command(f.state, cmd, f.cfg, profile=profile, beer_setpoint_now_c=current_sp)
             except CommandError as exc:
                 return CommandResult(ok=False, error=str(exc))
+            before, before_mono = f.state, f.last_mono
             f.state = new.remember(cmd.id)
             if isinstance(cmd, StartProfile):
                 f.last_mono = None  # profile time starts now
-            await self._save()
+            if not await self._save():
+                # Not durable, not done: answered ok it would be lost at the next restart.
+                f.state, f.last_mono = before, before_mono
+                return CommandResult(
+                    ok=False,
+                    error=f"not applied: the state cannot be saved ({self.save_error}); "
+                    f"free space in {self.state_dir} and send it again",
+                )
             for change in changes:
                 self.hub.event(change.kind, change.message, fermenter=fid, source=source, **change.data)
             if self._cycles > 0:

@@ -206,7 +206,7 @@ async def test_sd_notify_ready_status_watchdog_stopping(
     assert messages[-1] == "STOPPING=1"
 
 
-async def test_a_state_file_that_cannot_be_written_is_an_alarm_not_a_stop(
+async def test_a_state_file_that_cannot_be_written_is_an_alarm_not_a_stop(  # see also tests/faults
     config: Config, tmp_path: Path, short_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import errno
@@ -222,7 +222,8 @@ async def test_a_state_file_that_cannot_be_written_is_an_alarm_not_a_stop(
         assert daemon.hub is not None
         monkeypatch.setattr(daemon_module, "save_state_file", disk_full)
         result = await daemon.hub.command("fv1", SetBeerSetpoint(value_c=20), "test")
-        assert result.ok
+        assert not result.ok and "not applied" in str(result.error)  # not durable: refused
+        assert daemon.fermenters["fv1"].state.beer_setpoint_c == 19.0
         assert [a.code for a in daemon.hub.node_alarms] == ["state_not_saved"]
         assert "No space left" in daemon.hub.node_alarms[0].message
         monkeypatch.setattr(daemon_module, "save_state_file", real_save)
