@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from brewctl.cli import Commands
-from brewctl.config import DEFAULT_CONFIG_PATH, Config, load_config
+from brewctl.config import DEFAULT_CONFIG_PATH, Config, NodeConfig, load_config
 from brewctl.units import c_to_f
 
 if TYPE_CHECKING:  # importing the drivers pulls in w1thermsensor: only when a command needs it
     from brewctl.drivers.probes import BusProbe
+    from brewctl.service.forced_off import OffPlan
 
 __all__ = ["format_sensors", "register", "snippet_names"]
 
@@ -46,6 +47,12 @@ def register(commands: Commands) -> None:
         "daemon does not leave a heater or compressor on.",
     )
     o.add_argument("--config", type=Path, default=DEFAULT_CONFIG_PATH, help="config file (default %(default)s)")
+    o.add_argument(
+        "--state-dir",
+        type=Path,
+        default=None,
+        help="the daemon's state folder, whose outputs.json names the pins it last drove (default: node.state_dir)",
+    )
     o.set_defaults(func=outputs_off)
 
 
@@ -118,18 +125,53 @@ def sensors(args: argparse.Namespace) -> int:
     return 0
 
 
-def outputs_off(args: argparse.Namespace) -> int:
-    """Claim every configured output at its off level and release it; best effort, pin by pin.
+def _off_plan(config_path: Path, state_dir: Path | None) -> OffPlan:
+    """What to drive off: the config's outputs (or what is readable of a broken one) plus the
+    outputs the daemon recorded at its last start in its state dir."""
+    from brewctl.errors import ConfigError
+    from brewctl.service.forced_off import (
+        LAST_GOOD_FILE,
+        plan_from_config,
+        plan_from_text,
+        read_last_good,
+        salvage_state_dir,
+    )
 
-    Exit 0 when every output was driven off, 1 when some could not be claimed (named on stderr).
+    try:
+        config = load_config(config_path)
+    except ConfigError as exc:
+        print(f"brewctl: {exc}", file=sys.stderr)
+        print("brewctl: the config has errors: turning off every output that can still be identified", file=sys.stderr)
+        try:
+            text = config_path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            text = ""
+        plan = plan_from_text(text, str(config_path))
+        state_dir = state_dir or salvage_state_dir(text) or NodeConfig().state_dir
+    else:
+        plan = plan_from_config(config, str(config_path))
+        state_dir = state_dir or config.node.state_dir
+    record = state_dir / LAST_GOOD_FILE
+    last_good, problem = read_last_good(record)
+    if problem:
+        plan.problems.append(problem)
+    plan.merge_last_good(last_good, f"{record} (the daemon's last good config)")
+    return plan
+
+
+def outputs_off(args: argparse.Namespace) -> int:
+    """Claim every output that can be identified at its off level and release it; best effort, pin by pin.
+
+    Exit 0 when every output was driven off, 1 when some could not be claimed (named on stderr)
+    or some pin of a broken config could not be identified.
     """
     from brewctl.drivers.outputs import OutputBank
 
-    config = load_config(args.config)
+    plan = _off_plan(args.config, args.state_dir)
     failed: list[str] = []
 
     async def off() -> None:
-        for name, output in config.outputs.items():  # one at a time: a busy pin must not spare the others
+        for name, output in plan.outputs.items():  # one at a time: a busy pin must not spare the others
             try:
                 async with OutputBank({name: output}):
                     pass
@@ -139,6 +181,12 @@ def outputs_off(args: argparse.Namespace) -> int:
                 print(f"brewctl: outputs.{name} ({pins}): could not drive off: {exc}", file=sys.stderr)
 
     asyncio.run(off())
-    done = len(config.outputs) - len(failed)
+    for problem in plan.problems:
+        print(f"brewctl: {problem}", file=sys.stderr)
+    extra = sorted({src for name, src in plan.sources.items() if src != str(args.config)})
+    done = len(plan.outputs) - len(failed)
     print(f"{done} output(s) off" + (f", {len(failed)} failed (is the daemon still running?)" if failed else ""))
-    return 1 if failed else 0
+    for src in extra:
+        names = ", ".join(n for n, s in plan.sources.items() if s == src)
+        print(f"  from {src}: {names}")
+    return 1 if failed or plan.problems else 0

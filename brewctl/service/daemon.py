@@ -52,6 +52,7 @@ from brewctl.service.api import ApiServer, make_app
 from brewctl.service.clock import Clock
 from brewctl.service.commands import apply_command
 from brewctl.service.components import optional_components, supervise
+from brewctl.service.forced_off import LAST_GOOD_FILE, last_good_record
 from brewctl.service.hardening import RateLimitedLog, loop_exception_handler
 from brewctl.service.hub import Component, Hub
 from brewctl.service.simulation_api import simulation_routes
@@ -62,6 +63,7 @@ from brewctl.service.state import (
     load_state_file,
     reconcile_with_config,
     save_state_file,
+    write_atomic,
 )
 from brewctl.service.status import explain_lost_probes, fermenter_status, stamp_alarms, summary_line
 
@@ -176,6 +178,7 @@ class Daemon:
                 f"{self.state_dir}: cannot create the state folder ({exc.strerror}); use --state-dir"
             ) from None
         self.hub = Hub(self.config.node.name, wall_clock=self.clock.wall, monotonic_clock=self.clock.monotonic)
+        await asyncio.to_thread(self._record_outputs)
         self._load_state()
         components = (
             self._components
@@ -262,6 +265,16 @@ class Daemon:
         raise _StopRequested
 
     # --- state --------------------------------------------------------------------------
+
+    def _record_outputs(self) -> None:
+        """Write ``outputs.json``: the pins ``brewctl outputs-off`` drives off even if the config
+        is edited into an invalid state while this daemon runs."""
+        try:
+            write_atomic(self.state_dir / LAST_GOOD_FILE, last_good_record(self.config))
+        except OSError as exc:
+            log.warning(
+                "cannot record the outputs in %s (%s): outputs-off relies on the config alone", self.state_dir, exc
+            )
 
     def _load_state(self) -> None:
         saved = load_state_file(self.state_path)
