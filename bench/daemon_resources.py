@@ -41,7 +41,7 @@ id = "28-00000000a000"
 
 [outputs.h1]
 kind = "ssr"
-pin = 5
+pin = 17
 [outputs.k1]
 kind = "relay"
 pin = 6

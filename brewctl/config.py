@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from brewctl.errors import ConfigError
+from brewctl.pins import pin_problems
 from brewctl.rigs import OUTPUT_ROLES, PROBE_ROLES, RIGS, OutputKind, Rig, probe_field
 from brewctl.userfiles import parse_user_toml, read_user_text
 
@@ -340,6 +341,7 @@ class Config(_Frozen):
                 elif p in pins:
                     problems.append(f"outputs.{oid}: GPIO {p} is already used by outputs.{pins[p]}")
                 pins[p] = oid
+        problems += [str(p) for p in pin_problems(self.outputs) if p.severity == "error"]
         ids: dict[str, str] = {}
         for probe_name, probe in self.probes.items():
             if probe.id in ids:

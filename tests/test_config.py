@@ -188,7 +188,7 @@ def test_nan_in_a_config_file_is_a_user_error_from_the_cli(tmp_path: Path) -> No
 
 def test_an_output_on_the_one_wire_pin_is_rejected() -> None:
     data = example_data()
-    data["outputs"]["fv1_heat"]["pin"] = 4
-    assert "outputs.fv1_heat: GPIO 4 is the 1-wire bus (node.onewire_pin)" in problem(data)
+    data["outputs"]["fv1_cool"]["pin"] = 4  # active-low: GPIO 4's boot pull-up keeps it off
+    assert "outputs.fv1_cool: GPIO 4 is the 1-wire bus (node.onewire_pin)" in problem(data)
     data["node"]["onewire_pin"] = 26
-    assert parse_config(data).outputs["fv1_heat"].pin == 4
+    assert parse_config(data).outputs["fv1_cool"].pin == 4

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from brewctl.cli.config_init import add_setup_actions
 from brewctl.config import DEFAULT_CONFIG_PATH, load_config
+from brewctl.pins import pin_problems
 
 if TYPE_CHECKING:
     from brewctl.cli import Commands
@@ -19,7 +20,12 @@ def register(commands: Commands) -> None:
     """Add ``brewctl config check``."""
     parser = commands.top.add_parser("config", help="write (init), check or show an example configuration file")
     sub = parser.add_subparsers(dest="config_command", metavar="ACTION", required=True)
-    check = sub.add_parser("check", help="validate the config file and summarise it")
+    check = sub.add_parser(
+        "check",
+        help="validate the config file and summarise it",
+        description="Validate the config file and summarise it. Outputs on pins that are not safe at boot "
+        "(GPIO 0-3, 14-15; active-high on GPIO 0-8) are refused; other risky pin choices are warned about.",
+    )
     check.add_argument("--config", type=Path, default=DEFAULT_CONFIG_PATH, help="config file")
     check.set_defaults(func=_check)
     add_setup_actions(sub)  # init, example
@@ -33,4 +39,6 @@ def _check(args: argparse.Namespace) -> int:
     )
     for fid, f in cfg.fermenters.items():
         print(f"  {fid}: {f.name or fid} ({f.rig.value}, mode {f.mode.value})")
+    for problem in pin_problems(cfg.outputs):  # the errors were refused by load_config: warnings only
+        print(f"{args.config}: warning: {problem}")
     return 0

@@ -11,6 +11,7 @@ from pathlib import Path
 from brewctl.cli import Commands
 from brewctl.config import DEFAULT_CONFIG_PATH, load_config
 from brewctl.errors import UserError
+from brewctl.pins import pin_problems
 
 __all__ = ["MAX_SPEED", "register"]
 
@@ -68,6 +69,8 @@ def run(args: argparse.Namespace) -> int:
     if not logging.getLogger().isEnabledFor(logging.INFO):
         logging.getLogger("brewctl").setLevel(logging.INFO)
     config = load_config(args.config)
+    for problem in pin_problems(config.outputs):  # errors were refused by load_config
+        log.warning("%s: %s", args.config, problem)
     clock = ScaledClock(args.speed) if args.simulate and args.speed != 1.0 else Clock()
     options = DaemonOptions(simulate=args.simulate, state_dir=args.state_dir, socket_path=args.socket)
     daemon = Daemon(config, options, clock=clock)

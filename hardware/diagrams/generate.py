@@ -17,6 +17,7 @@ functions at the bottom of this file; the small helpers above them draw boxes, w
 from __future__ import annotations
 
 import argparse
+import itertools
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from xml.sax.saxutils import escape
 
 from brewctl.config import Config, FermenterConfig, OutputConfig, Rig, load_config
 from brewctl.errors import UserError
+from brewctl.pins import pin_problems
 
 __all__ = ["DIAGRAMS", "HEADER_PIN", "CannotDrawError", "main", "render_all", "render_available"]
 
@@ -60,16 +62,18 @@ text { font-family: 'DejaVu Sans', Verdana, sans-serif; font-size: 13px; fill: #
 .symfill { fill: #1a1a1a; stroke: #1a1a1a; stroke-width: 1.5; }
 .wire { fill: none; stroke-width: 2.5; stroke-linejoin: round; stroke-linecap: round; }
 .pipe { fill: none; stroke: #7fb3d5; stroke-width: 9; stroke-linejoin: round; }
-.v33 { stroke: #e67e22; } .v5 { stroke: #d62728; } .gnd { stroke: #1a1a1a; } .data { stroke: #c9a400; }
+.v33 { stroke: #d62728; } .v5 { stroke: #e67e22; } .gnd { stroke: #1a1a1a; } .data { stroke: #c9a400; }
 .v24 { stroke: #c2185b; } .v12 { stroke: #c2185b; }
 .sigA { stroke: #1f77b4; } .sigB { stroke: #2ca02c; } .sigC { stroke: #9467bd; } .sigD { stroke: #17becf; }
 .mainsL { stroke: #8b4513; } .mainsN { stroke: #1f4fd1; }
 .pe { stroke: #2e9e2e; } .pe2 { stroke: #e6c300; stroke-dasharray: 6 6; }
 .dot { stroke: none; }
+.zone-out { fill: #fafafa; stroke: #999; stroke-width: 1.5; stroke-dasharray: 4 4; }
+.cord { fill: none; stroke: #555; stroke-width: 7; stroke-linecap: round; }
 """
 
 WIRE_COLOURS = {
-    "v33": "#e67e22", "v5": "#d62728", "gnd": "#1a1a1a", "data": "#c9a400", "v24": "#c2185b",
+    "v33": "#d62728", "v5": "#e67e22", "gnd": "#1a1a1a", "data": "#c9a400", "v24": "#c2185b",
     "v12": "#c2185b", "sigA": "#1f77b4", "sigB": "#2ca02c", "sigC": "#9467bd", "sigD": "#17becf",
     "mainsL": "#8b4513", "mainsN": "#1f4fd1", "pe": "#2e9e2e",
 }  # fmt: skip
@@ -82,13 +86,22 @@ def _n(v: float) -> str:
 
 @dataclass
 class Svg:
-    """An SVG document being drawn: elements are appended in drawing order."""
+    """An SVG document being drawn: elements are appended in drawing order.
+
+    Wires are remembered as segments. Where two wires cross without a joint, ``render`` draws
+    a hop (the horizontal wire jumps over the vertical one), so a crossing never looks like a
+    connection; ``undotted_joints`` lists T-junctions drawn without a dot (a drawing error).
+    """
 
     width: int
     height: int
     title: str
     desc: str
     parts: list[str] = field(default_factory=list)
+    segments: list[tuple[str, Point, Point]] = field(default_factory=list)
+    dots: set[Point] = field(default_factory=set)
+    warnings: list[str] = field(default_factory=list)
+    """Drawn in red under the drawing (the pin rules' warnings for the outputs shown)."""
 
     def rect(self, x: float, y: float, w: float, h: float, cls: str, rx: float = 6) -> None:
         self.parts.append(
@@ -109,7 +122,7 @@ class Svg:
             y += step
         return y
 
-    def wire(self, colour: str, *pts: Point) -> None:
+    def wire(self, colour: str, *pts: Point, track: bool = True) -> None:
         """An orthogonal wire through the given points (``colour`` is a class in STYLE)."""
         d = " ".join(f"{_n(x)},{_n(y)}" for x, y in pts)
         if colour == "pe":  # protective earth: green with a yellow stripe
@@ -117,6 +130,8 @@ class Svg:
             self.parts.append(f'<polyline class="wire pe2" points="{d}"/>')
         else:
             self.parts.append(f'<polyline class="wire {colour}" points="{d}"/>')
+        if track:
+            self.segments += [(colour, a, b) for a, b in itertools.pairwise(pts) if a != b]
 
     def pipe(self, *pts: Point) -> None:
         d = " ".join(f"{_n(x)},{_n(y)}" for x, y in pts)
@@ -124,6 +139,7 @@ class Svg:
 
     def dot(self, p: Point, colour: str = "gnd", r: float = 4) -> None:
         """A joint: wires that meet at a dot are connected."""
+        self.dots.add(p)
         self.parts.append(
             f'<circle class="dot" cx="{_n(p[0])}" cy="{_n(p[1])}" r="{_n(r)}" fill="{WIRE_COLOURS[colour]}"/>'
         )
@@ -135,15 +151,59 @@ class Svg:
     def raw(self, element: str) -> None:
         self.parts.append(element)
 
+    def crossings(self) -> list[tuple[Point, str, str]]:
+        """Where a horizontal wire crosses a vertical one, both running through: (point, h, v colours)."""
+        found = []
+        for hc, (ax, ay), (bx, by) in self.segments:
+            if ay != by:
+                continue
+            for vc, (cx, cy), (dx, dy) in self.segments:
+                if cx != dx:
+                    continue
+                if min(ax, bx) < cx < max(ax, bx) and min(cy, dy) < ay < max(cy, dy) and (cx, ay) not in self.dots:
+                    found.append(((cx, ay), hc, vc))
+        return sorted(found)
+
+    def undotted_joints(self) -> list[Point]:
+        """Wire ends that land on the middle of another wire without a dot (a joint must have one)."""
+        bad = set()
+        ends = {p for _, a, b in self.segments for p in (a, b)}
+        for _, (ax, ay), (bx, by) in self.segments:
+            for px, py in ends:
+                inside = (ay == by == py and min(ax, bx) < px < max(ax, bx)) or (
+                    ax == bx == px and min(ay, by) < py < max(ay, by)
+                )
+                if inside and (px, py) not in self.dots:
+                    bad.add((px, py))
+        return sorted(bad)
+
+    def _hops(self) -> list[str]:
+        out = []
+        for (x, y), hc, vc in self.crossings():
+            out.append(f'<circle cx="{_n(x)}" cy="{_n(y)}" r="7" fill="#ffffff" stroke="none"/>')
+            straight = f'x1="{_n(x)}" y1="{_n(y - 7)}" x2="{_n(x)}" y2="{_n(y + 7)}"'
+            arc = f'd="M{_n(x - 7)},{_n(y)} A7,7 0 0 1 {_n(x + 7)},{_n(y)}"'
+            for cls, lay in ((vc, "line"), (hc, "path")):
+                layers = ["wire pe", "wire pe2"] if cls == "pe" else [f"wire {cls}"]
+                for layer in layers:
+                    element = "line" if lay == "line" else "path"
+                    out.append(f'<{element} class="{layer}" {straight if lay == "line" else arc}/>')
+        return out
+
     def render(self) -> str:
+        height = self.height + (20 * len(self.warnings) + 12 if self.warnings else 0)
+        warn = [
+            f'<text x="20" y="{_n(self.height + 20 * i + 12)}" class="warn">{escape("WARNING: " + w)}</text>'
+            for i, w in enumerate(self.warnings)
+        ]
         head = (
-            f'<svg xmlns="http://www.w3.org/2000/svg" width="{self.width}" height="{self.height}" '
-            f'viewBox="0 0 {self.width} {self.height}">\n'
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{self.width}" height="{height}" '
+            f'viewBox="0 0 {self.width} {height}">\n'
             f"<title>{escape(self.title)}</title>\n<desc>{escape(self.desc)}</desc>\n"
             f"<style>{STYLE}</style>\n"
-            f'<rect x="0" y="0" width="{self.width}" height="{self.height}" fill="#ffffff"/>\n'
+            f'<rect x="0" y="0" width="{self.width}" height="{height}" fill="#ffffff"/>\n'
         )
-        return head + "\n".join(self.parts) + "\n</svg>\n"
+        return head + "\n".join(self.parts + self._hops() + warn) + "\n</svg>\n"
 
 
 # --- parts ------------------------------------------------------------------------------------
@@ -243,11 +303,11 @@ def inline_h(svg: Svg, x: float, y: float, w: float, label: str) -> None:
     svg.text(x, y - 13, label, "small", anchor="middle")
 
 
-def fuse_v(svg: Svg, x: float, y: float, label: str) -> None:
-    """A fuse sitting on a vertical wire, centred at (x, y), short label to the right."""
+def fuse_v(svg: Svg, x: float, y: float, label: str, left: bool = False) -> None:
+    """A fuse sitting on a vertical wire, centred at (x, y), short label to the right (or left)."""
     svg.rect(x - 7, y - 16, 14, 32, "sym", rx=2)
     svg.raw(f'<line class="wire gnd" x1="{_n(x)}" y1="{_n(y - 16)}" x2="{_n(x)}" y2="{_n(y + 16)}"/>')
-    svg.text(x + 11, y + 4, label, "small")
+    svg.text(x - 11 if left else x + 11, y + 4, label, "small", anchor="end" if left else "start")
 
 
 def diode_v(svg: Svg, x: float, y_cathode: float, y_anode: float) -> None:
@@ -262,7 +322,9 @@ def diode_v(svg: Svg, x: float, y_cathode: float, y_anode: float) -> None:
     svg.dot((x, y_anode))
 
 
-def contact(svg: Svg, com: Point, throw_x: float, name: str, no_label_inside: bool = False) -> dict[str, Point]:
+def contact(
+    svg: Svg, com: Point, throw_x: float, name: str, no_label_inside: bool = False, suffix: str = ""
+) -> dict[str, Point]:
     """A relay changeover contact at rest: COM at ``com``, NO above and NC below at ``throw_x``.
 
     The blade rests on NC (relay off). ``throw_x`` may be left or right of COM. Terminal names
@@ -276,11 +338,11 @@ def contact(svg: Svg, com: Point, throw_x: float, name: str, no_label_inside: bo
         svg.terminal(p)
     side, anchor = (-10, "end") if throw_x < x else (10, "start")
     if no_label_inside:
-        svg.text(throw_x - side, y - 36, "NO", "small", anchor="start" if anchor == "end" else "end")
+        svg.text(throw_x - side, y - 36, "NO" + suffix, "small", anchor="start" if anchor == "end" else "end")
     else:
-        svg.text(throw_x + side, y - 36, "NO", "small", anchor=anchor)
-    svg.text(throw_x + side, y + 44, "NC", "small", anchor=anchor)
-    svg.text(x, y - 12, "COM", "small", anchor="middle")
+        svg.text(throw_x + side, y - 36, "NO" + suffix, "small", anchor=anchor)
+    svg.text(throw_x + side, y + 44, "NC" + suffix, "small", anchor=anchor)
+    svg.text(x, y - 12, "COM" + suffix, "small", anchor="middle")
     svg.text((x + throw_x) / 2, y - 62, name, "small", anchor="middle")
     return {"COM": com, "NO": no, "NC": nc}
 
@@ -295,7 +357,7 @@ def legend(svg: Svg, x: float, y: float, entries: Sequence[tuple[str, str]], per
     for i, (colour, name) in enumerate(entries):
         cx = x + (i % per_row) * 235
         cy = y + (i // per_row) * 20
-        svg.wire(colour, (cx, cy - 4), (cx + 28, cy - 4))
+        svg.wire(colour, (cx, cy - 4), (cx + 28, cy - 4), track=False)
         svg.text(cx + 36, cy, name, "small")
 
 
@@ -304,16 +366,20 @@ def title(svg: Svg, heading: str, sub: str) -> None:
     svg.text(20, 56, sub, "sub")
 
 
-def relay_board(svg: Svg, x: float, y: float, channels: Sequence[tuple[int, str]], h: float) -> dict[str, Point]:
+def relay_board(
+    svg: Svg, x: float, y: float, channels: Sequence[tuple[int, str]], h: float, contacts: bool = True
+) -> dict[str, Point]:
     """The optocoupled relay board's low-voltage side.
 
     VCC at y + 72 and one IN per channel 40 px below it (the Pi header's rows, so wires run
-    straight); each channel's NO and COM on the right; JD-VCC and GND at the bottom.
+    straight); each channel's NO and COM on the right (unless ``contacts`` is false: then the
+    drawing shows them elsewhere); JD-VCC and GND at the bottom.
     """
     left = [("VCC", 72.0)] + [(f"IN{ch}", 112.0 + 40 * i) for i, (ch, _) in enumerate(channels)]
     right: list[tuple[str, float]] = []
     for i, (ch, _) in enumerate(channels):
-        right += [(f"NO{ch}", 112.0 + 40 * i), (f"COM{ch}", 132.0 + 40 * i)]
+        if contacts:
+            right += [(f"NO{ch}", 112.0 + 40 * i), (f"COM{ch}", 132.0 + 40 * i)]
     pts = module(
         svg,
         x,
@@ -331,11 +397,47 @@ def relay_board(svg: Svg, x: float, y: float, channels: Sequence[tuple[int, str]
 
 
 def relay_supply(svg: Svg, board: dict[str, Point], y: float) -> None:
-    """The separate 5 V supply for the relay coils, under the board, wired to JD-VCC and GND."""
+    """The separate 5 V supply for the relay coils, under the board, wired to JD-VCC (through F4) and GND."""
     jd, gnd = board["JD-VCC"], board["GND"]
-    supply(svg, jd[0] - 40, y, gnd[0] - jd[0] + 80, ["5 V supply", "relay coils, 1 A"], 40, gnd[0] - jd[0] + 40)
+    supply(svg, jd[0] - 40, y, gnd[0] - jd[0] + 80, ["5 V supply", "relay coils, ≥ 1 A"], 40, gnd[0] - jd[0] + 40)
     svg.wire("v5", jd, (jd[0], y))
+    fuse_v(svg, jd[0], (jd[1] + y) / 2, FUSE_LABEL["F4"])
     svg.wire("gnd", gnd, (gnd[0], y))
+    svg.text(jd[0] - 40, y + 72, "AC in: mains through F3 (system.svg)", "small")
+
+
+#: One fuse naming scheme for every drawing: name -> (value, wire, what it protects).
+FUSES: dict[str, tuple[str, str, str]] = {
+    "F1": ("10 A slow or C10 breaker", "1.5 mm² (14 AWG)", "freezer"),
+    "F2": ("2 A slow (T2A)", "1.5 mm² (14 AWG)", "heater"),
+    "F3": ("2 A slow (T2A)", "1.5 mm² (14 AWG)", "DC supplies' mains feed"),
+    "F4": ("1 A fast (F1A)", "0.5 mm² (20 AWG)", "5 V relay-coil supply +"),
+    "F5": ("2 A fast (F2A)", "0.75 mm² (18 AWG)", "24 V supply + (coils, valves)"),
+}
+#: The short label drawn on each fuse symbol.
+FUSE_LABEL = {"F1": "F1 10 A", "F2": "F2 2 A T", "F3": "F3 2 A T", "F4": "F4 1 A", "F5": "F5 2 A"}
+
+
+def fuse_table(svg: Svg, x: float, y: float, names: Sequence[str]) -> float:
+    """The value and wire size of each fuse drawn, one line each; returns the y below."""
+    return svg.lines(x, y, [f"{n} {FUSES[n][0]}, wire {FUSES[n][1]}: {FUSES[n][2]}" for n in names])
+
+
+def pe_symbol(svg: Svg, p: Point, down: bool = True) -> None:
+    """A protective-earth connection: a green/yellow stub to the earth symbol (to the PE bar)."""
+    x, y = p
+    y2 = y + 14 if down else y - 14
+    svg.wire("pe", p, (x, y2), track=False)
+    s = 1 if down else -1
+    for i, half in enumerate((9, 6, 3)):
+        yy = y2 + s * 4 * i
+        svg.raw(f'<line class="wire gnd" x1="{_n(x - half)}" y1="{_n(yy)}" x2="{_n(x + half)}" y2="{_n(yy)}"/>')
+
+
+def cord(svg: Svg, *pts: Point) -> None:
+    """An appliance cord with its plug (L, N and PE in one cable)."""
+    d = " ".join(f"{_n(x)},{_n(y)}" for x, y in pts)
+    svg.raw(f'<polyline class="cord" points="{d}"/>')
 
 
 # --- the diagrams -------------------------------------------------------------------------------
@@ -356,6 +458,12 @@ def _fermenter(cfg: Config, rig: Rig) -> tuple[str, FermenterConfig]:
         if f.rig is rig:
             return fid, f
     raise CannotDrawError(f"config: no fermenter with rig = {rig.value!r}")
+
+
+def _warn_pins(svg: Svg, cfg: Config, names: Iterable[str]) -> None:
+    """Add the pin rules' warnings (brewctl/pins.py) for the outputs this drawing shows."""
+    shown = {n: cfg.outputs[n] for n in names}
+    svg.warnings += [str(p) for p in pin_problems(shown)]
 
 
 def _level(out: OutputConfig) -> str:
@@ -420,12 +528,13 @@ def one_wire_bus(cfg: Config) -> Svg:
             "One 4.7 kΩ resistor for the whole bus, at the Pi end. "
             "Never 5 V on this bus: the Pi's pins take 3.3 V at most.",
             f"Enable it: add dtoverlay=w1-gpio,gpiopin={ONE_WIRE_GPIO} to /boot/firmware/config.txt, then reboot.",
-            "List the probes and their ids: brewctl sensors",
-            "A dot joins wires; wires that cross without a dot are not connected.",
+            "List the probes and their ids: brewctl sensors. About six probes per bus at a 5 s read period; "
+            "more: a second bus.",
+            "A dot joins wires; a wire that hops over another (a small arc) is not connected to it.",
         ]
     ):
         svg.text(20, 490 + 17 * i, row, "small")
-    legend(svg, 20, 582, [("v33", "3V3 (probe VDD)"), ("data", "1-wire DATA"), ("gnd", "GND")])
+    legend(svg, 20, 582, [("v33", "3V3 (probe VDD, red wire)"), ("data", "1-wire DATA"), ("gnd", "GND")])
     return svg
 
 
@@ -437,145 +546,197 @@ def chest_freezer(cfg: Config) -> Svg:
     if cool.pin is None or heat.pin is None:
         raise CannotDrawError("config: the heat-cool diagram needs single-pin heater and cooler outputs")
     svg = Svg(
-        1180,
-        880,
+        1400,
+        1010,
         f"{fid}: chest freezer with heater",
         f"GPIO{cool.pin} drives relay-board channel 1, which switches 24 V to a contactor coil for the compressor; "
-        f"GPIO{heat.pin} drives a solid-state relay for the heater. Mains stays in the right-hand zone.",
+        f"GPIO{heat.pin} drives a solid-state relay for the heater. Mains stays in the right-hand zone; the "
+        "thermal cut-off sits on the heater and a plug-in thermostat backs up the cooling.",
     )
     title(
         svg,
         f"{f.name or fid}: heat + cool (rig = heat-cool)",
         "Compressor through a contactor, heater through an SSR. The Pi's side sees 24 V at most.",
     )
-    zone(svg, 10, 70, 655, 700, False, "Low voltage: 3.3 V, 5 V, 24 V")
-    zone(svg, 675, 70, 495, 700, True, "MAINS: qualified electrician only")
-    pi = pi_header(svg, 24, 110, ["5V (pin 2)", gpio(cool.pin), gpio(heat.pin), "GND (pin 14)"])
-    board = relay_board(svg, 300, 110, [(1, f"outputs.{cool_name}")], 220)
-    svg.text(405, 238, _level(cool), "small", anchor="middle")
-    svg.wire("v5", pi["5V"], board["VCC"])
+    zone(svg, 10, 70, 650, 800, False, "Low voltage: 3.3 V, 5 V, 24 V")
+    zone(svg, 670, 70, 440, 800, True, "MAINS: qualified electrician only")
+    svg.rect(1120, 70, 270, 800, "zone-out", rx=10)
+    svg.text(1132, 90, "Outside the enclosure", "h")
+    pi = pi_header(svg, 24, 110, ["3V3 (pin 1)", gpio(cool.pin), gpio(heat.pin), "GND (pin 14)"])
+    board = relay_board(svg, 320, 110, [(1, f"outputs.{cool_name}")], 220)
+    svg.text(425, 238, _level(cool), "small", anchor="middle")
+    svg.wire("v33", pi["3V3"], board["VCC"])
     svg.wire("sigA", pi[f"GPIO{cool.pin}"], board["IN1"])
-    relay_supply(svg, board, 370)
+    pull_up(svg, 290, board["VCC"][1], board["IN1"][1], "sigA")
+
+    # the parts that join both worlds sit on the boundary: low voltage left, mains right
+    k1 = module(
+        svg, 590, 152, 170, 130, ["K1 contactor", "24 V DC coil", "AC-3 ≥ compressor"],
+        left=[("A1", 70), ("A2", 105)], right=[("1/L1", 70), ("2/T1", 105)],
+    )  # fmt: skip
+    p24 = module(
+        svg, 590, 305, 170, 100, ["24 V DC supply", "≥ 1.5 A, DIN rail"],
+        left=[("−", 55), ("+", 80)], right=[("L", 50), ("N", 68)], bottom=[("PE", 150)],
+    )  # fmt: skip
+    p5 = module(
+        svg, 590, 425, 170, 100, ["5 V DC supply", "relay coils, ≥ 1 A"],
+        left=[("−", 55), ("+", 80)], right=[("L", 50), ("N", 68)], bottom=[("PE", 150)],
+    )  # fmt: skip
+    ssr = module(
+        svg, 590, 560, 170, 150, ["SSR, zero-cross", "DC in, AC out", "earthed heatsink"],
+        left=[("3 +", 85), ("4 −", 110)], right=[("1", 70), ("2", 105)], bottom=[("PE", 150)],
+    )  # fmt: skip
+    for part in (p24, p5, ssr):
+        pe_symbol(svg, part["PE"])
 
     # 24 V contactor coil circuit
-    plus_x, minus_x = supply(svg, 300, 470, 210, ["24 V DC supply", "contactor coil"], 150, 185)
-    k1 = module(
-        svg,
-        590,
-        160,
-        160,
-        160,
-        ["K1 contactor", "24 V DC coil", "AC-3, ≥ compressor"],
-        left=[("A1", 62), ("A2", 125)],
-        right=[("1/L1", 62), ("2/T1", 125)],
-    )
+    svg.wire("gnd", p24["−"], (565, p24["−"][1]), (565, k1["A2"][1]), k1["A2"])
+    svg.wire("v24", p24["+"], (548, p24["+"][1]), (548, board["COM1"][1]), board["COM1"])
+    fuse_v(svg, 548, 357, FUSE_LABEL["F5"], left=True)
     svg.wire("v24", board["NO1"], k1["A1"])
-    svg.wire("v24", (plus_x, 470), (plus_x, 440), (530, 440), (530, board["COM1"][1]), board["COM1"])
-    fuse_v(svg, 530, 300, "F3")
-    svg.wire("gnd", (minus_x, 470), (minus_x, 455), (560, 455), (560, k1["A2"][1]), k1["A2"])
-    diode_v(svg, 575, k1["A1"][1], k1["A2"][1])
-    svg.text(585, 344, "D1 1N4007", "small")
+    diode_v(svg, 578, k1["A1"][1], k1["A2"][1])
+    svg.text(572, 276, "D1", "small", anchor="end")
+    # 5 V relay-coil supply
+    jd, bg = board["JD-VCC"], board["GND"]
+    svg.wire("v5", jd, (jd[0], p5["+"][1]), p5["+"])
+    inline_h(svg, 430, p5["+"][1], 26, FUSE_LABEL["F4"])
+    svg.wire("gnd", bg, (bg[0], p5["−"][1]), p5["−"])
 
-    # heater SSR
-    ssr = module(
-        svg,
-        590,
-        560,
-        160,
-        120,
-        ["SSR, zero-cross", "DC in, AC out", "on a heatsink"],
-        left=[("3 +", 75), ("4 −", 100)],
-        right=[("1", 75), ("2", 100)],
-    )
+    # heater SSR, driven straight from the Pi
     sig, gnd = pi[f"GPIO{heat.pin}"], pi["GND"]
     svg.wire("sigB", sig, (250, sig[1]), (250, ssr["3 +"][1]), ssr["3 +"])
-    svg.wire("gnd", gnd, (235, gnd[1]), (235, ssr["4 −"][1]), ssr["4 −"])
+    svg.wire("gnd", gnd, (238, gnd[1]), (238, ssr["4 −"][1]), ssr["4 −"])
     svg.text(265, ssr["3 +"][1] - 8, f"outputs.{heat_name}: {_level(heat)}, period {heat.period_s:g} s", "small")
 
-    # mains side
-    sup = module(
-        svg,
-        1000,
-        90,
-        155,
-        110,
-        ["Mains in", "via RCD 30 mA", "and breaker"],
-        left=[("L", 60), ("N", 80), ("PE", 100)],
-        cls="box",
-    )
-    freezer = module(
-        svg,
-        1000,
-        222,
-        155,
-        110,
-        ["Freezer socket", "compressor"],
-        left=[("L", 63), ("N", 83), ("PE", 103)],
-        cls="box",
-    )
-    heater = module(
-        svg,
-        1000,
-        600,
-        155,
-        110,
-        ["Heater socket", "25-100 W heater"],
-        left=[("L", 60), ("N", 80), ("PE", 100)],
-        cls="box",
-    )
-    xl, xn, xpe = 800, 840, 880
-    svg.wire("mainsL", sup["L"], (xl, sup["L"][1]), (xl, ssr["1"][1]))
-    svg.wire("mainsN", sup["N"], (xn, sup["N"][1]), (xn, heater["N"][1]), heater["N"])
-    svg.wire("pe", sup["PE"], (xpe, sup["PE"][1]), (xpe, heater["PE"][1]), heater["PE"])
-    svg.wire("mainsL", (xl, k1["1/L1"][1]), k1["1/L1"])
-    svg.dot((xl, k1["1/L1"][1]), "mainsL")
-    inline_h(svg, 775, k1["1/L1"][1], 28, "F1")
-    svg.wire("mainsL", (xl, ssr["1"][1]), ssr["1"])
-    inline_h(svg, 775, ssr["1"][1], 28, "F2")
-    svg.wire("mainsL", k1["2/T1"], (960, k1["2/T1"][1]), (960, freezer["L"][1]), freezer["L"])
-    svg.wire("mainsN", (xn, freezer["N"][1]), freezer["N"])
-    svg.wire("pe", (xpe, freezer["PE"][1]), freezer["PE"])
-    svg.dot((xn, freezer["N"][1]), "mainsN")
-    svg.dot((xpe, freezer["PE"][1]), "pe")
+    # mains side: buses from the inlet, one fuse per circuit
+    inlet = module(
+        svg, 950, 95, 150, 100, ["Mains inlet", "via Q1: RCD 30 mA"],
+        left=[("L", 40), ("N", 60), ("PE", 80)], cls="box",
+    )  # fmt: skip
+    freezer = module(svg, 950, 230, 150, 100, ["Freezer socket"], left=[("L", 45), ("N", 65), ("PE", 85)], cls="box")
+    heater = module(svg, 950, 620, 150, 100, ["Heater socket"], left=[("L", 45), ("N", 65), ("PE", 85)], cls="box")
+    xl, xn, xpe = 830, 870, 905
+    svg.wire("mainsL", inlet["L"], (xl, inlet["L"][1]), (xl, ssr["1"][1]))
+    svg.wire("mainsN", inlet["N"], (xn, inlet["N"][1]), (xn, heater["N"][1]), heater["N"])
+    svg.wire("pe", inlet["PE"], (xpe, inlet["PE"][1]), (xpe, heater["PE"][1]), heater["PE"])
+    svg.text(xpe + 6, 560, "PE bar", "small")
+    for y, fuse in ((k1["1/L1"][1], "F1"), (ssr["1"][1], "F2"), (p24["L"][1], "F3")):
+        svg.wire("mainsL", (xl, y), (760, y))
+        svg.dot((xl, y), "mainsL")
+        inline_h(svg, 797 if fuse != "F3" else 805, y, 26, FUSE_LABEL[fuse])
+    svg.wire("mainsL", (775, p24["L"][1]), (775, p5["L"][1]), p5["L"])
+    svg.dot((775, p24["L"][1]), "mainsL")
+    for part in (p24, p5):
+        svg.wire("mainsN", (xn, part["N"][1]), part["N"])
+        svg.dot((xn, part["N"][1]), "mainsN")
+    svg.wire("mainsL", k1["2/T1"], (920, k1["2/T1"][1]), (920, freezer["L"][1]), freezer["L"])
     svg.wire("mainsL", ssr["2"], heater["L"])
-    inline_h(svg, 940, heater["L"][1], 44, "TCO")
+    for sock in (freezer, heater):
+        svg.wire("mainsN", (xn, sock["N"][1]), sock["N"])
+        svg.dot((xn, sock["N"][1]), "mainsN")
+        svg.wire("pe", (xpe, sock["PE"][1]), sock["PE"])
+        svg.dot((xpe, sock["PE"][1]), "pe")
+
+    # outside: the backstop thermostat in the freezer's cord, the cut-off on the heater
+    cord(svg, (1100, 280), (1140, 280))
+    module(
+        svg, 1140, 225, 120, 125, ["TS1", "plug-in", "thermostat", "cooling outlet", "probe on the FV"], cls="box"
+    )  # fmt: skip
+    cord(svg, (1260, 280), (1285, 280))
+    module(svg, 1285, 225, 95, 125, ["Freezer", "compressor", "own thermostat", "at warmest"], cls="box")
     svg.lines(
-        690,
-        718,
+        1132,
+        375,
         [
-            "F1: freezer fuse, e.g. 10 A. F2: heater, 2 A.",
-            "TCO: thermal cut-off on the heater.",
-            "Earth (PE) all metal and the SSR heatsink.",
-            "Cords enter through cable glands.",
+            "TS1: independent low-temperature",
+            "backstop. Set it to cut the freezer",
+            "off a few degrees below your coldest",
+            "setpoint (e.g. −1 °C). K1 welded on",
+            "= cooling stops at TS1, beer not frozen.",
+        ],
+        step=14,
+    )
+    cord(svg, (1100, 675), (1130, 675))
+    svg.rect(1130, 590, 255, 190, "zone-out", rx=8)
+    svg.text(1140, 608, "Heater (in the freezer)", "h")
+    svg.rect(1130, 640, 14, 95, "sym", rx=2)  # the plug / connector
+    svg.wire("mainsL", (1144, 650), (1360, 650), (1360, 700))
+    svg.wire("mainsN", (1360, 700), (1144, 700))
+    svg.wire("pe", (1144, 725), (1170, 725))
+    inline_h(svg, 1195, 650, 40, "TCO 55 °C NC")
+    inline_h(svg, 1295, 650, 90, "heater 25-100 W")
+    svg.raw('<path class="wire gnd" style="stroke-dasharray: 4 4; stroke-width: 1.5" d="M1195,660 v20 h100 v-20"/>')
+    svg.text(1245, 694, "clamped together", "small", anchor="middle")
+    svg.text(1176, 729, "PE to the heater's metal", "small")
+    svg.lines(
+        1150,
+        748,
+        ["The TCO senses the heater itself: an SSR", "failed shorted still cannot overheat it."],
+        step=13,
+    )
+
+    fuse_table(svg, 680, 750, ["F1", "F2", "F3"])
+    svg.lines(
+        680,
+        805,
+        [
+            "Earth symbol: its own green/yellow wire to the PE bar.",
+            "Earth the inlet, sockets, supplies, SSR heatsink, DIN rail.",
+            "Cords enter through glands. Reversible plug? See README.",
         ],
     )
     svg.lines(
         24,
-        705,
+        735,
         [
             f"GPIO{ONE_WIRE_GPIO} (pin 7): probes {f.beer_probe}, {f.chamber_probe} (see onewire.svg).",
-            "Relay board: VCC from the Pi's 5V pin; its own GND pin stays free. F3: 1 A fuse.",
+            "Relay board: VCC from the Pi's 3V3 (pin 1), JD-VCC jumper removed, the GND pin",
+            "beside VCC left free. 10 kΩ from IN1 to 3V3 holds the relay off while the Pi boots.",
             "Dead Pi = no VCC = relays off. Channels 2-4: glycol.svg, motorized-valve.svg.",
             "SSR input must switch at 3 V and ≤ 10 mA, else add a transistor driver.",
         ],
     )
+    fuse_table(svg, 24, 815, ["F4", "F5"])
     legend(
         svg,
         20,
-        800,
+        900,
         [
+            ("v33", "3V3"),
             ("v5", "5 V"),
             ("v24", "24 V DC +"),
             ("gnd", "GND / 0 V"),
             ("sigA", f"GPIO{cool.pin} signal"),
             ("sigB", f"GPIO{heat.pin} signal"),
-            ("mainsL", "mains L (live, brown)"),
-            ("mainsN", "mains N (neutral, blue)"),
-            ("pe", "PE (earth, green/yellow)"),
         ],
+        per_row=6,
     )
-    svg.text(20, 860, "A dot joins wires; wires that cross without a dot are not connected.", "small")
+    mains_legend(svg, 20, 930)
+    _warn_pins(svg, cfg, [cool_name, heat_name])
+    svg.text(20, 995, "A dot joins wires; a wire that hops over another (a small arc) is not connected to it.", "small")
     return svg
+
+
+def mains_legend(svg: Svg, x: float, y: float) -> None:
+    """The mains wire colours drawn, with the colours of the three common standards."""
+    rows = [
+        ("mainsL", "L (live): brown (EU, new UK) · black or red (US) · red (old UK)"),
+        ("mainsN", "N (neutral): blue (EU, new UK) · white or grey (US) · black (old UK)"),
+        ("pe", "PE (earth): green/yellow (EU, UK) · green or bare copper (US)"),
+    ]
+    for i, (colour, name) in enumerate(rows):
+        svg.wire(colour, (x, y + 20 * i - 4), (x + 28, y + 20 * i - 4), track=False)
+        svg.text(x + 36, y + 20 * i, name, "small")
+
+
+def pull_up(svg: Svg, x: float, y_vcc: float, y_in: float, colour: str) -> None:
+    """A 10 kΩ resistor from the 3V3 line down to an IN line (its body just above the IN line)."""
+    svg.wire("v33", (x, y_vcc), (x, y_in - 36))
+    svg.wire(colour, (x, y_in - 4), (x, y_in))
+    svg.rect(x - 6, y_in - 36, 12, 32, "sym", rx=2)
+    svg.dot((x, y_vcc), "v33")
+    svg.dot((x, y_in), colour)
+    svg.text(x - 10, y_in - 16, "10 kΩ", "small", anchor="end")
 
 
 def glycol(cfg: Config) -> Svg:
@@ -586,7 +747,7 @@ def glycol(cfg: Config) -> Svg:
         raise CannotDrawError("config: the glycol diagram needs a single-pin solenoid output")
     svg = Svg(
         1180,
-        780,
+        800,
         f"{fid}: glycol fermenter with a solenoid valve",
         f"GPIO{out.pin} drives relay-board channel 2, which switches 24 V DC to a normally-closed solenoid valve; "
         "a 1N4007 diode sits across the valve coil.",
@@ -596,13 +757,14 @@ def glycol(cfg: Config) -> Svg:
         f"{f.name or fid}: glycol solenoid valve (rig = glycol)",
         "All low voltage. The chiller and pump plug into their own sockets and keep their own thermostat.",
     )
-    zone(svg, 10, 70, 790, 580, False, "Low voltage: 3.3 V, 5 V, 24 V")
-    pi = pi_header(svg, 24, 110, ["5V (pin 2)", gpio(out.pin)])
+    zone(svg, 10, 70, 790, 610, False, "Low voltage: 3.3 V, 5 V, 24 V")
+    pi = pi_header(svg, 24, 110, ["3V3 (pin 1)", gpio(out.pin)])
     svg.lines(24, 300, [f"GPIO{ONE_WIRE_GPIO} (pin 7): probe {f.beer_probe}:", "see onewire.svg"])
     board = relay_board(svg, 300, 110, [(2, f"outputs.{name}")], 220)
     svg.text(405, 238, _level(out), "small", anchor="middle")
-    svg.wire("v5", pi["5V"], board["VCC"])
+    svg.wire("v33", pi["3V3"], board["VCC"])
     svg.wire("sigC", pi[f"GPIO{out.pin}"], board["IN2"])
+    pull_up(svg, 270, board["VCC"][1], board["IN2"][1], "sigC")
     relay_supply(svg, board, 370)
     plus_x, minus_x = supply(svg, 300, 480, 210, ["24 V DC supply", "valve coils"], 150, 185)
 
@@ -626,8 +788,9 @@ def glycol(cfg: Config) -> Svg:
         left=[("+", 60), ("−", 95)],
     )
     svg.wire("v24", board["NO2"], (600, board["NO2"][1]), (600, valve["+"][1]), valve["+"])
+    inline_h(svg, 570, board["NO2"][1], 30, "TS2")
     svg.wire("v24", (plus_x, 480), (plus_x, 450), (540, 450), (540, board["COM2"][1]), board["COM2"])
-    fuse_v(svg, 540, 390, "F1")
+    fuse_v(svg, 540, 390, FUSE_LABEL["F5"])
     svg.wire("gnd", (minus_x, 480), (minus_x, 465), (580, 465), (580, valve["−"][1]), valve["−"])
     diode_v(svg, 620, valve["+"][1], valve["−"][1])
     svg.text(606, 252, "D1", "small", anchor="end")
@@ -653,15 +816,24 @@ def glycol(cfg: Config) -> Svg:
     )
     svg.lines(
         24,
-        600,
+        580,
         [
-            "Relay board as in chest-freezer.svg: VCC from the Pi's 5V pin, its own GND pin free.",
-            "F1: 1 A fuse. D1: a 1N4007 diode across the coil, band (cathode) to +; it absorbs the kick at turn-off.",
-            "A MOSFET module plus D1 also works; then active_high = true in the config.",
+            "Relay board as in chest-freezer.svg: VCC from the Pi's 3V3, JD-VCC jumper removed, "
+            "GND pin beside VCC free.",
+            "D1: a 1N4007 diode across the coil, band (cathode) to +; it absorbs the kick at turn-off.",
+            "TS2: low-temperature backstop, the contact of a 24 V thermostat (e.g. an STC-1000, 24 V model), its",
+            "probe on the tank, opens a few degrees below your coldest setpoint: a stuck relay cannot freeze the beer.",
         ],
     )
-    legend(svg, 20, 712, [("v5", "5 V"), ("v24", "24 V DC +"), ("gnd", "GND / 0 V"), ("sigC", f"GPIO{out.pin} signal")])
-    svg.text(20, 752, "A dot joins wires; wires that cross without a dot are not connected.", "small")
+    fuse_table(svg, 24, 645, ["F4", "F5"])
+    legend(
+        svg,
+        20,
+        722,
+        [("v33", "3V3"), ("v5", "5 V"), ("v24", "24 V DC +"), ("gnd", "GND / 0 V"), ("sigC", f"GPIO{out.pin} signal")],
+    )
+    _warn_pins(svg, cfg, [name])
+    svg.text(20, 780, "A dot joins wires; a wire that hops over another (a small arc) is not connected to it.", "small")
     return svg
 
 
@@ -674,7 +846,7 @@ def motorized_valve(cfg: Config) -> Svg:
     op, cp = out.open_pin, out.close_pin
     svg = Svg(
         1180,
-        905,
+        945,
         f"{fid}: motorized ball valve",
         f"GPIO{op} drives the open relay (channel 3) and GPIO{cp} the close relay (channel 4). "
         "A 3-wire valve takes + on its open or close wire; a 2-wire valve is reversed by two changeover contacts.",
@@ -686,35 +858,52 @@ def motorized_valve(cfg: Config) -> Svg:
         f"travel_s = {out.travel_s:g}. All low voltage (12 or 24 V DC valve).",
     )
     zone(svg, 10, 70, 1160, 735, False, "Low voltage: 3.3 V, 5 V, 12/24 V")
-    pi = pi_header(svg, 24, 110, ["5V (pin 2)", gpio(op), gpio(cp)])
+    pi = pi_header(svg, 24, 110, ["3V3 (pin 1)", gpio(op), gpio(cp)])
     svg.lines(24, 330, [f"GPIO{ONE_WIRE_GPIO} (pin 7): probe {f.beer_probe}:", "see onewire.svg"])
-    board = relay_board(svg, 300, 110, [(3, "open"), (4, "close")], 260)
+    board = relay_board(svg, 300, 110, [(3, "open"), (4, "close")], 260, contacts=False)
     svg.text(405, 278, _level(out), "small", anchor="middle")
-    svg.wire("v5", pi["5V"], board["VCC"])
+    svg.wire("v33", pi["3V3"], board["VCC"])
     svg.wire("sigA", pi[f"GPIO{op}"], board["IN3"])
     svg.wire("sigD", pi[f"GPIO{cp}"], board["IN4"])
+    pull_up(svg, 252, board["VCC"][1], board["IN3"][1], "sigA")
+    pull_up(svg, 284, board["VCC"][1], board["IN4"][1], "sigD")
+    for y, ch in ((board["IN3"][1], 3), (board["IN4"][1], 4)):  # the contacts' terminals are drawn in A and B
+        svg.raw(
+            f'<path class="wire gnd" style="stroke-dasharray: 5 4; stroke-width: 1.5" '
+            f'd="M510,{_n(y)} h{_n(30 + 8 * ch)}"/>'
+        )
+        svg.text(505, y - 8, f"K{ch}", "small", anchor="end")
     relay_supply(svg, board, 410)
     svg.lines(
         24,
         520,
         [
-            "The relay board's terminals NO3/COM3/NC3 and",
-            "NO4/COM4/NC4 are the contacts drawn on the right",
-            "(relays at rest: off). Wire the valve as A or B.",
+            "Relay K3's screw terminals NO3/COM3/NC3 and K4's",
+            "NO4/COM4/NC4 sit on the board's edge; the dashed",
+            "boxes in A and B are those terminals (relays at",
+            "rest: off). Wire the valve as A or B, not both.",
             "",
             "brewctl never turns both relays on at once, and",
             "switches each one off after travel_s.",
+            "",
+            "F5 protects the valve wiring in A and B alike",
+            "(a 12 V valve on its own 12 V supply: the same",
+            "2 A fuse on that supply's +).",
         ],
     )
+    fuse_table(svg, 24, 720, ["F4", "F5"])
 
     # A: 3-wire valve (one common wire, an open wire and a close wire)
     svg.rect(560, 90, 595, 355, "box", rx=8)
     svg.text(575, 112, "A. 3-wire valve: + on 'open' opens it, + on 'close' closes it", "h")
-    k3 = contact(svg, (650, 195), 710, f"relay 3, GPIO{op}: open", no_label_inside=True)
-    k4 = contact(svg, (650, 320), 710, f"relay 4, GPIO{cp}: close", no_label_inside=True)
+    svg.rect(585, 120, 180, 250, "zone-out", rx=6)
+    svg.text(592, 362, "relay board terminals", "small")
+    k3 = contact(svg, (650, 195), 710, f"K3, GPIO{op}: open", no_label_inside=True, suffix="3")
+    k4 = contact(svg, (650, 320), 710, f"K4, GPIO{cp}: close", no_label_inside=True, suffix="4")
     va = module(svg, 960, 125, 170, 215, ["Valve", "3-wire"], left=[("open", 30), ("close", 155), ("common", 190)])
-    px, mx = supply(svg, 585, 380, 200, ["12/24 V DC supply", "fused 2 A"], 30, 170)
+    px, mx = supply(svg, 585, 380, 200, ["12/24 V DC supply", "valve motor"], 30, 170)
     svg.wire("v12", (px, 380), (px, k3["COM"][1]), k3["COM"])
+    fuse_v(svg, px, 290, FUSE_LABEL["F5"], left=True)
     svg.wire("v12", (px, k4["COM"][1]), k4["COM"])
     svg.dot((px, k4["COM"][1]), "v12")
     svg.wire("sigA", k3["NO"], va["open"])
@@ -726,11 +915,14 @@ def motorized_valve(cfg: Config) -> Svg:
     svg.rect(560, 460, 595, 330, "box", rx=8)
     svg.text(575, 482, "B. 2-wire valve: the polarity sets the direction", "h")
     top, bottom = 510, 770
-    b3 = contact(svg, (800, 640), 750, f"relay 3, GPIO{op}: open")
-    b4 = contact(svg, (1030, 640), 1080, f"relay 4, GPIO{cp}: close")
-    vb = module(svg, 840, 605, 150, 70, ["Valve", "2-wire"], left=[("A", 35)], right=[("B", 35)])
-    sp, sm = supply(svg, 580, 660, 130, ["12/24 V", "DC, fused"], 30, 100, minus_below=True)
+    svg.rect(722, 555, 120, 135, "zone-out", rx=6)
+    svg.rect(988, 555, 120, 135, "zone-out", rx=6)
+    b3 = contact(svg, (800, 640), 750, f"K3, GPIO{op}: open", suffix="3")
+    b4 = contact(svg, (1030, 640), 1080, f"K4, GPIO{cp}: close", suffix="4")
+    vb = module(svg, 855, 605, 120, 70, ["Valve", "2-wire"], left=[("A", 35)], right=[("B", 35)])
+    sp, sm = supply(svg, 580, 660, 130, ["12/24 V", "DC supply"], 30, 100, minus_below=True)
     svg.wire("v12", (sp, 660), (sp, top), (b4["NO"][0], top), b4["NO"])
+    fuse_v(svg, sp, 590, FUSE_LABEL["F5"], left=False)
     svg.wire("v12", (b3["NO"][0], top), b3["NO"])
     svg.dot((b3["NO"][0], top), "v12")
     svg.wire("gnd", (sm, 718), (sm, bottom), (b4["NC"][0], bottom), b4["NC"])
@@ -761,14 +953,16 @@ def motorized_valve(cfg: Config) -> Svg:
         20,
         885,
         [
+            ("v33", "3V3"),
             ("v5", "5 V"),
             ("v12", "valve supply +"),
             ("gnd", "0 V"),
             ("sigA", f"GPIO{op} / open"),
             ("sigD", f"GPIO{cp} / close"),
         ],
-        per_row=5,
     )
+    _warn_pins(svg, cfg, [name])
+    svg.text(20, 935, "A dot joins wires; a wire that hops over another (a small arc) is not connected to it.", "small")
     return svg
 
 

@@ -244,3 +244,110 @@ def test_readme_pins_match_the_example_config(config: Config) -> None:
                 f"README: no line gives {oid} on GPIO{p}"
             )
     assert f"dtoverlay=w1-gpio,gpiopin={ONE_WIRE_GPIO}" in text
+
+
+# --- what an electrician checks -------------------------------------------------------------------
+
+FUSE_RE = re.compile(r"\bF(\d)\b ([^,:]+?)(?:,|$)", re.M)
+
+
+def test_no_wire_joins_another_without_a_dot(config: Config) -> None:
+    """A wire ending on the middle of another is a joint: it must carry a dot (IEC 60617)."""
+    gen = _generator()
+    for name, draw in gen.DIAGRAMS.items():
+        assert draw(config).undotted_joints() == [], name
+
+
+def test_every_crossing_is_drawn_as_a_hop(config: Config) -> None:
+    """Wires that cross without joining hop over each other, so no crossing can be read as a joint."""
+    gen = _generator()
+    freezer = gen.DIAGRAMS["chest-freezer.svg"](config)
+    crossings = freezer.crossings()
+    assert crossings, "the mains buses cross the switched lives: the test would prove nothing"
+    text = freezer.render()
+    assert text.count("A7,7 0 0 1") >= len(crossings)
+    # the switched live from K1 hops over the unswitched live bus: never a dot there
+    k1_out = [p for p, h, v in crossings if h == "mainsL" and v == "mainsL"]
+    assert k1_out and all(p not in freezer.dots for p in k1_out)
+
+
+def test_the_crossing_checker_notices_an_undotted_joint() -> None:
+    gen = _generator()
+    svg = gen.Svg(100, 100, "t", "d")
+    svg.wire("gnd", (0, 50), (100, 50))
+    svg.wire("gnd", (50, 50), (50, 100))  # a T without a dot
+    svg.wire("v5", (20, 0), (20, 100))  # a crossing
+    assert svg.undotted_joints() == [(50, 50)]
+    assert [p for p, _, _ in svg.crossings()] == [(20, 50)]
+    svg.dot((50, 50))
+    assert svg.undotted_joints() == []
+
+
+def test_one_fuse_scheme_in_every_drawing_and_the_guide() -> None:
+    """Each fuse name has one value everywhere: on the symbol, in each drawing's table, in the README."""
+    gen = _generator()
+    drawn: set[str] = set()
+    for name, svg in committed().items():
+        text = svg_text(svg)
+        for label in re.findall(r"^F\d \d[^,\n]*$", text, re.M):  # the label on a fuse symbol
+            fuse = label.split()[0]
+            drawn.add(fuse)
+            assert label == gen.FUSE_LABEL[fuse], f"{name}: {label!r}, but {fuse} is {gen.FUSE_LABEL[fuse]!r}"
+            value, wire, _ = gen.FUSES[fuse]
+            assert f"{fuse} {value}, wire {wire}" in text, f"{name}: {fuse} has no value and wire size line"
+    assert drawn == {"F1", "F2", "F3", "F4", "F5"}
+    readme = README.read_text(encoding="utf-8")
+    for fuse, (value, wire, _) in gen.FUSES.items():
+        row = re.search(rf"^ *\| {fuse} \| ([^|]+) \| ([^|]+) \|", readme, re.M)
+        assert row, f"README: no fuse table row for {fuse}"
+        assert row.group(1).startswith(value.split(" or ")[0].split(" (")[0]), (fuse, row.group(1), value)
+        assert row.group(2).strip() == wire, (fuse, row.group(2), wire)
+
+
+def test_the_fuse_checker_notices_a_clash() -> None:
+    """The old drawings called the 24 V fuse F3 (1 A) in one place and F1 in another."""
+    gen = _generator()
+    assert gen.FUSE_LABEL["F3"] != "F3 1 A" and gen.FUSE_LABEL["F1"] != "F1 1 A"
+    assert len(set(gen.FUSE_LABEL.values())) == len(gen.FUSE_LABEL)
+
+
+def test_relay_boards_take_vcc_from_3v3_with_a_pull_up_on_every_input() -> None:
+    for name in ("chest-freezer.svg", "glycol.svg", "motorized-valve.svg"):
+        text = svg_text(committed()[name])
+        assert "3V3 (pin 1)" in text and "5V (pin 2)" not in text, name
+        inputs = len(re.findall(r"^IN\d$", text, re.M))
+        assert inputs and text.count("10 kΩ") >= inputs, name
+
+
+def test_the_heater_cut_off_is_drawn_at_the_heater_and_the_cooling_has_a_backstop() -> None:
+    text = svg_text(committed()["chest-freezer.svg"])
+    assert "Heater (in the freezer)" in text and "TCO 55 °C NC" in text
+    assert text.index("Heater (in the freezer)") < text.index("TCO 55 °C NC")
+    assert "TS1" in text and "cooling outlet" in text
+    assert "TS2" in svg_text(committed()["glycol.svg"])
+    assert "PE bar" in text and "earthed heatsink" in text
+
+
+def test_the_mains_legend_gives_us_and_old_uk_colours() -> None:
+    text = svg_text(committed()["chest-freezer.svg"])
+    for colours in ("brown (EU, new UK)", "black or red (US)", "red (old UK)", "white or grey (US)", "black (old UK)"):
+        assert colours in text
+
+
+def test_the_generator_draws_the_pin_warnings(tmp_path: Path) -> None:
+    """A pin the rules warn about (here SPI's GPIO10) is named in red on the drawing that shows it."""
+    path = tmp_path / "config.toml"
+    path.write_text(EXAMPLE.read_text(encoding="utf-8").replace("pin = 27\n", "pin = 10\n"), encoding="utf-8")
+    out = tmp_path / "svg"
+    assert _generator().main(["--config", str(path), "--out", str(out)]) == 0
+    glycol = svg_text((out / "glycol.svg").read_text(encoding="utf-8"))
+    assert "WARNING: outputs.fv2_glycol: GPIO10: SPI0 uses GPIO 7-11 when SPI is enabled" in glycol
+    assert "WARNING" not in svg_text((out / "chest-freezer.svg").read_text(encoding="utf-8"))
+
+
+def test_the_generator_refuses_a_pin_the_rules_refuse(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(EXAMPLE.read_text(encoding="utf-8").replace("pin = 18\n", "pin = 6\n"), encoding="utf-8")
+    assert _generator().main(["--config", str(path), "--out", str(tmp_path / "svg")]) == 2
+    err = capsys.readouterr().err
+    assert "outputs.fv1_heat: GPIO6: an active-high output on a pin pulled up at boot" in err

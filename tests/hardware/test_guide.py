@@ -24,8 +24,8 @@ from brewctl.core.control import ControlResult
 from brewctl.drivers.fake_w1 import FakeW1Bus
 from brewctl.drivers.probes import scan_bus
 from brewctl.drivers.timing import OVERDRIVE
-from brewctl.errors import ConfigError
 from brewctl.model import FermenterStatus, NodeStatus
+from brewctl.pins import PULLED_DOWN_AT_BOOT, RESERVED, pin_problems
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "hardware" / "README.md"
@@ -34,8 +34,6 @@ UNIT = ROOT / "systemd" / "brewctl.service"
 EXAMPLE = ROOT / "config.example.toml"
 
 ONE_WIRE_GPIO = 4
-NEVER = {0, 1, 2, 3, 14, 15}  # HAT EEPROM, I2C with fixed pull-ups, serial console
-PULLED_DOWN_AT_BOOT = set(range(9, 28)) - {14, 15}
 
 FENCE_RE = re.compile(r"^[ \t]*```(\w*)\n(.*?)^[ \t]*```", re.M | re.S)  # also indented, in list items
 
@@ -109,38 +107,19 @@ def test_the_command_checker_notices_a_wrong_flag(capsys: pytest.CaptureFixture[
 # --- pins --------------------------------------------------------------------------------------
 
 
-def pin_rule_problems(config: Config) -> list[str]:
-    """Outputs that break the guide's "Choosing other pins" rules."""
-    problems = []
-    for name, out in config.outputs.items():
-        for pin in out.pins:
-            if pin == ONE_WIRE_GPIO:
-                problems.append(f"{name}: GPIO{pin} is the 1-wire bus")
-            elif pin in NEVER:
-                problems.append(f"{name}: GPIO{pin} is not free at boot")
-            elif out.active_high and pin not in PULLED_DOWN_AT_BOOT:
-                problems.append(f"{name}: active-high on GPIO{pin}, which is pulled up at boot")
-    return problems
-
-
 def test_the_example_config_keeps_to_the_pin_rules(config: Config) -> None:
-    assert pin_rule_problems(config) == []
+    assert pin_problems(config.outputs) == []
+    assert all(p not in RESERVED and p != ONE_WIRE_GPIO for out in config.outputs.values() for p in out.pins)
 
 
-def test_the_pin_rules_can_fail(tmp_path: Path) -> None:
-    text = EXAMPLE.read_text(encoding="utf-8")
-    for old, new, problem in [
-        ("pin = 18\n", "pin = 5\n", "fv1_heat: active-high on GPIO5, which is pulled up at boot"),
-        ("pin = 27\n", "pin = 14\n", "fv2_glycol: GPIO14 is not free at boot"),
-    ]:
-        assert text.count(old) == 1
-        path = tmp_path / "config.toml"
-        path.write_text(text.replace(old, new), encoding="utf-8")
-        assert pin_rule_problems(load_config(path)) == [problem]
+def test_the_guides_pin_rules_are_the_ones_the_tools_apply() -> None:
+    """The guide's "Choosing other pins" names the same pins as brewctl/pins.py, which the config check applies."""
+    text = " ".join(GUIDE.read_text(encoding="utf-8").split())
+    assert "**Never GPIO 0-3 or 14-15**" in text and set(RESERVED) == {0, 1, 2, 3, 14, 15}
+    assert "only on pins pulled down at boot: GPIO 9-13 and 16-27" in text
+    assert PULLED_DOWN_AT_BOOT - set(RESERVED) == set(range(9, 14)) | set(range(16, 28))
+    assert "`brewctl config check` (and brewctl itself at start) refuses" in text
     # The 1-wire pin is refused by the config loader itself.
-    path.write_text(text.replace("pin = 17\n", "pin = 4\n"), encoding="utf-8")
-    with pytest.raises(ConfigError, match="GPIO 4 is the 1-wire bus"):
-        load_config(path)
 
 
 def test_the_guides_list_of_pins_pulled_down_at_boot_is_the_example_pins(config: Config) -> None:

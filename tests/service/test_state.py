@@ -34,7 +34,7 @@ def _config(*fermenters: str):  # type: ignore[no-untyped-def]
     return parse_config(
         {
             "probes": {f"{f}_beer": {"id": f"28-00000000000{i}"} for i, f in enumerate(fermenters)},
-            "outputs": {f"{f}_heat": {"kind": "ssr", "pin": 5 + i} for i, f in enumerate(fermenters)},
+            "outputs": {f"{f}_heat": {"kind": "ssr", "pin": 17 + i} for i, f in enumerate(fermenters)},
             "fermenters": {
                 f: {"rig": "heat-only", "beer_probe": f"{f}_beer", "heater": f"{f}_heat", "mode": "profile"}
                 for f in fermenters
