@@ -43,6 +43,7 @@ from brewctl.mqtt.discovery import discovery_documents, retained_topics, stale_t
 from brewctl.mqtt.hydrometer import hydrometer_routes, read_gravity
 from brewctl.mqtt.state import PublishGate, fingerprint, ha_view, node_info
 from brewctl.mqtt.topics import DEFAULT_ROOT, Topics, default_base_topic
+from brewctl.mqtt.unreachable import UnreachableTimer
 from brewctl.service.clock import Clock
 from brewctl.service.hub import Hub
 
@@ -131,10 +132,28 @@ class MqttBridge:
 
     # --- the reconnect loop ------------------------------------------------------------
     async def run(self, hub: Hub) -> None:
+        timer = UnreachableTimer(lambda: self._raise_unreachable(hub), self.alarm_after_s)
+        try:
+            await self._run(hub, timer)
+        finally:
+            timer.cancel()
+
+    def _raise_unreachable(self, hub: Hub) -> None:
+        hub.raise_alarm(
+            Alarm(
+                code=UNREACHABLE_ALARM,
+                severity="warning",
+                message=f"MQTT broker {self.mqtt.host}:{self.mqtt.port} unreachable; retrying",
+                since_s=self._wall(),
+            )
+        )
+
+    async def _run(self, hub: Hub, timer: UnreachableTimer) -> None:
         if self.mqtt.ca_file is not None and not self.mqtt.tls:
             log.warning("mqtt: mqtt.ca_file is set but mqtt.tls is false: connecting WITHOUT TLS (set tls = true)")
         attempt = 0
         down_since = self._clock()
+        timer.down()
         while True:
             try:
                 # Read at every attempt: a brewer who fixes the file needs no restart.
@@ -152,6 +171,7 @@ class MqttBridge:
             try:
                 async with client:
                     attempt = 0
+                    timer.up()
                     hub.clear_alarm(UNREACHABLE_ALARM)
                     log.info("mqtt: connected to %s:%d", self.mqtt.host, self.mqtt.port)
                     try:
@@ -159,18 +179,12 @@ class MqttBridge:
                     finally:
                         self.connected.clear()
                         down_since = self._clock()
+                        timer.down()
                         await self._say_offline(client)
             except aiomqtt.MqttError as exc:
                 log.warning("mqtt: %s:%d: %s", self.mqtt.host, self.mqtt.port, str(exc))  # str: keep no traceback alive
             if self._clock() - down_since >= self.alarm_after_s:
-                hub.raise_alarm(
-                    Alarm(
-                        code=UNREACHABLE_ALARM,
-                        severity="warning",
-                        message=f"MQTT broker {self.mqtt.host}:{self.mqtt.port} unreachable; retrying",
-                        since_s=self._wall(),
-                    )
-                )
+                self._raise_unreachable(hub)
             _honour_cancellation()
             delay = self.backoff.delay(attempt, random.random())
             attempt += 1
