@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from typing import Any
 
@@ -11,7 +10,7 @@ import pytest
 from brewctl.mqtt import bridge as bridge_module
 from brewctl.mqtt.backoff import Backoff
 from brewctl.mqtt.bridge import UNREACHABLE_ALARM
-from tests.mqtt.conftest import free_port, make_config
+from tests.mqtt.conftest import free_port, make_config, until
 
 pytestmark = pytest.mark.faults
 
@@ -27,7 +26,5 @@ async def test_the_alarm_is_on_time_while_the_attempts_thin_out(
     monkeypatch.setattr(bridge_module.random, "random", lambda: 1.0)
     r = await start_bridge(make_config(free_port()), backoff=Backoff(initial_s=0.025, max_s=1.5), alarm_after_s=1.6)
     started = time.monotonic()
-    async with asyncio.timeout(5):
-        while not any(a.code == UNREACHABLE_ALARM for a in r.hub.node_alarms):
-            await asyncio.sleep(0.02)
+    await until(lambda: any(a.code == UNREACHABLE_ALARM for a in r.hub.node_alarms), within_s=5)
     assert 1.5 <= time.monotonic() - started <= 2.2
