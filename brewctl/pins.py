@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 __all__ = [
+    "HEADER_PIN",
     "PULLED_DOWN_AT_BOOT",
     "PULLED_UP_AT_BOOT",
     "RESERVED",
@@ -29,6 +30,13 @@ __all__ = [
     "PinProblem",
     "pin_problems",
 ]
+
+HEADER_PIN: Mapping[int, int] = {
+    2: 3, 3: 5, 4: 7, 17: 11, 27: 13, 22: 15, 10: 19, 9: 21, 11: 23, 0: 27, 5: 29, 6: 31, 13: 33,
+    19: 35, 26: 37, 14: 8, 15: 10, 18: 12, 23: 16, 24: 18, 25: 22, 8: 24, 7: 26, 1: 28, 12: 32,
+    16: 36, 20: 38, 21: 40,
+}  # fmt: skip
+"""BCM GPIO number -> physical pin on the 40-pin header (every Raspberry Pi since the B+)."""
 
 RESERVED: Mapping[int, str] = {
     0: "it is the HAT ID EEPROM bus (ID_SD), read by the firmware at every boot",

@@ -24,7 +24,7 @@ __all__ = ["Commands", "main"]
 
 # Subcommand modules, in the order they appear in --help.
 MODULES = (
-    "run", "sim", "sim_fault", "client", "sensors", "profile", "recipe", "history", "tui", "config",
+    "run", "sim", "sim_fault", "client", "sensors", "outputs", "profile", "recipe", "history", "tui", "config",
     "service", "doctor",
 )  # fmt: skip
 # The modules that register each command: only these are imported to run it (a fast start for
@@ -37,6 +37,7 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "set": ("client",),
     "sensors": ("sensors",),
     "outputs-off": ("sensors",),
+    "outputs": ("outputs",),
     "profile": ("profile", "client"),
     "recipe": ("recipe",),
     "history": ("history",),

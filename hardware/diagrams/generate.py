@@ -26,7 +26,7 @@ from xml.sax.saxutils import escape
 
 from brewctl.config import Config, FermenterConfig, OutputConfig, Rig, load_config
 from brewctl.errors import UserError
-from brewctl.pins import pin_problems
+from brewctl.pins import HEADER_PIN, pin_problems
 
 __all__ = ["DIAGRAMS", "HEADER_PIN", "CannotDrawError", "main", "render_all", "render_available"]
 
@@ -34,12 +34,6 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 EXAMPLE_CONFIG = REPO / "config.example.toml"
 
-#: BCM GPIO number -> physical pin on the 40-pin header (every Raspberry Pi since the B+).
-HEADER_PIN = {
-    2: 3, 3: 5, 4: 7, 17: 11, 27: 13, 22: 15, 10: 19, 9: 21, 11: 23, 0: 27, 5: 29, 6: 31, 13: 33,
-    19: 35, 26: 37, 14: 8, 15: 10, 18: 12, 23: 16, 24: 18, 25: 22, 8: 24, 7: 26, 1: 28, 12: 32,
-    16: 36, 20: 38, 21: 40,
-}  # fmt: skip
 ONE_WIRE_GPIO = 4  # dtoverlay=w1-gpio,gpiopin=4
 
 Point = tuple[float, float]
