@@ -163,6 +163,27 @@ class TuningConfig(_Frozen):
     )
     valve_kp: float = Field(1.0, ge=0.0, description="Motorized valve: opening per degC beer above setpoint.")
     valve_ki: float = Field(1.0, ge=0.0, description="Motorized valve: integral gain (per hour).")
+    valve_step: float = Field(
+        0.05, ge=0.02, le=1.0, description="Motorized valve: least move (fraction of the travel); fewer strokes."
+    )
+    glycol_ripple_c: float = Field(
+        0.2,
+        ge=0.02,
+        le=2.0,
+        description="Jacketed rigs: a solenoid pulse starts this far above the setpoint (and aims as far "
+        "below it, at most glycol_undershoot_c); the heat belt takes over below it.",
+    )
+    glycol_undershoot_c: float = Field(
+        0.15,
+        ge=0.02,
+        le=2.0,
+        description="Glycol solenoid: a pulse never aims the beer lower than this below the setpoint.",
+    )
+    glycol_c: float = Field(
+        -2.0, ge=-20.0, le=15.0, description="Jacketed rigs: glycol temperature the learned jacket model assumes."
+    )
+    heat_belt_kp: float = Field(8.0, ge=0.0, description="Jacketed rigs: heat belt duty per degC below setpoint.")
+    heat_belt_ki: float = Field(6.0, ge=0.0, description="Jacketed rigs: heat belt integral gain (per hour).")
 
 
 class GuardConfig(_Frozen):

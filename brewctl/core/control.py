@@ -22,12 +22,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from simple_pid import PID
-
 from brewctl.config import FermenterConfig, Mode
 from brewctl.core.beer import BeerPid
 from brewctl.core.chamber import ChamberLoop
 from brewctl.core.guards import HeatCool, HeatCoolLimits, SwitchLimits, Verdict, arbitrate, format_left
+from brewctl.core.jacket import JacketLoop
 from brewctl.core.probes import ProbeFilter
 from brewctl.core.ramp import SetpointSlope
 from brewctl.model import Alarm, OutputStatus, PidTerms
@@ -38,6 +37,8 @@ __all__ = ["PROBE_ROLES", "ControlResult", "FermenterController", "Target"]
 Severity = Literal["info", "warning", "critical"]
 _BEER_GAP_S = 600.0
 """A beer probe back within this keeps the beer PID's state (filter, integral)."""
+_JACKET_GAP_S = 120.0
+"""A jacketed loop not run for this long (mode off, free rise, a fault) starts afresh."""
 _VALVE_OPEN_MIN = 0.02
 """A motorized valve opening below this counts as closed."""
 
@@ -130,9 +131,19 @@ class FermenterController:
         self._state: HeatCool | None = None
         self._beer_pid: BeerPid | None = None
         self._beer_lost_s: float | None = None
-        self._valve_pid: PID | None = None
-        self._valve_now = 0.0
-        self._valve_last_s = 0.0
+        self._jacket = JacketLoop(
+            modulating=spec.control == "valve",
+            has_heat=self.has_heat,
+            ripple_c=t.glycol_ripple_c,
+            undershoot_c=t.glycol_undershoot_c,
+            glycol_c=t.glycol_c,
+            heat_kp=t.heat_belt_kp,
+            heat_ki_per_h=t.heat_belt_ki,
+            valve_kp=t.valve_kp,
+            valve_ki_per_h=t.valve_ki,
+            valve_step=t.valve_step,
+        )
+        self._jacket_last_s: float | None = None
         self._now_s = 0.0
         self._cooled = False
         self._ripple: tuple[float, float] | None = None
@@ -175,7 +186,7 @@ class FermenterController:
             plan = self._plan(now_s, good, target, alarms)
         if plan.force_off:
             self._beer_pid = None
-            self._valve_pid = None
+            self._jacket_last_s = None
         prev = self._state
         want_heat = plan.heat_duty > 0.0
         want_cool = plan.want_cool or plan.valve_opening >= _VALVE_OPEN_MIN
@@ -252,9 +263,7 @@ class FermenterController:
             if beer is None:
                 alarms.append(self._alarm("all_probes_lost", "critical", "beer probe lost: all outputs off"))
                 return _Plan(force_off=True, off_reason="safe: beer probe lost", beer_sp=sp_beer)
-            if self.spec.control == "valve":
-                return self._valve_plan(now_s, beer, sp_beer)
-            return self._chamber_plan(self._direct_loop, beer, sp_beer, beer_sp=sp_beer)
+            return self._jacket_plan(now_s, beer, sp_beer)
 
         if beer is not None and chamber is not None:
             if self._beer_lost_s is not None and now_s - self._beer_lost_s > _BEER_GAP_S:
@@ -369,29 +378,18 @@ class FermenterController:
             return float("inf")
         return st.cool.elapsed(self._now_s)
 
-    def _valve_plan(self, now_s: float, beer: float, sp_beer: float) -> _Plan:
-        t = self.cfg.tuning
-        self._valve_now = now_s
-        if self._valve_pid is None:
-            self._valve_pid = PID(
-                Kp=-t.valve_kp,
-                Ki=-t.valve_ki / 3600.0,
-                Kd=0.0,
-                setpoint=sp_beer,
-                sample_time=None,
-                output_limits=(0.0, 1.0),
-                time_fn=lambda: self._valve_now,
-            )
-            self._valve_last_s = now_s
-        dt = min(max(now_s - self._valve_last_s, 1e-3), 600.0)
-        self._valve_last_s = now_s
-        self._valve_pid.setpoint = sp_beer
-        out = self._valve_pid(beer, dt=dt)
-        opening = float(out) if out is not None else 0.0
-        heat = 0.0
-        if self.has_heat and beer < sp_beer - t.direct_hysteresis_c and opening < _VALVE_OPEN_MIN:
-            heat = min(1.0, max(0.05, t.chamber_kp * (sp_beer - beer)))
-        return _Plan(heat_duty=heat, valve_opening=opening if opening >= _VALVE_OPEN_MIN else 0.0, beer_sp=sp_beer)
+    def _jacket_plan(self, now_s: float, beer: float, sp_beer: float) -> _Plan:
+        """Glycol solenoid or motorized valve plus heat belt: ``brewctl.core.jacket``."""
+        st = self._state
+        assert st is not None
+        if self._jacket_last_s is None or now_s - self._jacket_last_s > _JACKET_GAP_S:
+            self._jacket.reset()  # back from off, a free rise or a fault: start afresh (the model stays)
+        self._jacket_last_s = now_s
+        req = self._jacket.step(now_s, beer, sp_beer, valve_on=st.cool.on, valve_since_s=st.cool.changed_s)
+        if self.spec.control == "valve":
+            opening = req.valve if req.valve >= _VALVE_OPEN_MIN else 0.0
+            return _Plan(heat_duty=req.heat_duty, valve_opening=opening, beer_sp=sp_beer, note=req.note)
+        return _Plan(heat_duty=req.heat_duty, want_cool=req.valve > 0.0, beer_sp=sp_beer, note=req.note)
 
     # --- bookkeeping ----------------------------------------------------------------------
 
