@@ -233,6 +233,7 @@ class FermenterConfig(_Frozen):
 
 
 _TOPIC = r"^[^/#+\x00]+(/[^/#+\x00]+)*$"  # an MQTT topic to publish under: no wildcard, no empty level
+_LEVEL = r"^[^/#+\x00]{1,64}$"  # one topic level (an MQTT user name in a topic)
 
 
 class MqttConfig(_Frozen):
@@ -250,6 +251,14 @@ class MqttConfig(_Frozen):
     state_interval_s: float = Field(60.0, ge=5.0, le=3600.0, description="Republish state at least this often.")
     watch_nodes: tuple[str, ...] = Field(
         (), description="Other brewctl nodes whose last will ('offline') raises an alarm here; '*' = all."
+    )
+    command_clients: tuple[Annotated[str, Field(pattern=_LEVEL)], ...] = Field(
+        (),
+        description="MQTT users allowed to command this node (on .../command/<user>, enforced by the broker ACL); "
+        "empty = anyone who may publish on .../command.",
+    )
+    ha_client: str = Field(
+        "homeassistant", pattern=_LEVEL, description="Home Assistant's MQTT user (its command topic suffix)."
     )
 
 

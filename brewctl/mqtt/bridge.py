@@ -36,6 +36,7 @@ from brewctl.alerts.tracker import AlertTracker, standing_alarms
 from brewctl.config import Config, MqttConfig
 from brewctl.errors import ConfigError
 from brewctl.model import Alarm, Command, CommandResult, NodeStatus
+from brewctl.mqtt import history_rpc
 from brewctl.mqtt.backoff import Backoff
 from brewctl.mqtt.commands import RecentCommands, echo_id, parse_command
 from brewctl.mqtt.credentials import connection_files
@@ -44,6 +45,7 @@ from brewctl.mqtt.hydrometer import hydrometer_routes, read_gravity
 from brewctl.mqtt.state import PublishGate, fingerprint, ha_view, node_info
 from brewctl.mqtt.topics import DEFAULT_ROOT, Topics, default_base_topic
 from brewctl.mqtt.unreachable import UnreachableTimer
+from brewctl.recorder.history import HistoryStore
 from brewctl.service.clock import Clock
 from brewctl.service.hub import Hub
 
@@ -226,7 +228,11 @@ class MqttBridge:
 
     async def _session(self, client: aiomqtt.Client, hub: Hub) -> None:
         await client.publish(self.topics.availability, b"online", qos=1, retain=True)
-        subscriptions = [(self.topics.command_filter, COMMAND_SUBSCRIPTION)]
+        subscriptions = [
+            (self.topics.command_filter, COMMAND_SUBSCRIPTION),
+            (self.topics.client_command_filter, COMMAND_SUBSCRIPTION),
+            *((f, COMMAND_SUBSCRIPTION) for f in self.topics.history_filters),
+        ]
         if self.mqtt.discovery:
             subscriptions.append((self.topics.ha_status, SubscribeOptions(qos=1)))
         subscriptions += [(topic, SubscribeOptions(qos=0)) for topic in self._routes]
@@ -291,8 +297,15 @@ class MqttBridge:
 
     def _discovery(self, hub: Hub, profiles_loaded: frozenset[str]) -> dict[str, dict[str, Any]]:
         version = hub.latest.version if hub.latest is not None else __version__
+        ha_client = self.mqtt.ha_client if self.mqtt.command_clients else None
         return discovery_documents(
-            self.node, version, self.topics, self.config.fermenters, self.config.hydrometers, profiles_loaded
+            self.node,
+            version,
+            self.topics,
+            self.config.fermenters,
+            self.config.hydrometers,
+            profiles_loaded,
+            command_client=ha_client,
         )
 
     async def _announce_climates(self, client: aiomqtt.Client, hub: Hub, status: NodeStatus) -> None:
@@ -355,9 +368,12 @@ class MqttBridge:
         async for message in client.messages:
             topic = message.topic.value
             payload = message.payload if isinstance(message.payload, bytes) else str(message.payload).encode()
-            fid = self.topics.command_fermenter(topic)
-            if fid is not None:
-                await self._command(client, hub, fid, payload, message)
+            command = self.topics.request(topic, "command")
+            history = self.topics.request(topic, "history")
+            if command is not None:
+                await self._command(client, hub, command, payload, message)
+            elif history is not None:
+                await self._history(client, hub, history, payload, message)
             elif topic == self.topics.ha_status:
                 if payload.strip() == b"online":
                     log.info("mqtt: Home Assistant is online; announcing again")
@@ -368,14 +384,37 @@ class MqttBridge:
                 self._peer(hub, topic, payload)
             _honour_cancellation()
 
+    def _refusal(self, who: str | None) -> str | None:
+        """Why a request from MQTT user ``who`` (None: the plain topic) is refused, or None."""
+        allowed = self.mqtt.command_clients
+        if not allowed:
+            return None
+        if who is None:
+            return (
+                f"client: {self.node} takes commands only from its configured clients, "
+                f"on {self.topics.base}/fermenters/<fid>/command/<mqtt user>"
+            )
+        if who not in allowed:
+            return f"client: {who!r} may not command {self.node} (mqtt.command_clients)"
+        return None
+
     async def _command(
-        self, client: aiomqtt.Client, hub: Hub, fid: str, payload: bytes, message: aiomqtt.Message
+        self,
+        client: aiomqtt.Client,
+        hub: Hub,
+        request: tuple[str, str | None],
+        payload: bytes,
+        message: aiomqtt.Message,
     ) -> None:
+        fid, who = request
         if message.retain and not payload:
             return  # ``mosquitto_pub -r -n``: a retained command being cleared, not a command
         command_id = _raw_id(payload)
         known = set(self.config.fermenters) | set(hub.latest.fermenters if hub.latest else ())
-        if message.retain:
+        refusal = self._refusal(who)
+        if refusal is not None:
+            result = CommandResult(ok=False, error=refusal)
+        elif message.retain:
             clear = f"mosquitto_pub -r -n -t {message.topic.value}"
             result = CommandResult(
                 ok=False, error=f"retain: commands must not be retained (refused; clear it: {clear})"
@@ -396,6 +435,35 @@ class MqttBridge:
         if not result.ok:
             log.info("mqtt: command for %s refused: %s", fid, result.error)
         await self._reply(client, fid, command_id, result, message)
+
+    async def _history(
+        self,
+        client: aiomqtt.Client,
+        hub: Hub,
+        request: tuple[str, str | None],
+        payload: bytes,
+        message: aiomqtt.Message,
+    ) -> None:
+        """Answer a history request on its MQTT 5 response topic (there is nowhere else to answer)."""
+        fid, who = request
+        props = message.properties
+        response_topic = getattr(props, "ResponseTopic", None) if props is not None else None
+        if not response_topic or (message.retain and not payload):
+            return
+        refusal = self._refusal(who)
+        known = set(self.config.fermenters) | set(hub.latest.fermenters if hub.latest else ())
+        if refusal is not None:
+            body = json.dumps({"ok": False, "error": refusal}).encode()
+        elif fid not in known:
+            body = json.dumps({"ok": False, "error": f"fermenter: no fermenter named {fid!r} on {self.node}"}).encode()
+        else:
+            store = hub.extra.get("history")
+            body = await history_rpc.answer(store if isinstance(store, HistoryStore) else None, fid, payload)
+        reply = Properties(PacketTypes.PUBLISH)  # type: ignore[no-untyped-call]
+        correlation = getattr(props, "CorrelationData", None)
+        if correlation is not None:
+            reply.CorrelationData = correlation
+        await client.publish(str(response_topic), body, qos=1, properties=reply)
 
     async def _apply(self, hub: Hub, fid: str, command: Command) -> CommandResult:
         """Hand a valid command to the controller. A slow handler is not cancelled half-way

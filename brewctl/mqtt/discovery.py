@@ -81,12 +81,16 @@ def discovery_documents(
     fermenters: Mapping[str, FermenterConfig],
     hydrometers: Mapping[str, HydrometerConfig] | None = None,
     profiles_loaded: Collection[str] = (),
+    *,
+    command_client: str | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Every discovery config this node announces: ``{topic: payload}``.
 
     A climate entity offers ``auto`` (follow the profile) only if its fermenter is in
     ``profiles_loaded``: without a profile brewctl refuses ``set_mode profile``, on a response
     topic Home Assistant never reads. The bridge announces the climate again when that changes.
+    ``command_client`` (Home Assistant's MQTT user, when the node takes commands only from
+    configured clients) makes HA publish on ``.../command/<that user>``.
     """
     fed = {h.fermenter for h in (hydrometers or {}).values()}
     node_uid = f"brewctl_{node}"
@@ -139,11 +143,11 @@ def discovery_documents(
             "current_temperature_template": "{{ value_json.current_c }}",
             "temperature_state_topic": ha,
             "temperature_state_template": "{{ value_json.target_c }}",
-            "temperature_command_topic": topics.command(fid),
+            "temperature_command_topic": topics.command(fid, command_client),
             "temperature_command_template": TEMPERATURE_COMMAND_TEMPLATE,
             "mode_state_topic": ha,
             "mode_state_template": "{{ value_json.mode }}",
-            "mode_command_topic": topics.command(fid),
+            "mode_command_topic": topics.command(fid, command_client),
             "mode_command_template": MODE_COMMAND_TEMPLATE,
             "modes": climate_modes(f.rig.value, fid in profiles_loaded),
             "action_topic": ha,

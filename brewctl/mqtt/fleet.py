@@ -26,7 +26,7 @@ from brewctl.errors import TransientError, UserError
 from brewctl.model import Alarm, FermenterStatus, NodeStatus
 from brewctl.mqtt.credentials import connection_files
 from brewctl.mqtt.state import NodeInfo
-from brewctl.mqtt.topics import DEFAULT_ROOT
+from brewctl.mqtt.topics import DEFAULT_ROOT, client_area
 from brewctl.units import format_duration
 
 __all__ = ["OFFLINE_ALARM", "fleet_status", "format_fleet", "parse_broker", "read_fleet"]
@@ -57,7 +57,7 @@ async def fleet_status(
 
     ``TransientError`` if the broker cannot be reached within ``timeout_s``.
     """
-    marker = f"{root}/_fleet/{secrets.token_hex(6)}/sync"
+    marker = f"{client_area(username, root)}/sync/{secrets.token_hex(6)}"
     nodes: dict[str, _Node] = {}
     try:
         async with asyncio.timeout(timeout_s):

@@ -7,6 +7,9 @@
     <base>/fermenters/<fid>/state         retained  FermenterStatus JSON
     <base>/fermenters/<fid>/ha            retained  HaView JSON (what Home Assistant entities read)
     <base>/fermenters/<fid>/command       in        a Command JSON
+    <base>/fermenters/<fid>/command/<client>  in    the same, from MQTT user <client> (the broker's ACL
+                                                    lets each user write only its own; see docs/mqtt.md)
+    <base>/fermenters/<fid>/history[/<client>] in   a history request (MQTT 5 response topic + correlation data)
     <base>/fermenters/<fid>/response      out       CommandResult JSON (unless the request named a response topic)
     <base>/alerts                         out       AlertMessage JSON: an alarm raised or cleared
 
@@ -17,9 +20,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["DEFAULT_ROOT", "Topics", "default_base_topic"]
+__all__ = ["DEFAULT_ROOT", "Topics", "client_area", "default_base_topic"]
 
 DEFAULT_ROOT = "brewctl"
+
+
+def client_area(user: str | None, root: str = DEFAULT_ROOT) -> str:
+    """``brewctl/_clients/<user>``: a client's replies and markers (the ACL gives each user its own)."""
+    return f"{root}/_clients/{user or 'anonymous'}"
 
 
 def default_base_topic(node: str) -> str:
@@ -55,8 +63,13 @@ class Topics:
     def ha(self, fid: str) -> str:
         return f"{self.fermenter(fid)}/ha"
 
-    def command(self, fid: str) -> str:
-        return f"{self.fermenter(fid)}/command"
+    def command(self, fid: str, client: str | None = None) -> str:
+        """The command topic; with ``client``, the one only that MQTT user may write (ACL ``%u``)."""
+        return f"{self.fermenter(fid)}/command" + (f"/{client}" if client else "")
+
+    def history(self, fid: str, client: str | None = None) -> str:
+        """Where a history request for ``fid`` goes (answered on the request's response topic)."""
+        return f"{self.fermenter(fid)}/history" + (f"/{client}" if client else "")
 
     def response(self, fid: str) -> str:
         return f"{self.fermenter(fid)}/response"
@@ -66,13 +79,30 @@ class Topics:
         """Wildcard subscription for every fermenter's command topic."""
         return f"{self.base}/fermenters/+/command"
 
+    @property
+    def client_command_filter(self) -> str:
+        """Wildcard subscription for every fermenter's per-client command topics."""
+        return f"{self.base}/fermenters/+/command/+"
+
+    @property
+    def history_filters(self) -> tuple[str, str]:
+        """Wildcard subscriptions for history requests (plain and per client)."""
+        return (f"{self.base}/fermenters/+/history", f"{self.base}/fermenters/+/history/+")
+
+    def request(self, topic: str, kind: str = "command") -> tuple[str, str | None] | None:
+        """``(fermenter id, client or None)`` if ``topic`` is a ``kind`` (command, history) topic."""
+        prefix = f"{self.base}/fermenters/"
+        if not topic.startswith(prefix):
+            return None
+        parts = topic[len(prefix) :].split("/")
+        if len(parts) not in (2, 3) or parts[1] != kind or not all(parts):
+            return None
+        return parts[0], (parts[2] if len(parts) == 3 else None)
+
     def command_fermenter(self, topic: str) -> str | None:
         """The fermenter id of a command topic, or None if ``topic`` is not one."""
-        prefix = f"{self.base}/fermenters/"
-        if not topic.startswith(prefix) or not topic.endswith("/command"):
-            return None
-        fid = topic[len(prefix) : -len("/command")]
-        return fid if fid and "/" not in fid else None
+        found = self.request(topic)
+        return found[0] if found is not None else None
 
     @property
     def ha_status(self) -> str:

@@ -22,6 +22,8 @@ from typing import Any
 
 import aiomqtt
 import pytest
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
 
 from brewctl.config import Config, Mode, parse_config
 from brewctl.model import Command, CommandResult, FermenterStatus, NodeStatus, OutputStatus
@@ -185,6 +187,24 @@ async def until(condition: Callable[[], bool], within_s: float = 5.0) -> None:
     async with asyncio.timeout(within_s):
         while not condition():  # noqa: ASYNC110 (the condition lives in another component)
             await asyncio.sleep(0.01)
+
+
+async def ask(client: aiomqtt.Client, user: str, topic: str, payload: str, *, within_s: float = 3.0) -> Any:
+    """Publish a request with a response topic in ``user``'s reply area; the reply, or None."""
+    replies = f"brewctl/_clients/{user}/replies/{free_port()}"
+    await client.subscribe(replies, qos=1)
+    props = Properties(PacketTypes.PUBLISH)  # type: ignore[no-untyped-call]
+    props.ResponseTopic = replies
+    props.CorrelationData = b"c1"
+    await client.publish(topic, payload, qos=1, properties=props)
+    try:
+        async with asyncio.timeout(within_s):
+            async for message in client.messages:
+                if message.topic.value == replies:
+                    return json.loads(message.payload)  # type: ignore[arg-type]
+    except TimeoutError:
+        return None
+    return None
 
 
 def _bytes(payload: object) -> bytes:

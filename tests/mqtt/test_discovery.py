@@ -222,3 +222,13 @@ async def test_auto_is_offered_only_while_a_profile_is_loaded(
     r.hub.publish_status(node_status())  # the profile was stopped and unloaded
     doc = await recorder.json(climate, since=mark)
     assert doc["modes"] == ["off", "heat_cool"]
+
+
+def test_home_assistant_commands_on_its_own_topic_when_clients_are_configured() -> None:
+    cfg = make_config(1883)
+    docs = discovery_documents("pi1", "0.1.0", TOPICS, cfg.fermenters, command_client="homeassistant")
+    climate = docs["homeassistant/climate/pi1/fv1/config"]
+    assert (
+        climate["mode_command_topic"] == climate["temperature_command_topic"] == TOPICS.command("fv1", "homeassistant")
+    )
+    assert TOPICS.request(climate["mode_command_topic"]) == ("fv1", "homeassistant")
