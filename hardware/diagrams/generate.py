@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from brewctl.config import Config, FermenterConfig, OutputConfig, Rig, load_config
+from brewctl.config import Config, FermenterConfig, OutputConfig, OutputKind, Rig, load_config
+from brewctl.drivers.outputs import output_channels
 from brewctl.errors import UserError
 from brewctl.pins import HEADER_PIN, pin_problems
 
@@ -59,6 +60,8 @@ text { font-family: 'DejaVu Sans', Verdana, sans-serif; font-size: 13px; fill: #
 .v33 { stroke: #d62728; } .v5 { stroke: #e67e22; } .gnd { stroke: #1a1a1a; } .data { stroke: #c9a400; }
 .v24 { stroke: #c2185b; } .v12 { stroke: #c2185b; }
 .sigA { stroke: #1f77b4; } .sigB { stroke: #2ca02c; } .sigC { stroke: #9467bd; } .sigD { stroke: #17becf; }
+.sigE { stroke: #7f7f7f; } .sigF { stroke: #bcbd22; } .sigG { stroke: #393b79; } .sigH { stroke: #637939; }
+.sigI { stroke: #5254a3; }
 .mainsL { stroke: #8b4513; } .mainsN { stroke: #1f4fd1; }
 .pe { stroke: #2e9e2e; } .pe2 { stroke: #e6c300; stroke-dasharray: 6 6; }
 .dot { stroke: none; }
@@ -69,6 +72,7 @@ text { font-family: 'DejaVu Sans', Verdana, sans-serif; font-size: 13px; fill: #
 WIRE_COLOURS = {
     "v33": "#d62728", "v5": "#e67e22", "gnd": "#1a1a1a", "data": "#c9a400", "v24": "#c2185b",
     "v12": "#c2185b", "sigA": "#1f77b4", "sigB": "#2ca02c", "sigC": "#9467bd", "sigD": "#17becf",
+    "sigE": "#7f7f7f", "sigF": "#bcbd22", "sigG": "#393b79", "sigH": "#637939", "sigI": "#5254a3",
     "mainsL": "#8b4513", "mainsN": "#1f4fd1", "pe": "#2e9e2e",
 }  # fmt: skip
 
@@ -723,14 +727,15 @@ def mains_legend(svg: Svg, x: float, y: float) -> None:
         svg.text(x + 36, y + 20 * i, name, "small")
 
 
-def pull_up(svg: Svg, x: float, y_vcc: float, y_in: float, colour: str) -> None:
+def pull_up(svg: Svg, x: float, y_vcc: float, y_in: float, colour: str, label: bool = True) -> None:
     """A 10 kΩ resistor from the 3V3 line down to an IN line (its body just above the IN line)."""
     svg.wire("v33", (x, y_vcc), (x, y_in - 36))
     svg.wire(colour, (x, y_in - 4), (x, y_in))
     svg.rect(x - 6, y_in - 36, 12, 32, "sym", rx=2)
     svg.dot((x, y_vcc), "v33")
     svg.dot((x, y_in), colour)
-    svg.text(x - 10, y_in - 16, "10 kΩ", "small", anchor="end")
+    if label:
+        svg.text(x - 10, y_in - 16, "10 kΩ", "small", anchor="end")
 
 
 def glycol(cfg: Config) -> Svg:
@@ -960,12 +965,277 @@ def motorized_valve(cfg: Config) -> Svg:
     return svg
 
 
+def system(cfg: Config) -> Svg:
+    """The whole controller: the Pi, one relay board for every relay channel, the SSRs, the supplies, mains side."""
+    relay_kinds = (OutputKind.RELAY, OutputKind.SOLENOID, OutputKind.MOTORIZED_VALVE)
+    channels = [
+        (name, out, ch)
+        for name, out in cfg.outputs.items()
+        if out.kind in relay_kinds
+        for ch in output_channels(name, out)
+    ]
+    ssrs = [(name, out) for name, out in cfg.outputs.items() if out.kind is OutputKind.SSR]
+    if not channels and not ssrs:
+        raise CannotDrawError("config: no outputs to draw")
+    if len(channels) > 8:
+        raise CannotDrawError(f"config: {len(channels)} relay channels; the system drawing shows 8 at most")
+    if len(ssrs) > 2:
+        raise CannotDrawError(f"config: {len(ssrs)} SSRs; the system drawing shows 2 at most")
+    size = 4 if len(channels) <= 4 else 8
+    n = len(channels)
+    contactors = [name for name, out in cfg.outputs.items() if out.kind is OutputKind.RELAY]
+    svg = Svg(
+        1900,
+        0,  # set below, once the parts are placed
+        "The whole controller",
+        f"One Raspberry Pi, one {size}-channel relay board, {len(ssrs)} SSR(s), the 5 V and 24 V supplies and "
+        "the mains side, for every output of the config.",
+    )
+    title(
+        svg,
+        f"The whole controller: {', '.join(f.name or fid for fid, f in cfg.fermenters.items())}",
+        f"One Pi, one {size}-channel relay board, the supplies and the mains side, for every output of the config. "
+        "Details: chest-freezer.svg, glycol.svg, motorized-valve.svg, onewire.svg.",
+    )
+    lv_w, mains_x, out_x = 1150, 1170, 1610
+
+    rows = ["3V3 (pin 1)"] + [gpio(ch.pin) for _, _, ch in channels] + [gpio(o.pin or 0) for _, o in ssrs]
+    rows += ["GND (pin 14)"] if ssrs else []
+    pi = pi_header(svg, 24, 110, rows)
+    labels = []
+    for i, (name, _, ch) in enumerate(channels):
+        part = ch.name.removeprefix(name + ".") if ch.name != name else ""
+        labels.append((i + 1, f"outputs.{name}" + (f" {part}" if part else "")))
+    board = relay_board(svg, 330, 110, labels, 112 + 40 * n + 60)
+    board_bottom = board["GND"][1]
+    svg.text(435, 104, f"{size}-channel board, channels 1-{n} used", "small", anchor="middle")
+    svg.wire("v33", pi["3V3"], board["VCC"])
+    for i, (_, _, ch) in enumerate(channels):
+        colour = SIGNALS[i % len(SIGNALS)]
+        svg.wire(colour, pi[f"GPIO{ch.pin}"], board[f"IN{i + 1}"])
+        pull_up(svg, 250 + 16 * i, board["VCC"][1], board[f"IN{i + 1}"][1], colour, label=i == 0)
+    one_wire = [f"GPIO{ONE_WIRE_GPIO} (pin 7): the 1-wire bus,", "every probe: onewire.svg"]
+    svg.lines(24, 110 + 62 + 40 * len(rows) + 24, one_wire)
+
+    # low-voltage loads, stacked right of the board
+    col_x, col_w = 1080, 170
+    com_x, zero_x = 570.0, 1045.0
+    load_y = 120.0 + 130 * len(contactors) + 120
+    loads: dict[str, dict[str, Point]] = {}
+    for name, out, _ in channels:
+        if name in loads:
+            continue
+        if out.kind is OutputKind.SOLENOID:
+            loads[name] = module(
+                svg, 720, load_y, 210, 80, ["Solenoid valve", f"outputs.{name}, NC, 24 V DC"],
+                left=[("+", 55)], right=[("−", 55)],
+            )  # fmt: skip
+            load_y += 110
+        elif out.kind is OutputKind.MOTORIZED_VALVE:
+            loads[name] = module(
+                svg, 720, load_y, 210, 120, ["Motorized valve", f"outputs.{name}, 3-wire"],
+                left=[("open", 60), ("close", 90)], right=[("common", 90)],
+            )  # fmt: skip
+            load_y += 150
+    # parts on the boundary: contactors, the 24 V supply, SSRs, the 5 V supply
+    y = 120.0
+    kpts: dict[str, dict[str, Point]] = {}
+    for k, name in enumerate(contactors, start=1):
+        kpts[name] = module(
+            svg, col_x, y, col_w, 110, [f"K{k} contactor", "24 V DC coil, AC-3"],
+            left=[("A1", 55), ("A2", 85)], right=[("1/L1", 55), ("2/T1", 85)],
+        )  # fmt: skip
+        y += 130
+    p24 = module(
+        svg, col_x, y, col_w, 100, ["24 V DC supply", "≥ 1.5 A, DIN rail"],
+        left=[("−", 55), ("+", 80)], right=[("L", 50), ("N", 68)], bottom=[("PE", 150)],
+    )  # fmt: skip
+    y = max(y + 130, load_y + 20)
+    spts: dict[str, dict[str, Point]] = {}
+    for name, _ in ssrs:
+        spts[name] = module(
+            svg, col_x, y, col_w, 130, ["SSR, zero-cross", "earthed heatsink"],
+            left=[("3 +", 70), ("4 −", 95)], right=[("1", 55), ("2", 90)], bottom=[("PE", 150)],
+        )  # fmt: skip
+        y += 160
+    y = max(y, board_bottom + 40)
+    p5 = module(
+        svg, col_x, y, col_w, 100, ["5 V DC supply", "relay coils, ≥ 1 A"],
+        left=[("−", 55), ("+", 80)], right=[("L", 50), ("N", 68)], bottom=[("PE", 150)],
+    )  # fmt: skip
+    for part in (p24, p5, *spts.values()):
+        pe_symbol(svg, part["PE"])
+    bottom = y + 150
+    svg.height = int(bottom + 215)
+    mark = len(svg.parts)
+    zone(svg, 10, 70, lv_w, bottom - 70, False, "Low voltage: 3.3 V, 5 V, 24 V")
+    zone(svg, mains_x, 70, out_x - mains_x - 10, bottom - 70, True, "MAINS: qualified electrician only")
+    svg.rect(out_x, 70, 1890 - out_x, bottom - 70, "zone-out", rx=10)
+    svg.text(out_x + 12, 90, "Outside the enclosure", "h")
+    svg.parts[:] = svg.parts[mark:] + svg.parts[:mark]  # the zones go under everything drawn so far
+
+    # 24 V: + through F5, over the top to a COM rail; each NO to its load; each load's − to a 0 V rail
+    top = 100.0
+    plus = p24["+"]
+    svg.wire("v24", plus, (1015, plus[1]), (1015, top), (com_x, top), (com_x, board[f"COM{n}"][1] if n else top))
+    inline_h(svg, 800, top, 26, FUSE_LABEL["F5"])
+    svg.wire("gnd", p24["−"], (zero_x, p24["−"][1]))
+    zero_ends = [p24["−"][1]]
+    for i, (name, out, ch) in enumerate(channels):
+        com, no = board[f"COM{i + 1}"], board[f"NO{i + 1}"]
+        svg.wire("v24", com, (com_x, com[1]))
+        if i < n - 1:
+            svg.dot((com_x, com[1]), "v24")
+        x = 610 + 18 * i
+        colour = SIGNALS[i % len(SIGNALS)]
+        if out.kind is OutputKind.RELAY:
+            k = kpts[name]
+            svg.wire("v24", no, (x, no[1]), (x, k["A1"][1]), k["A1"])
+            svg.wire("gnd", k["A2"], (zero_x, k["A2"][1]))
+            zero_ends.append(k["A2"][1])
+            diode_v(svg, col_x - 16, k["A1"][1], k["A2"][1])
+        elif out.kind is OutputKind.SOLENOID:
+            v = loads[name]
+            svg.wire("v24", no, (x, no[1]), (x, v["+"][1]), v["+"])
+            inline_h(svg, 690, v["+"][1], 28, "TS2")
+            svg.wire("gnd", v["−"], (zero_x, v["−"][1]))
+            zero_ends.append(v["−"][1])
+        else:
+            v = loads[name]
+            term = v["open"] if ch.name.endswith(".open") else v["close"]
+            svg.wire(colour, no, (x, no[1]), (x, term[1]), term)
+            if ch.name.endswith(".open"):
+                svg.wire("gnd", v["common"], (zero_x, v["common"][1]))
+                zero_ends.append(v["common"][1])
+    svg.wire("gnd", (zero_x, min(zero_ends)), (zero_x, max(zero_ends)))
+    for yy in zero_ends:
+        if yy not in (min(zero_ends), max(zero_ends)):
+            svg.dot((zero_x, yy))
+    svg.text(zero_x - 6, min(zero_ends) - 8, "0 V", "small", anchor="end")
+    svg.text(com_x + 6, top + 16, "24 V +", "small")
+    # 5 V relay coils, below every load
+    jd, bg = board["JD-VCC"], board["GND"]
+    svg.wire("v5", jd, (jd[0], p5["+"][1]), p5["+"])
+    inline_h(svg, 700, p5["+"][1], 26, FUSE_LABEL["F4"])
+    svg.wire("gnd", bg, (bg[0], p5["−"][1]), p5["−"])
+    # SSRs straight from the Pi
+    for j, (name, out) in enumerate(ssrs):
+        sp = spts[name]
+        assert out.pin is not None
+        sig = pi[f"GPIO{out.pin}"]
+        svg.wire("sigB", sig, (240 - 8 * j, sig[1]), (240 - 8 * j, sp["3 +"][1]), sp["3 +"])
+        svg.wire("gnd", pi["GND"], (228, pi["GND"][1]), (228, sp["4 −"][1]), sp["4 −"])
+        if j:
+            svg.dot((228, sp["4 −"][1] - 0), "gnd")
+        svg.text(560, sp["3 +"][1] - 8, f"outputs.{name}: {_level(out)}, period {out.period_s:g} s", "small")
+
+    # mains: inlet, buses, one fuse per circuit, sockets
+    sx = 1440
+    inlet = module(
+        svg, sx, 95, 150, 100, ["Mains inlet", "via Q1: RCD 30 mA"], left=[("L", 40), ("N", 60), ("PE", 80)], cls="box"
+    )
+    xl, xn, xpe = 1320, 1360, 1395
+    sockets: list[tuple[str, dict[str, Point], Point]] = []
+    sy = 230.0
+    socket_terms = [("L", 45.0), ("N", 65.0), ("PE", 85.0)]
+    for name in contactors:
+        sock = module(svg, sx, sy, 150, 100, ["Socket", _socket_for(cfg, name)], left=socket_terms, cls="box")
+        sockets.append((name, sock, kpts[name]["2/T1"]))
+        sy += 130
+    for name, _ in ssrs:
+        sy = max(sy, spts[name]["2"][1] - 45)
+        sock = module(svg, sx, sy, 150, 100, ["Socket", _socket_for(cfg, name)], left=socket_terms, cls="box")
+        sockets.append((name, sock, spts[name]["2"]))
+        sy += 130
+    feeds = [(kpts[c]["1/L1"], "F1" if len(contactors) == 1 else f"F1.{k}") for k, c in enumerate(contactors, 1)]
+    feeds += [(spts[nm]["1"], "F2" if len(ssrs) == 1 else f"F2.{j}") for j, (nm, _) in enumerate(ssrs, 1)]
+    feeds.append((p24["L"], "F3"))
+    last_l = max(t[1] for t, _ in feeds)
+    n_taps = [p24["N"][1], p5["N"][1]] + [sock["N"][1] for _, sock, _ in sockets]
+    pe_taps = [sock["PE"][1] for _, sock, _ in sockets]
+    svg.wire("mainsL", inlet["L"], (xl, inlet["L"][1]), (xl, last_l))
+    svg.wire("mainsN", inlet["N"], (xn, inlet["N"][1]), (xn, max(n_taps)))
+    svg.wire("pe", inlet["PE"], (xpe, inlet["PE"][1]), (xpe, max(pe_taps, default=inlet["PE"][1])))
+    svg.text(xpe + 6, inlet["PE"][1] + 140, "PE bar", "small")
+    for term, fuse in feeds:
+        svg.wire("mainsL", (xl, term[1]), term)
+        if term[1] != last_l:
+            svg.dot((xl, term[1]), "mainsL")
+        base = fuse.split(".")[0]
+        inline_h(svg, col_x + col_w + 40, term[1], 26, FUSE_LABEL[base].replace(base, fuse, 1))
+    svg.wire("mainsL", (col_x + col_w + 12, p24["L"][1]), (col_x + col_w + 12, p5["L"][1]), p5["L"])
+    svg.dot((col_x + col_w + 12, p24["L"][1]), "mainsL")
+    for part in (p24, p5):
+        svg.wire("mainsN", (xn, part["N"][1]), part["N"])
+        if part["N"][1] != max(n_taps):
+            svg.dot((xn, part["N"][1]), "mainsN")
+    for name, sock, src in sockets:
+        svg.wire("mainsL", src, (sx - 25, src[1]), (sx - 25, sock["L"][1]), sock["L"])
+        svg.wire("mainsN", (xn, sock["N"][1]), sock["N"])
+        if sock["N"][1] != max(n_taps):
+            svg.dot((xn, sock["N"][1]), "mainsN")
+        svg.wire("pe", (xpe, sock["PE"][1]), sock["PE"])
+        if sock["PE"][1] != max(pe_taps):
+            svg.dot((xpe, sock["PE"][1]), "pe")
+        # outside: the backstop for a compressor, the cut-off on a heater
+        cy = sock["L"][1] + 5
+        cord(svg, (sx + 150, cy), (out_x + 20, cy))
+        if "compressor" in _socket_for(cfg, name):
+            module(svg, out_x + 20, cy - 50, 110, 100, ["TS1", "plug-in", "thermostat", "(backstop)"], cls="box")
+            cord(svg, (out_x + 130, cy), (out_x + 150, cy))
+            module(svg, out_x + 150, cy - 50, 120, 100, ["Freezer", "compressor"], cls="box")
+        else:
+            heater = ["Heater", "TCO 55 °C clamped on it,", "in its live wire"]
+            module(svg, out_x + 20, cy - 50, 250, 100, heater, cls="box")
+
+    ny = bottom + 20
+    fuse_table(svg, 24, ny, ["F1", "F2", "F3", "F4", "F5"])
+    svg.lines(
+        900,
+        ny,
+        [
+            "Relay board: VCC from the Pi's 3V3, JD-VCC jumper removed, its GND pin beside VCC free.",
+            "10 kΩ from each IN to 3V3. A 1N4007 across every DC coil (drawn at K1; each valve coil too).",
+            "TS1/TS2: independent low-temperature backstops. TCO: on the heater, never in the box.",
+            "Chiller and pump plug into their own sockets with their own thermostat (glycol.svg).",
+            "Earth symbol: its own green/yellow wire to the PE bar.",
+        ],
+    )
+    legend(
+        svg,
+        20,
+        ny + 95,
+        [("v33", "3V3"), ("v5", "5 V"), ("v24", "24 V DC +"), ("gnd", "GND / 0 V")]
+        + [(SIGNALS[i % len(SIGNALS)], f"GPIO{ch.pin} signal") for i, (_, _, ch) in enumerate(channels)]
+        + [("sigB", f"GPIO{o.pin} signal (SSR)") for _, o in ssrs],
+        per_row=6,
+    )
+    mains_legend(svg, 20, ny + 140)
+    svg.text(
+        900, ny + 180, "A dot joins wires; a wire that hops over another (a small arc) is not connected to it.", "small"
+    )
+    _warn_pins(svg, cfg, list(cfg.outputs))
+    return svg
+
+
+SIGNALS = ("sigA", "sigC", "sigD", "sigE", "sigF", "sigG", "sigH", "sigI")
+"""Wire colours of the relay-board inputs, channel by channel (sigB is the SSR's)."""
+
+
+def _socket_for(cfg: Config, name: str) -> str:
+    for fid, f in cfg.fermenters.items():
+        if name in (f.heater, f.cooler):
+            return f"{fid} {'heater' if name == f.heater else 'compressor'}"
+    return f"outputs.{name}"
+
+
 #: file name -> drawing function
 DIAGRAMS: dict[str, Callable[[Config], Svg]] = {
     "onewire.svg": one_wire_bus,
     "chest-freezer.svg": chest_freezer,
     "glycol.svg": glycol,
     "motorized-valve.svg": motorized_valve,
+    "system.svg": system,
 }
 
 

@@ -77,8 +77,20 @@ def committed() -> dict[str, str]:
     return {p.name: p.read_text(encoding="utf-8") for p in sorted(DIAGRAMS.glob("*.svg"))}
 
 
-def test_the_four_diagrams_exist() -> None:
-    assert set(committed()) >= {"onewire.svg", "chest-freezer.svg", "glycol.svg", "motorized-valve.svg"}
+def test_the_five_diagrams_exist() -> None:
+    assert set(committed()) >= {"onewire.svg", "chest-freezer.svg", "glycol.svg", "motorized-valve.svg", "system.svg"}
+
+
+def test_the_system_drawing_shows_every_output_on_one_board(config: Config) -> None:
+    """One 4-channel board carries every relay channel of the example, in config order; the SSR is direct."""
+    text = svg_text(committed()["system.svg"])
+    assert set(OUTPUT_RE.findall(text)) == set(config.outputs)
+    assert "4-channel board, channels 1-4 used" in text
+    board = [line for line in text.splitlines() if re.match(r"^outputs\.\w+( open| close)?$", line)]
+    assert board == ["outputs.fv1_cool", "outputs.fv2_glycol", "outputs.fv3_valve open", "outputs.fv3_valve close"]
+    for part in ("K1 contactor", "24 V DC supply", "5 V DC supply", "SSR, zero-cross", "Mains inlet", "TS1", "TS2"):
+        assert part in text, part
+    assert "TCO 55 °C clamped on it," in text
 
 
 @pytest.mark.parametrize("name", sorted(committed()))
@@ -168,7 +180,7 @@ def test_generator_draws_a_brewers_own_config(tmp_path: Path, capsys: pytest.Cap
     path.write_text(MY_CHEST_FREEZER, encoding="utf-8")
     out = tmp_path / "svg"
     assert _generator().main(["--config", str(path), "--out", str(out)]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["chest-freezer.svg", "onewire.svg"]
+    assert sorted(p.name for p in out.iterdir()) == ["chest-freezer.svg", "onewire.svg", "system.svg"]
     err = capsys.readouterr().err
     assert "skipped glycol.svg: config: no fermenter with rig = 'glycol'" in err
     assert "skipped motorized-valve.svg" in err
