@@ -14,6 +14,7 @@ from brewctl.config import Mode
 
 __all__ = [
     "COMMAND_ADAPTER",
+    "SAFE_OFF_CAUSES",
     "AddNote",
     "Alarm",
     "Command",
@@ -22,6 +23,9 @@ __all__ = [
     "FermenterStatus",
     "GravityStatus",
     "NodeStatus",
+    "Note",
+    "OffCause",
+    "OutputReason",
     "OutputStatus",
     "PidTerms",
     "ProfileAction",
@@ -41,12 +45,45 @@ class _Value(BaseModel):
 
 
 class Alarm(_Value):
-    """A standing alarm. ``code`` is stable (for MQTT/automation); ``message`` is for people."""
+    """A standing alarm. ``code`` is stable (for MQTT/automation); ``role`` and ``values`` are its
+    data; ``message`` is for people (worded from the rest by ``brewctl.wording``)."""
 
-    code: str = Field(description="e.g. 'beer_probe_lost', 'both_probes_lost', 'beer_off_target'.")
+    code: str = Field(description="e.g. 'beer_probe_lost', 'all_probes_lost', 'beer_off_target'.")
     severity: Literal["info", "warning", "critical"] = "warning"
-    message: str
+    message: str = ""
     since_s: float | None = Field(None, description="Unix time the alarm was raised.")
+    role: str | None = Field(None, description="The probe or output role it is about ('beer', 'chamber'), if any.")
+    values: dict[str, float | str] = Field(
+        default_factory=dict, description="Its figures and causes, e.g. {'beer_c': 21.2, 'setpoint_c': 19.0}."
+    )
+
+
+OffCause = Literal["mode_off", "free_rise", "invalid_setpoint", "probe_lost", "beer_probe_lost", "every_probe_lost"]
+"""Why the controller keeps an output off (``OutputReason.off``)."""
+SAFE_OFF_CAUSES: frozenset[OffCause] = frozenset(
+    {"invalid_setpoint", "probe_lost", "beer_probe_lost", "every_probe_lost"}
+)
+"""The causes that are a fault: every output forced off (``FermenterStatus.safe``)."""
+
+
+Note = Literal["holding_chamber", "peak_stop", "glycol_pulse", "heat_belt"]
+"""What the controller adds about an output (``OutputReason.note``)."""
+
+
+class OutputReason(_Value):
+    """Why an output is as it is, as codes and values (``brewctl.wording`` words them)."""
+
+    code: Literal["on", "min_on", "blocked", "off", "idle"] = Field(
+        description="on; held on by its minimum on time; wanted but held off by a guard; kept off; idle."
+    )
+    off: OffCause | None = Field(None, description="code 'off': why.")
+    guard: str | None = Field(None, description="code 'blocked': the guard ('min off', 'dead time', ...).")
+    left_s: float | None = Field(None, description="Seconds until the guard releases it (None: not by itself).")
+    duty: float | None = Field(None, description="code 'on': the duty or opening to show, if it is one.")
+    note: Note | None = Field(None, description="What the controller does besides.")
+    note_value: float | None = Field(
+        None, description="peak_stop: the predicted drop (degC); glycol_pulse: the pulse's length (s)."
+    )
 
 
 class OutputStatus(_Value):
@@ -55,8 +92,9 @@ class OutputStatus(_Value):
     role: str = Field(description="'heat', 'cool' or 'valve'.")
     value: float = Field(ge=0.0, le=1.0, description="Commanded duty or opening, 0..1.")
     active: bool = Field(description="Energised right now.")
-    reason: str = Field("", description="Why, e.g. 'cooling blocked: min off, 2:40 left'.")
+    reason: str = Field("", description="Why, in words, e.g. 'cooling blocked: min off, 2:40 left'.")
     blocked_s: float | None = Field(None, description="Seconds until a guard releases it, if blocked.")
+    why: OutputReason | None = Field(None, description="Why, as codes (what ``reason`` says).")
 
 
 class PidTerms(_Value):
@@ -122,7 +160,10 @@ class Event(_Value):
 
     ts_s: float = Field(description="Unix time.")
     fermenter: str | None = Field(None, description="None for node-level events.")
-    kind: str = Field(description="e.g. 'mode', 'setpoint', 'profile_step', 'alarm', 'alarm_cleared', 'command'.")
+    kind: str = Field(
+        description="e.g. 'mode', 'setpoint', 'profile_start', 'profile_step', 'alarm', 'alarm_cleared', "
+        "'command_refused'."
+    )
     message: str = ""
     data: dict[str, str | float | int | bool | None] = Field(default_factory=dict)
 

@@ -35,6 +35,7 @@ from brewctl.model import (
     StartProfile,
 )
 from brewctl.units import c_to_f, f_to_c, format_duration
+from brewctl.wording import output_reason
 
 __all__ = ["format_status", "register"]
 
@@ -311,5 +312,7 @@ def format_status(status: NodeStatus, units: str = "C") -> str:
         where = f"{fid}: " if fid else ""
         lines.append(f"  ! {alarm.severity}: {where}{alarm.message}")
     for f in status.fermenters.values():  # a guard holding an output back: why, and for how long
-        lines.extend(f"  {f.id} {o.role}: {o.reason}" for o in f.outputs if o.blocked_s is not None and o.reason)
+        lines.extend(
+            f"  {f.id} {o.role}: {output_reason(o)}" for o in f.outputs if o.blocked_s is not None and output_reason(o)
+        )
     return "\n".join(lines)

@@ -67,8 +67,8 @@ class PeakEstimator:
 class ChamberRequest:
     heat_duty: float
     want_cool: bool
-    note: str = ""
-    """Why cooling stops early, e.g. 'peak estimate 1.2 °C'."""
+    peak_drop_c: float | None = None
+    """Cooling stops early: the drop the peak estimate predicts (degC)."""
 
 
 class ChamberLoop:
@@ -142,19 +142,19 @@ class ChamberLoop:
         if self.has_heat and heat_allowed and not full_cooling and (error > heat_band or (heating and error > 0)):
             duty = min(1.0, max(0.05, self.kp * error))
         want_cool = False
-        note = ""
+        peak_drop: float | None = None
         if self.has_cool:
             if cooling:
                 drop = self.peak.predicted_drop(cool_on_s) if self.use_peak else 0.0
                 stop_h = max(h, self.max_hysteresis_c / 2.0) if full_cooling else h
                 want_cool = temp_c - drop > setpoint_c - stop_h
                 if not want_cool and drop > 0.05:
-                    note = f"stopping early: peak estimate -{drop:.1f} °C"
+                    peak_drop = drop
             else:
                 want_cool = -error > (0.0 if (full_cooling or at_limit) else h)
         if duty > 0 and want_cool:  # pragma: no cover  # cannot both be asked for with h >= 0; keep the cooler
             duty = 0.0
-        return ChamberRequest(duty, want_cool, note)
+        return ChamberRequest(duty, want_cool, peak_drop)
 
     def adapt(self, beer_ripple_c: float, ripple_c: float) -> None:
         """Once per cooling cycle: widen the cooling band while the beer barely moved, narrow it

@@ -20,16 +20,16 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from brewctl.config import FermenterConfig, Mode
 from brewctl.core.beer import BeerPid
 from brewctl.core.chamber import ChamberLoop
-from brewctl.core.guards import HeatCool, HeatCoolLimits, SwitchLimits, Verdict, arbitrate, format_left
+from brewctl.core.guards import HeatCool, HeatCoolLimits, SwitchLimits, Verdict, arbitrate
 from brewctl.core.jacket import JacketLoop
 from brewctl.core.probes import ProbeFilter
 from brewctl.core.ramp import SetpointSlope
-from brewctl.model import Alarm, OutputStatus, PidTerms
+from brewctl.model import SAFE_OFF_CAUSES, Alarm, Note, OffCause, OutputReason, OutputStatus, PidTerms
 from brewctl.rigs import OUTPUT_ROLES, PROBE_ROLES, RIGS, output_roles, probe_field
 
 __all__ = ["PROBE_ROLES", "ControlResult", "FermenterController", "Target"]
@@ -80,8 +80,9 @@ class _Plan:
     want_cool: bool = False
     valve_opening: float = 0.0
     force_off: bool = False
-    off_reason: str = ""
-    note: str = ""
+    off_reason: OffCause | None = None
+    note: Note | None = None
+    note_value: float | None = None
     beer_sp: float | None = None
     chamber_sp: float | None = None
 
@@ -155,8 +156,8 @@ class FermenterController:
         self._off_since: tuple[float, float] | None = None
         self._off_raised = False
         """beer_off_target stands (until the beer is back within alarm_delta_c, or the plan changes)."""
-        self._alarm_cache: dict[tuple[str, str, str], Alarm] = {}
-        self._status_cache: dict[tuple[str, float, bool, str, float | None], OutputStatus] = {}
+        self._alarm_cache: dict[tuple[str, str, str | None, tuple[tuple[str, float | str], ...]], Alarm] = {}
+        self._status_cache: dict[tuple[str, float, tuple[tuple[str, Any], ...], float | None], OutputStatus] = {}
 
     # --- public -------------------------------------------------------------------------
 
@@ -176,12 +177,16 @@ class FermenterController:
             check = self._filters[role].check(readings.get(role))
             good[role] = check.value_c
             if check.problem is not None and self._configured(role):
-                alarms.append(self._alarm("probe_implausible", "warning", f"{role} probe: {check.problem}"))
+                values: dict[str, float | str] = {"problem": check.problem}
+                if check.reading_c is not None:
+                    values.update(reading_c=check.reading_c, min_c=self._filters[role].min_c)
+                    values["max_c"] = self._filters[role].max_c
+                alarms.append(self._alarm("probe_implausible", "warning", role=role, **values))
         setpoints = (target.beer_setpoint_c, target.chamber_setpoint_c)
         if any(sp is not None and not math.isfinite(sp) for sp in setpoints):
             # A caller bug, never a brewer's input: the clamps would turn NaN into chamber_min_c.
-            alarms.append(self._alarm("invalid_setpoint", "critical", "setpoint is not a number: all outputs off"))
-            plan = _Plan(force_off=True, off_reason="safe: invalid setpoint")
+            alarms.append(self._alarm("invalid_setpoint", "critical"))
+            plan = _Plan(force_off=True, off_reason="invalid_setpoint")
         else:
             plan = self._plan(now_s, good, target, alarms)
         if plan.force_off:
@@ -213,7 +218,7 @@ class FermenterController:
             outputs[cool_role] = value
             statuses.append(self._status(cool_role, value, verdict.cool, want_cool, plan))
         pid = self._beer_pid.terms if self._beer_pid is not None else PidTerms()
-        safe = plan.force_off and plan.off_reason.startswith("safe")
+        safe = plan.force_off and plan.off_reason in SAFE_OFF_CAUSES
         return ControlResult(outputs, tuple(statuses), pid, plan.beer_sp, plan.chamber_sp, tuple(alarms), safe)
 
     # --- planning -----------------------------------------------------------------------
@@ -229,7 +234,7 @@ class FermenterController:
         chamber_lost = chamber_cfg and chamber is None
         if target.mode is Mode.OFF:
             self._off_since = None
-            return _Plan(off_reason="mode off")  # through the guards: a running compressor finishes its min on
+            return _Plan(off_reason="mode_off")  # through the guards: a running compressor finishes its min on
         if target.mode is Mode.CHAMBER:
             self._off_since = None
             sp = target.chamber_setpoint_c if target.chamber_setpoint_c is not None else cfg.chamber_setpoint_c
@@ -238,8 +243,8 @@ class FermenterController:
             probe = chamber if chamber_cfg else beer
             if probe is None:
                 alarms.append(self._lost_alarm("chamber" if chamber_cfg else "beer"))
-                alarms.append(self._alarm("all_probes_lost", "critical", "no usable probe: all outputs off"))
-                return _Plan(force_off=True, off_reason="safe: probe lost", chamber_sp=sp)
+                alarms.append(self._alarm("all_probes_lost", "critical", cause="no_usable_probe"))
+                return _Plan(force_off=True, off_reason="probe_lost", chamber_sp=sp)
             loop = self._chamber_loop if chamber_cfg else self._direct_loop
             return self._chamber_plan(loop, probe, sp, chamber_sp=sp)
 
@@ -248,7 +253,7 @@ class FermenterController:
         if sp_beer is None:
             if target.mode is Mode.PROFILE:
                 self._off_since = None
-                return _Plan(off_reason="free rise")
+                return _Plan(off_reason="free_rise")
             sp_beer = cfg.beer_setpoint_c
         if beer_lost:
             alarms.append(self._lost_alarm("beer"))
@@ -261,8 +266,8 @@ class FermenterController:
 
         if self.spec.control != "cascade":  # glycol / motorized valve: the beer probe alone
             if beer is None:
-                alarms.append(self._alarm("all_probes_lost", "critical", "beer probe lost: all outputs off"))
-                return _Plan(force_off=True, off_reason="safe: beer probe lost", beer_sp=sp_beer)
+                alarms.append(self._alarm("all_probes_lost", "critical", cause="beer_probe_lost"))
+                return _Plan(force_off=True, off_reason="beer_probe_lost", beer_sp=sp_beer)
             return self._jacket_plan(now_s, beer, sp_beer)
 
         if beer is not None and chamber is not None:
@@ -282,10 +287,10 @@ class FermenterController:
             hold = self._last_chamber_sp if (beer_lost and self._last_chamber_sp is not None) else sp_beer
             hold = self._clamp_chamber(hold)
             self._last_chamber_sp = hold
-            note = "beer probe lost: holding the chamber" if beer_lost else ""
+            note: Literal["holding_chamber"] | None = "holding_chamber" if beer_lost else None
             return self._chamber_plan(self._chamber_loop, chamber, hold, beer_sp=sp_beer, chamber_sp=hold, note=note)
-        alarms.append(self._alarm("all_probes_lost", "critical", "every probe lost: all outputs off"))
-        return _Plan(force_off=True, off_reason="safe: every probe lost", beer_sp=sp_beer)
+        alarms.append(self._alarm("all_probes_lost", "critical", cause="every_probe_lost"))
+        return _Plan(force_off=True, off_reason="every_probe_lost", beer_sp=sp_beer)
 
     def _clamp_chamber(self, sp: float) -> float:
         return min(self.cfg.chamber_max_c, max(self.cfg.chamber_min_c, sp))
@@ -345,7 +350,7 @@ class FermenterController:
         *,
         beer_sp: float | None = None,
         chamber_sp: float | None = None,
-        note: str = "",
+        note: Literal["holding_chamber"] | None = None,
         full_cooling: bool = False,
         at_limit: bool = False,
         heat_allowed: bool = True,
@@ -366,7 +371,8 @@ class FermenterController:
         return _Plan(
             heat_duty=req.heat_duty,
             want_cool=req.want_cool,
-            note=req.note or note,
+            note="peak_stop" if req.peak_drop_c is not None else note,
+            note_value=req.peak_drop_c,
             beer_sp=beer_sp,
             chamber_sp=chamber_sp,
         )
@@ -388,8 +394,20 @@ class FermenterController:
         req = self._jacket.step(now_s, beer, sp_beer, valve_on=st.cool.on, valve_since_s=st.cool.changed_s)
         if self.spec.control == "valve":
             opening = req.valve if req.valve >= _VALVE_OPEN_MIN else 0.0
-            return _Plan(heat_duty=req.heat_duty, valve_opening=opening, beer_sp=sp_beer, note=req.note)
-        return _Plan(heat_duty=req.heat_duty, want_cool=req.valve > 0.0, beer_sp=sp_beer, note=req.note)
+            return _Plan(
+                heat_duty=req.heat_duty,
+                valve_opening=opening,
+                beer_sp=sp_beer,
+                note=req.note,
+                note_value=req.note_value,
+            )
+        return _Plan(
+            heat_duty=req.heat_duty,
+            want_cool=req.valve > 0.0,
+            beer_sp=sp_beer,
+            note=req.note,
+            note_value=req.note_value,
+        )
 
     # --- bookkeeping ----------------------------------------------------------------------
 
@@ -446,54 +464,61 @@ class FermenterController:
             self._off_raised = True
             alarms.append(
                 self._alarm(
-                    "beer_off_target", "warning", f"beer {beer:.1f} °C is {err:.1f} °C off its setpoint {sp:.1f} °C"
+                    "beer_off_target",
+                    "warning",
+                    role="beer",
+                    beer_c=round(beer, 1),
+                    error_c=round(err, 1),
+                    setpoint_c=round(sp, 1),
                 )
             )
 
     def _lost_alarm(self, role: str) -> Alarm:
-        return self._alarm(f"{role}_probe_lost", "warning", f"{role} probe lost (missing, stale or implausible)")
+        return self._alarm(f"{role}_probe_lost", "warning", role=role)
 
-    def _alarm(self, code: str, severity: Severity, message: str) -> Alarm:
-        key = (code, severity, message)
+    def _alarm(self, code: str, severity: Severity, *, role: str | None = None, **values: float | str) -> Alarm:
+        """An alarm as codes and values (``brewctl.wording`` words its message)."""
+        key = (code, severity, role, tuple(sorted(values.items())))
         alarm = self._alarm_cache.get(key)
         if alarm is None:
             if len(self._alarm_cache) > 256:
                 self._alarm_cache.clear()
-            alarm = Alarm(code=code, severity=severity, message=message)
+            alarm = Alarm(code=code, severity=severity, role=role, values=values)
             self._alarm_cache[key] = alarm
         return alarm
 
     def _status(self, role: str, value: float, v: Verdict, wanted: bool, plan: _Plan) -> OutputStatus:
-        verb = OUTPUT_ROLES[role].verb
+        """What the output does and why, as codes (``brewctl.wording.output_reason`` words them)."""
         blocked: float | None = None
+        why: dict[str, Any]
         if plan.force_off:
-            reason = f"off: {plan.off_reason}"
+            why = {"code": "off", "off": plan.off_reason}
         elif v.on and value > 0:
-            reason = f"{verb} {value:.0%}" if role == "heat" or self.spec.control == "valve" else verb
+            duty = value if role == "heat" or self.spec.control == "valve" else None
+            why = {"code": "on", "duty": duty}
             if v.reason == "min on":
-                reason = f"{verb}: min on, {format_left(v.blocked_s or 0.0)} left"
+                why = {"code": "min_on", "left_s": v.blocked_s or 0.0}
                 blocked = v.blocked_s
         elif v.on:
-            reason = f"{verb}: min on, {format_left(v.blocked_s or 0.0)} left"
+            why = {"code": "min_on", "left_s": v.blocked_s or 0.0}
             blocked = v.blocked_s
-        elif plan.off_reason:
-            reason = f"off: {plan.off_reason}"
+        elif plan.off_reason is not None:
+            why = {"code": "off", "off": plan.off_reason}
         elif wanted and v.blocked_s is not None:
-            why = {"other output on": "other output on", "dead time": "dead time"}.get(v.reason, v.reason)
-            if v.blocked_s == float("inf"):
-                reason = f"{verb} blocked: {why}"
-            else:
-                reason = f"{verb} blocked: {why}, {format_left(v.blocked_s)} left"
+            why = {"code": "blocked", "guard": v.reason}
+            if v.blocked_s != float("inf"):
+                why["left_s"] = v.blocked_s
                 blocked = round(v.blocked_s, 1)
         else:
-            reason = "idle"
-        if plan.note and role != "heat":
-            reason = f"{reason} ({plan.note})"
-        key = (role, value, value > 0, reason, blocked)
+            why = {"code": "idle"}
+        if plan.note is not None and role != "heat":
+            why.update(note=plan.note, note_value=plan.note_value)
+        key = (role, value, tuple(why.items()), blocked)
         status = self._status_cache.get(key)
         if status is None:
             if len(self._status_cache) > 1024:
                 self._status_cache.clear()
-            status = OutputStatus(role=role, value=value, active=value > 0, reason=reason, blocked_s=blocked)
+            reason = OutputReason(**why)
+            status = OutputStatus(role=role, value=value, active=value > 0, blocked_s=blocked, why=reason)
             self._status_cache[key] = status
         return status

@@ -22,17 +22,8 @@ __all__ = [
     "SwitchLimits",
     "Verdict",
     "arbitrate",
-    "format_left",
     "guard_switch",
 ]
-
-
-def format_left(seconds: float) -> str:
-    """``"2:40"`` (m:ss) or ``"1:02:03"`` (h:mm:ss) for a time left."""
-    s = max(0, int(seconds + 0.999))
-    h, rest = divmod(s, 3600)
-    m, sec = divmod(rest, 60)
-    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
 
 
 @dataclass(frozen=True, slots=True)

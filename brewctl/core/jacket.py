@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from dataclasses import dataclass
+from typing import Literal
 
 __all__ = [
     "HeatBelt",
@@ -141,7 +142,8 @@ class PulseLoop:
         """(beer, rise, seconds, target) of the pulse asked for."""
         self._low: tuple[float, float] | None = None
         """(when, beer) at the last lowest point: the start of the rise the next pulse corrects."""
-        self.note = ""
+        self.pulse_s: float | None = None
+        """The planned length of the pulse in progress (for the status), None between pulses."""
 
     def reset(self) -> None:
         """Forget the pulse in progress (mode off, a probe fault); the model is kept."""
@@ -168,7 +170,7 @@ class PulseLoop:
                 want = want and open_for < _MAX_PULSE_S
             else:
                 want = open_for < pulse.plan_s and beer_c > pulse.target_c  # the probe there already: stop
-            self.note = f"glycol pulse {format(pulse.plan_s, '.0f')} s" if want else ""
+            self.pulse_s = pulse.plan_s if want else None
             return want
         if pulse is not None:
             if pulse.close_s is None:
@@ -180,7 +182,7 @@ class PulseLoop:
                 self._learn(pulse)
                 self._low = (pulse.low_s, pulse.low_c)
                 self._pulse = pulse = None
-        self.note = ""
+        self.pulse_s = None
         if pulse is not None or beer_c < sp_c + b:
             self._plan = None
             return False
@@ -279,7 +281,10 @@ class JacketRequest:
     heat_duty: float
     valve: float
     """Solenoid: 0 or 1; ball valve: the opening."""
-    note: str = ""
+    note: Literal["glycol_pulse", "heat_belt"] | None = None
+    """What the loop does besides (``brewctl.wording`` words it)."""
+    note_value: float | None = None
+    """glycol_pulse: the pulse's planned length (s)."""
 
 
 class JacketLoop:
@@ -324,8 +329,9 @@ class JacketLoop:
         if self.heater.engaged:
             self.pulses.reset()
             self.valve.reset()
-            return JacketRequest(duty, 0.0, "heat belt" if duty > 0 else "")
+            return JacketRequest(duty, 0.0, "heat_belt" if duty > 0 else None)
         if self.modulating:
             return JacketRequest(0.0, self.valve.step(now_s, beer_c, sp_c))
         want = self.pulses.step(now_s, beer_c, sp_c, valve_on=valve_on, valve_since_s=valve_since_s)
-        return JacketRequest(0.0, 1.0 if want else 0.0, self.pulses.note)
+        pulse_s = self.pulses.pulse_s
+        return JacketRequest(0.0, 1.0 if want else 0.0, "glycol_pulse" if pulse_s is not None else None, pulse_s)

@@ -22,7 +22,10 @@ class ProbeCheck:
     value_c: float | None
     """The reading if plausible, else None."""
     problem: str | None = None
-    """None (good or simply missing), or why the reading was rejected."""
+    """None (good or simply missing), or why the reading was rejected: ``not_a_number``,
+    ``power_on`` (the DS18B20's 85.0 degC), ``out_of_range`` (``brewctl.wording`` words them)."""
+    reading_c: float | None = None
+    """The rejected reading, if it was a number."""
 
 
 def check_reading(
@@ -37,12 +40,12 @@ def check_reading(
     if value is None:
         return ProbeCheck(None)
     if not isinstance(value, int | float) or math.isnan(value) or math.isinf(value):
-        return ProbeCheck(None, "not a number")
+        return ProbeCheck(None, "not_a_number")
     v = float(value)
     if v == POWER_ON_C and (last_good_c is None or abs(v - last_good_c) > power_on_jump_c):
-        return ProbeCheck(None, "85.0 °C power-on value")
+        return ProbeCheck(None, "power_on", v)
     if not min_c <= v <= max_c:
-        return ProbeCheck(None, f"{v:.1f} °C is out of range ({min_c:g}..{max_c:g} °C)")
+        return ProbeCheck(None, "out_of_range", v)
     return ProbeCheck(v)
 
 

@@ -149,6 +149,8 @@ def fingerprint(f: FermenterStatus) -> str:
     for out in data["outputs"]:
         out.pop("blocked_s", None)
         out["value"] = round(out["value"], 2)
+        if out.get("why") and out["why"].get("duty") is not None:
+            out["why"]["duty"] = round(out["why"]["duty"], 2)  # as the reason shows it: to 1 %
     if data["profile"] is not None:
         for key in ("step_remaining_s", "eta_s", "elapsed_s"):
             data["profile"].pop(key, None)

@@ -65,7 +65,7 @@ from brewctl.service.state import (
     save_state_file,
     write_atomic,
 )
-from brewctl.service.status import explain_lost_probes, fermenter_status, stamp_alarms, summary_line
+from brewctl.service.status import fermenter_status, stamp_alarms, summary_line, word_alarms
 
 if TYPE_CHECKING:
     from brewctl.service.simulation import SimulatedRigs
@@ -428,7 +428,7 @@ class Daemon:
             for role in PROBE_ROLES
             if (probe := getattr(cfg, probe_field(role))) in self._probe_errors and readings[role] is None
         }
-        alarms = explain_lost_probes(alarms, reasons)
+        alarms = word_alarms(alarms, reasons)
         alarms = stamp_alarms(f.alarms, alarms, self.clock.wall())
         self._announce_alarms(f.fid, f.alarms, alarms)
         f.alarms = alarms

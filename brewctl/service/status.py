@@ -14,8 +14,9 @@ from brewctl.core.control import ControlResult
 from brewctl.model import Alarm, FermenterStatus, GravityStatus, PidTerms, ProfileStatus
 from brewctl.service.hub import GravitySample
 from brewctl.service.state import FermenterState
+from brewctl.wording import word_alarm, word_output
 
-__all__ = ["explain_lost_probes", "fermenter_status", "stamp_alarms", "summary_line"]
+__all__ = ["fermenter_status", "stamp_alarms", "summary_line", "word_alarms"]
 
 
 def fermenter_status(
@@ -50,7 +51,7 @@ def fermenter_status(
         room_c=readings.get("room"),
         beer_setpoint_c=beer_sp,
         chamber_setpoint_c=result.chamber_setpoint_c if result is not None else None,
-        outputs=result.output_status if result is not None else (),
+        outputs=tuple(word_output(o) for o in result.output_status) if result is not None else (),
         pid=result.pid if result is not None else PidTerms(),
         alarms=alarms,
         profile=profile,
@@ -60,18 +61,13 @@ def fermenter_status(
     )
 
 
-def explain_lost_probes(alarms: Sequence[Alarm], reasons: Mapping[str, str]) -> tuple[Alarm, ...]:
-    """Say why a probe is lost, from what the bus said: ``chamber probe lost (not on the bus)``.
+def word_alarms(alarms: Sequence[Alarm], probe_errors: Mapping[str, str]) -> tuple[Alarm, ...]:
+    """The alarms with their messages worded (``brewctl.wording``); a lost probe says what the
+    bus said about it: ``chamber probe lost (not on the bus)``.
 
-    ``reasons`` maps a role (``beer``, ``chamber``) to the probe reader's last error for it.
-    Codes are unchanged; only the messages people read get the reason.
+    ``probe_errors`` maps a probe role (``beer``, ``chamber``) to the probe reader's last error.
     """
-    out = []
-    for alarm in alarms:
-        role = alarm.code.removesuffix("_probe_lost")
-        reason = reasons.get(role) if alarm.code.endswith("_probe_lost") else None
-        out.append(alarm.model_copy(update={"message": f"{role} probe lost ({reason})"}) if reason else alarm)
-    return tuple(out)
+    return tuple(word_alarm(a, probe_errors.get(a.role) if a.role is not None else None) for a in alarms)
 
 
 def stamp_alarms(before: Sequence[Alarm], now: Sequence[Alarm], wall_s: float) -> tuple[Alarm, ...]:

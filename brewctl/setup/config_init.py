@@ -126,7 +126,7 @@ def render_config(doc: dict[str, Any], a: Answers, when: str) -> str:
         "# Every key is explained in the annotated example: `brewctl config example`.",
         "# Check it with `brewctl config check --config FILE`; try it without hardware with",
         "# `brewctl run --simulate --config FILE --state-dir /tmp/try --socket /tmp/try.sock`.",
-        "# Fermenters start in mode \"off\": nothing switches on until you set a mode or start a profile.",
+        '# Fermenters start in mode "off": nothing switches on until you set a mode or start a profile.',
     ]
     if a.placeholders:
         head.append("# NOTE: no probes were on the bus: the probe ids below are placeholders. Replace them")

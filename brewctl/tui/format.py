@@ -11,6 +11,7 @@ from typing import Literal
 
 from brewctl.model import FermenterStatus, GravityStatus, OutputStatus, ProfileStatus
 from brewctl.units import c_to_f, format_duration, sg_to_plato
+from brewctl.wording import output_reason
 
 __all__ = [
     "Units",
@@ -64,7 +65,7 @@ def format_output(o: OutputStatus) -> str:
     """``Heat 40%: heating`` or ``Cool off: cooling blocked: min off, 2:40 left``."""
     state = f"{o.value:.0%}" if o.active or o.value > 0 else "off"
     text = f"{o.role.capitalize()} {state}"
-    reason = o.reason.removeprefix("off: ") if state == "off" else o.reason
+    reason = output_reason(o, brief=state == "off")
     return f"{text}: {reason}" if reason else text
 
 

@@ -9,6 +9,7 @@ import pytest
 from brewctl.config import Mode, Rig
 from brewctl.core import FermenterController, Target
 from brewctl.core.control import ControlResult
+from brewctl.wording import output_reason
 
 from .helpers import fermenter
 
@@ -33,7 +34,7 @@ def run(
 
 
 def status(result: ControlResult, role: str) -> str:
-    return next(s.reason for s in result.output_status if s.role == role)
+    return next(output_reason(s) for s in result.output_status if s.role == role)
 
 
 def test_warm_beer_cools_once_min_off_and_dead_time_from_start_are_over() -> None:

@@ -11,7 +11,6 @@ from brewctl.core.guards import (
     Switch,
     SwitchLimits,
     arbitrate,
-    format_left,
     guard_switch,
 )
 
@@ -64,13 +63,6 @@ def test_both_requested_keeps_the_running_one() -> None:
     state = HeatCool(heat=Switch(True, 0.0), cool=Switch(False, -10_000))
     state, v = arbitrate(state, True, True, 1000.0, HC)
     assert v.heat.on and not v.cool.on
-
-
-def test_format_left() -> None:
-    assert format_left(160) == "2:40"
-    assert format_left(0.2) == "0:01"
-    assert format_left(3723) == "1:02:03"
-    assert format_left(-5) == "0:00"
 
 
 @settings(max_examples=300, deadline=None)

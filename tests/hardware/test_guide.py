@@ -26,6 +26,7 @@ from brewctl.drivers.probes import scan_bus
 from brewctl.drivers.timing import OVERDRIVE
 from brewctl.model import FermenterStatus, NodeStatus
 from brewctl.pins import PULLED_DOWN_AT_BOOT, RESERVED, pin_problems
+from brewctl.wording import output_reason, word_output
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "hardware" / "README.md"
@@ -147,11 +148,11 @@ def run(
 
 def fermenter_status(result: ControlResult) -> FermenterStatus:
     """What the daemon would publish for fv1 after this control step (the parts the table shows)."""
-    return FermenterStatus(id="fv1", mode=Mode.CHAMBER, outputs=result.output_status)
+    return FermenterStatus(id="fv1", mode=Mode.CHAMBER, outputs=tuple(word_output(o) for o in result.output_status))
 
 
 def reason(result: ControlResult, role: str) -> str:
-    return next(s.reason for s in result.output_status if s.role == role)
+    return next(output_reason(s) for s in result.output_status if s.role == role)
 
 
 def test_bench_lamp_walkthrough_waits_as_the_guide_says(config: Config) -> None:

@@ -24,14 +24,14 @@ def test_a_cleared_alarm_that_returns_is_stamped_anew() -> None:
 
 
 def test_lost_probe_alarms_say_why() -> None:
-    from brewctl.model import Alarm
-    from brewctl.service.status import explain_lost_probes
+    from brewctl.service.status import word_alarms
 
-    lost = Alarm(code="chamber_probe_lost", message="chamber probe lost (missing, stale or implausible)")
-    other = Alarm(code="all_probes_lost", severity="critical", message="every probe lost: all outputs off")
-    explained = explain_lost_probes((lost, other), {"chamber": "CRC error", "beer": "not on the bus"})
+    lost = Alarm(code="chamber_probe_lost", role="chamber")
+    other = Alarm(code="all_probes_lost", severity="critical", values={"cause": "every_probe_lost"})
+    explained = word_alarms((lost, other), {"chamber": "CRC error", "beer": "not on the bus"})
     assert [(a.code, a.message) for a in explained] == [
         ("chamber_probe_lost", "chamber probe lost (CRC error)"),
         ("all_probes_lost", "every probe lost: all outputs off"),
     ]
-    assert explain_lost_probes((lost,), {}) == (lost,)  # no reason known (implausible values): unchanged
+    # no reason known (implausible values): the generic cause
+    assert word_alarms((lost,), {})[0].message == "chamber probe lost (missing, stale or implausible)"

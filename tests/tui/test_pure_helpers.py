@@ -7,7 +7,7 @@ import time
 import pytest
 
 from brewctl.config import Mode
-from brewctl.model import FermenterStatus, GravityStatus, OutputStatus, ProfileStatus
+from brewctl.model import FermenterStatus, GravityStatus, OutputReason, OutputStatus, ProfileStatus
 from brewctl.profiles import parse_profile
 from brewctl.tui.curve import WAIT_DRAWN_S, planned_curve
 from brewctl.tui.fermenter_actions import check_setpoint
@@ -32,7 +32,8 @@ def test_outputs_say_what_and_why() -> None:
     assert format_output(OutputStatus(role="heat", value=0.4, active=True, reason="heating")) == "Heat 40%: heating"
     blocked = OutputStatus(role="cool", value=0.0, active=False, reason="cooling blocked: min off, 2:40 left")
     assert format_output(blocked) == "Cool off: cooling blocked: min off, 2:40 left"
-    assert format_output(OutputStatus(role="valve", value=0.0, active=False, reason="off: mode off")) == (
+    off = OutputReason(code="off", off="mode_off")
+    assert format_output(OutputStatus(role="valve", value=0.0, active=False, reason="off: mode off", why=off)) == (
         "Valve off: mode off"
     )
 

@@ -1,0 +1,173 @@
+"""Every word a brewer reads about why an output does what it does and what an alarm means.
+
+The control core returns codes and values (``OutputReason``, ``Alarm.code`` / ``role`` /
+``values``); this module turns them into text, once, for the status the daemon publishes (API,
+MQTT, history) and for the CLI and the TUI. To change how something reads, change it here: one
+table or one function per code.
+
+Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import lru_cache
+
+from brewctl.model import Alarm, Note, OffCause, OutputReason, OutputStatus
+from brewctl.rigs import OUTPUT_ROLES
+
+__all__ = [
+    "ALARM_WORDS",
+    "GUARD_WORDS",
+    "NOTE_WORDS",
+    "OFF_WORDS",
+    "alarm_message",
+    "format_left",
+    "output_reason",
+    "probe_problem",
+    "word_alarm",
+    "word_output",
+]
+
+
+def format_left(seconds: float) -> str:
+    """``"2:40"`` (m:ss) or ``"1:02:03"`` (h:mm:ss) for a time left."""
+    s = max(0, int(seconds + 0.999))
+    h, rest = divmod(s, 3600)
+    m, sec = divmod(rest, 60)
+    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
+
+
+# --- outputs ------------------------------------------------------------------------------
+
+OFF_WORDS: Mapping[OffCause, str] = {
+    "mode_off": "mode off",
+    "free_rise": "free rise",
+    "invalid_setpoint": "safe: invalid setpoint",
+    "probe_lost": "safe: probe lost",
+    "beer_probe_lost": "safe: beer probe lost",
+    "every_probe_lost": "safe: every probe lost",
+}
+"""Why an output is off (``OutputReason.off``)."""
+
+GUARD_WORDS: Mapping[str, str] = {
+    "min off": "min off",
+    "min on": "min on",
+    "dead time": "dead time",
+    "other output on": "other output on",
+}
+"""Which guard holds an output (``OutputReason.guard``, from ``brewctl.core.guards``)."""
+
+NOTE_WORDS: Mapping[Note, str] = {
+    "holding_chamber": "beer probe lost: holding the chamber",
+    "peak_stop": "stopping early: peak estimate -{value:.1f} °C",
+    "glycol_pulse": "glycol pulse {value:.0f} s",
+    "heat_belt": "heat belt",
+}
+"""What the controller adds about an output (``OutputReason.note``; ``{value}`` is its ``note_value``)."""
+
+
+def _note(why: OutputReason) -> str:
+    if why.note is None:
+        return ""
+    return NOTE_WORDS[why.note].format(value=why.note_value if why.note_value is not None else 0.0)
+
+
+@lru_cache(maxsize=1024)
+def _reason(role: str, why: OutputReason, brief: bool) -> str:
+    verb = OUTPUT_ROLES[role].verb if role in OUTPUT_ROLES else role
+    match why.code:
+        case "off":
+            cause = OFF_WORDS[why.off] if why.off is not None else "off"
+            text = cause if brief else f"off: {cause}"
+        case "on":
+            text = f"{verb} {why.duty:.0%}" if why.duty is not None else verb
+        case "min_on":
+            text = f"{verb}: {GUARD_WORDS['min on']}, {format_left(why.left_s or 0.0)} left"
+        case "blocked":
+            guard = GUARD_WORDS.get(why.guard or "", why.guard or "")
+            text = f"{verb} blocked: {guard}"
+            if why.left_s is not None:
+                text += f", {format_left(why.left_s)} left"
+        case "idle":
+            text = "idle"
+    note = _note(why)
+    return f"{text} ({note})" if note else text
+
+
+def output_reason(o: OutputStatus, *, brief: bool = False) -> str:
+    """Why an output is as it is: ``cooling blocked: min off, 2:40 left``.
+
+    ``brief`` leaves out the ``off:`` an off output does not need (the TUI shows "off" already).
+    A status without codes (a yardstick thermostat's) keeps its own ``reason``.
+    """
+    if o.why is None:
+        return o.reason
+    return _reason(o.role, o.why, brief)
+
+
+def word_output(o: OutputStatus) -> OutputStatus:
+    """The status with its ``reason`` text filled from its codes."""
+    if o.why is None:
+        return o
+    text = output_reason(o)
+    return o if o.reason == text else o.model_copy(update={"reason": text})
+
+
+# --- alarms -------------------------------------------------------------------------------
+
+PROBE_PROBLEMS: Mapping[str, str] = {
+    "not_a_number": "not a number",
+    "power_on": "85.0 °C power-on value",
+    "out_of_range": "{reading_c:.1f} °C is out of range ({min_c:g}..{max_c:g} °C)",
+}
+"""Why a probe reading was refused (``brewctl.core.probes``)."""
+
+
+def probe_problem(code: str, values: Mapping[str, float | str]) -> str:
+    """``85.0 °C power-on value``: why a reading was refused."""
+    return PROBE_PROBLEMS.get(code, code).format(**values)
+
+
+ALARM_WORDS: Mapping[str, str] = {
+    "probe_lost": "{role} probe lost (missing, stale or implausible)",
+    "probe_implausible": "{role} probe: {problem}",
+    "invalid_setpoint": "setpoint is not a number: all outputs off",
+    "all_probes_lost/no_usable_probe": "no usable probe: all outputs off",
+    "all_probes_lost/beer_probe_lost": "beer probe lost: all outputs off",
+    "all_probes_lost/every_probe_lost": "every probe lost: all outputs off",
+    "beer_off_target": "beer {beer_c:.1f} °C is {error_c:.1f} °C off its setpoint {setpoint_c:.1f} °C",
+}
+"""Alarm texts by code (``code/cause`` where one code has several causes); ``{name}`` are the
+alarm's ``role`` and ``values``."""
+
+
+def _alarm_key(alarm: Alarm) -> str:
+    if alarm.role is not None and alarm.code == f"{alarm.role}_probe_lost":
+        return "probe_lost"
+    cause = alarm.values.get("cause")
+    return f"{alarm.code}/{cause}" if cause is not None else alarm.code
+
+
+def alarm_message(alarm: Alarm, probe_error: str | None = None) -> str:
+    """The text of an alarm from its code and values (its own ``message`` if it has no entry).
+
+    ``probe_error``: what the bus said about a lost probe (``not on the bus``), which then
+    replaces the generic cause: ``chamber probe lost (not on the bus)``.
+    """
+    key = _alarm_key(alarm)
+    if key == "probe_lost" and probe_error:
+        return f"{alarm.role} probe lost ({probe_error})"
+    words = ALARM_WORDS.get(key)
+    if words is None:
+        return alarm.message
+    values = dict(alarm.values)
+    if alarm.code == "probe_implausible" and "problem" in values:
+        values["problem"] = probe_problem(str(values["problem"]), values)
+    return words.format(role=alarm.role, **values)
+
+
+def word_alarm(alarm: Alarm, probe_error: str | None = None) -> Alarm:
+    """The alarm with its ``message`` filled from its code and values."""
+    text = alarm_message(alarm, probe_error)
+    return alarm if alarm.message == text else alarm.model_copy(update={"message": text})
