@@ -1218,6 +1218,107 @@ def system(cfg: Config) -> Svg:
     return svg
 
 
+def enclosure(cfg: Config) -> Svg:
+    """Where the parts go in the box: low voltage left, mains right, a barrier between, glands below."""
+    contactors = [n for n, o in cfg.outputs.items() if o.kind is OutputKind.RELAY]
+    ssrs = [n for n, o in cfg.outputs.items() if o.kind is OutputKind.SSR]
+    channels = sum(len(o.pins) for o in cfg.outputs.values() if o.kind is not OutputKind.SSR)
+    if not cfg.outputs:
+        raise CannotDrawError("config: no outputs to draw")
+    svg = Svg(
+        1200,
+        860,
+        "Enclosure layout",
+        "Top view of the controller box: low voltage on the left, mains on the right, a barrier between them, "
+        "DIN rails, the earth bar, and the cable glands on the bottom face.",
+    )
+    title(
+        svg,
+        "Enclosure layout (front view, lid off)",
+        "DIN rails, low voltage left, mains right, a barrier between; every cable enters from below.",
+    )
+    bx, by, bw, bh = 40, 90, 1120, 620
+    svg.rect(bx, by, bw, bh, "box", rx=14)
+    mid = bx + 520
+    svg.rect(bx + 10, by + 10, mid - bx - 20, bh - 20, "zone-lv", rx=10)
+    svg.text(bx + 22, by + 32, "LOW VOLTAGE (≤ 24 V)", "h")
+    svg.rect(mid + 10, by + 10, bx + bw - mid - 20, bh - 20, "zone-mains", rx=10)
+    svg.text(mid + 22, by + 32, "MAINS: qualified electrician only", "warn")
+    svg.rect(mid - 4, by + 4, 8, bh - 8, "symfill", rx=2)
+    svg.text(mid, by + bh + 18, "barrier", "small", anchor="middle")
+
+    def rail(x: float, y: float, parts: Sequence[tuple[str, float, Sequence[str]]]) -> None:
+        width = sum(w for _, w, _ in parts) + 10 * (len(parts) + 1)
+        svg.rect(x, y + 28, width, 14, "part", rx=2)  # the DIN rail behind the parts
+        px = x + 10
+        for name, w, lines in parts:
+            svg.rect(px, y, w, 70, "part", rx=4)
+            svg.text(px + w / 2, y + 20, name, "h", anchor="middle")
+            svg.lines(px + w / 2, y + 36, lines, step=13, anchor="middle")
+            px += w + 10
+
+    board = f"{4 if channels <= 4 else 8}-ch relays"
+    lx, mx = bx + 20, mid + 20
+    rail(lx, by + 55, [("Pi", 130, ["+ GPIO terminal", "HAT"]), (board, 170, ["optocoupled,", "JD-VCC off"]),
+                       ("R 10 kΩ", 110, ["pull-ups", "IN → 3V3"])])  # fmt: skip
+    rail(lx, by + 175, [("F4", 55, ["1 A"]), ("F5", 55, ["2 A"]), ("1-wire", 110, ["block", "+ 4.7 kΩ"]),
+                        ("LV terminals", 180, ["valves, TS2,", "coils, probes"])])  # fmt: skip
+    rail(mx, by + 55, [("Q1", 90, ["RCBO", "30 mA"]), ("F1", 65, ["10 A"]), ("F2", 65, ["2 A T"]),
+                       ("F3", 65, ["2 A T"]), ("N / L", 100, ["terminals"]), ("PE", 70, ["bar"])])  # fmt: skip
+    heatsink = ["on heatsink,", "fins vertical"]
+    rail(mx, by + 175, [(f"K{i + 1}", 80, ["contactor"]) for i in range(len(contactors))]
+         + [(f"SSR{i + 1}" if len(ssrs) > 1 else "SSR", 110, heatsink) for i in range(len(ssrs))]
+         + [("sockets", 140, [f"{len(contactors) + len(ssrs)} × DIN/panel"])])  # fmt: skip
+    rail(
+        mx,
+        by + 295,
+        [("24 V supply", 150, ["coils, valves", "≥ 1.5 A"]), ("5 V supply", 150, ["relay coils", "≥ 1 A"])],
+    )
+    svg.raw(f'<rect x="{_n(mid - 6)}" y="{_n(by + 250)}" width="12" height="40" fill="#ffffff" stroke="#1a1a1a"/>')
+    svg.text(mid - 14, by + 266, "one gap for the", "small", anchor="end")
+    svg.text(mid - 14, by + 280, "low-voltage wires", "small", anchor="end")
+    svg.lines(
+        mx,
+        by + 420,
+        [
+            "K1, the SSR and the DC supplies have mains terminals: they live on",
+            "the mains side, their coil, input and DC terminals towards the barrier.",
+            "Their low-voltage wires cross it at one gap, in mains-rated insulation",
+            "(or sleeved), tied down so a loose one cannot reach the other side.",
+            "PE bar: one green/yellow wire to each metal part, socket, supply PE",
+            "terminal and the DIN rail. Keep 5 cm above the SSR's fins free.",
+        ],
+        step=16,
+    )
+    # glands on the bottom face
+    lv = [("probes", len(cfg.probes))] + [("valve", 1) for o in cfg.outputs.values() if o.kind is not OutputKind.SSR
+                                           and o.kind is not OutputKind.RELAY]  # fmt: skip
+    x = bx + 40
+    for name, count in lv:
+        svg.raw(f'<circle class="sym" cx="{_n(x)}" cy="{_n(by + bh)}" r="12"/>')
+        svg.text(x, by + bh + 40, f"{name}" + (f" ×{count}" if count > 1 else ""), "small", anchor="middle")
+        x += 80
+    x = mid + 60
+    for name in ["mains in"] + [f"{_socket_for(cfg, n)}" for n in contactors + ssrs]:
+        svg.raw(f'<circle class="sym" cx="{_n(x)}" cy="{_n(by + bh)}" r="15"/>')
+        svg.text(x, by + bh + 40, name, "small", anchor="middle")
+        x += 150
+    svg.lines(
+        40,
+        by + bh + 75,
+        [
+            "Cable glands on the bottom face only, each sized to grip its cable (M16 low voltage, M20 mains); "
+            "a drip loop below the box.",
+            "Probe cables can end in panel sockets (M8/M12 or 3.5 mm jacks) instead of glands. The appliance sockets "
+            "may sit on the box's side.",
+            "Label every terminal, fuse (with its value) and relay channel (with its output name); "
+            "'Disconnect before opening' on the lid.",
+        ],
+        step=17,
+    )
+    return svg
+
+
 SIGNALS = ("sigA", "sigC", "sigD", "sigE", "sigF", "sigG", "sigH", "sigI")
 """Wire colours of the relay-board inputs, channel by channel (sigB is the SSR's)."""
 
@@ -1236,6 +1337,7 @@ DIAGRAMS: dict[str, Callable[[Config], Svg]] = {
     "glycol.svg": glycol,
     "motorized-valve.svg": motorized_valve,
     "system.svg": system,
+    "enclosure.svg": enclosure,
 }
 
 
