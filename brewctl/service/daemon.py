@@ -32,6 +32,7 @@ from brewctl.config import Config, FermenterConfig, Mode
 from brewctl.core import profile_runner
 from brewctl.core.control import ControlResult, FermenterController, Target
 from brewctl.core.profile_runner import GravityReading, ProfileTarget
+from brewctl.core.stuck_probe import StuckProbeGuard, guarded
 from brewctl.drivers.outputs import OutputBank, exclusive_pairs
 from brewctl.drivers.probes import ProbeReader
 from brewctl.errors import CommandError, ConfigError, ProfileError
@@ -105,7 +106,7 @@ class _Fermenter:
 
     fid: str
     cfg: FermenterConfig
-    controller: FermenterController
+    controller: StuckProbeGuard
     state: FermenterState
     last_mono: float | None = None
     result: ControlResult | None = None
@@ -284,7 +285,8 @@ class Daemon:
         if saved is not None:
             log.info("resumed state from %s", self.state_path)
         for fid, fcfg in self.config.fermenters.items():
-            self.fermenters[fid] = _Fermenter(fid, fcfg, FermenterController(fcfg), state.fermenters[fid])
+            # Stuck-probe detection around the controller (brewctl.core.stuck_probe).
+            self.fermenters[fid] = _Fermenter(fid, fcfg, guarded(FermenterController(fcfg)), state.fermenters[fid])
 
     def snapshot(self) -> DaemonState:
         """The state to persist now."""

@@ -1,0 +1,349 @@
+"""Stuck probes: a reading that does not move while the outputs work hard, or that the rig's
+thermal behaviour contradicts (pure, clock-injected; see docs/control.md, "Stuck probes").
+
+A DS18B20 (or its wiring, or a w1 driver that serves a cached value) can freeze on one
+value. Unlike a lost probe, nothing says so: the controller steers blind. A beer probe stuck at
+25 °C with a 19 °C setpoint let the controller cool the real beer to 10.5 °C.
+
+``assess(samples, limits)`` judges a window of samples (one a minute) and names the suspect
+probes, with why:
+
+- **beer**: the beer reading stays within ``flat_c`` for ``beer_window_s`` while it is at
+  least ``error_c`` off its setpoint and the controller pushes hard the other way: in a
+  chamber (cascade) rig the chamber is on average ``gap_c`` or more on the correcting side of
+  the beer reading (a 4 K gap moves 20 L of beer by about 1.5 K in 3 h); in a direct rig
+  (glycol, valve) the correcting output runs ``duty`` of the time or more.
+- **chamber**: the chamber reading stays within ``flat_c`` for ``chamber_window_s`` while the
+  output runs ``duty`` of the time or more, and the beer moves ``move_c`` or more in the
+  output's direction although the chamber reads on the wrong side of it: the beer cannot cool
+  in a chamber warmer than itself, nor warm in a colder one while the heater runs.
+
+Stuck at the setpoint cannot be told apart from good control while the setpoint holds; it is
+caught when the setpoint moves (the reading then stays off target, flat, while the outputs
+work). ``StuckProbeMonitor`` samples the control loop and latches a verdict until the reading
+moves again; ``StuckProbeGuard`` wraps a controller and limits what it may do on a suspect
+probe: a stuck beer probe in a chamber rig hands control to the chamber probe, held at the
+beer setpoint; a stuck chamber probe is ignored (the beer is controlled directly); a stuck
+beer probe with no other probe, or both stuck, turns the outputs off (as a lost probe does).
+"""
+
+from __future__ import annotations
+
+import collections
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from brewctl.config import Mode
+from brewctl.core.control import ControlResult, FermenterController, Target
+from brewctl.model import Alarm
+from brewctl.rigs import RIGS
+
+__all__ = [
+    "StuckLimits",
+    "StuckProbeGuard",
+    "StuckProbeMonitor",
+    "StuckSample",
+    "assess",
+    "guarded",
+    "limit_target",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class StuckLimits:
+    """Thresholds of ``assess`` (defaults: a 20-60 L chest freezer or jacketed fermenter)."""
+
+    sample_s: float = 60.0
+    flat_c: float = 0.2
+    """A reading that stays within this band is 'flat' (a DS18B20 step is 0.0625 °C)."""
+    beer_window_s: float = 3 * 3600.0
+    chamber_window_s: float = 3600.0
+    direct_window_s: float = 1800.0
+    """Direct rigs (glycol, valve): a jacket moves the beer fast, the evidence comes sooner."""
+    error_c: float = 1.5
+    """The beer must read at least this far off its setpoint."""
+    gap_c: float = 4.0
+    """Cascade: the chamber's mean distance from the beer reading, on the correcting side."""
+    still_gap_c: float = 8.0
+    """Cascade, whatever the error: a chamber this far from the beer moves it (about 3 K in 3 h)."""
+    duty: float = 0.7
+    """Share of the window the correcting output ran."""
+    move_c: float = 0.3
+    """Chamber check: how far the beer must move in the output's direction."""
+    release_c: float = 0.5
+    """A suspect probe is trusted again once its reading moves this far from the stuck value."""
+    max_offset_c: float = 5.0
+    """Cascade, beer suspect: the chamber is held at most this far from the beer setpoint."""
+
+
+@dataclass(frozen=True, slots=True)
+class StuckSample:
+    """The control loop at one moment: readings (None if missing), setpoint, output duties 0..1."""
+
+    t_s: float
+    beer_c: float | None
+    chamber_c: float | None
+    beer_setpoint_c: float | None
+    heat: float = 0.0
+    cool: float = 0.0
+    chamber_setpoint_c: float | None = None
+    """What the controller asked of the chamber (cascade), for the hold offset."""
+
+
+def _window(samples: Sequence[StuckSample], span_s: float, limits: StuckLimits) -> Sequence[StuckSample] | None:
+    """The samples of the last ``span_s``, or None if the history does not cover it."""
+    if not samples:
+        return None
+    end = samples[-1].t_s
+    start = end - span_s
+    if samples[0].t_s > start + limits.sample_s:
+        return None  # not enough history yet
+    window = [s for s in samples if s.t_s >= start]
+    # A gap in the samples (a restart, readings missing) makes the window unusable.
+    if len(window) < max(2, 0.8 * span_s / limits.sample_s):
+        return None
+    return window
+
+
+def _flat(values: Sequence[float | None], limits: StuckLimits) -> bool:
+    if any(v is None for v in values):
+        return False
+    present = [v for v in values if v is not None]
+    return bool(present) and max(present) - min(present) <= limits.flat_c
+
+
+def _mean(values: Sequence[float]) -> float:
+    return math.fsum(values) / len(values) if values else 0.0
+
+
+def assess(
+    samples: Sequence[StuckSample],
+    limits: StuckLimits = StuckLimits(),
+    *,
+    cascade: bool,
+    chamber_suspect: bool = False,
+) -> dict[str, str]:
+    """Suspect probes -> why, judged on ``samples`` (oldest first, about one per ``sample_s``).
+
+    ``chamber_suspect``: the chamber probe is already suspect (its gap to the beer proves nothing).
+    """
+    found: dict[str, str] = {}
+    chamber_w = _window(samples, limits.chamber_window_s, limits)
+    if cascade and chamber_w is not None and _flat([s.chamber_c for s in chamber_w], limits):
+        reason = _chamber_reason(chamber_w, limits)
+        if reason:
+            found["chamber"] = reason
+    beer_w = _window(samples, limits.beer_window_s if cascade else limits.direct_window_s, limits)
+    if (
+        beer_w is not None
+        and not (cascade and (chamber_suspect or "chamber" in found))  # the gap is no evidence then
+        and _flat([s.beer_c for s in beer_w], limits)
+    ):
+        reason = _beer_reason(beer_w, limits, cascade=cascade)
+        if reason:
+            found["beer"] = reason
+    return found
+
+
+def _beer_reason(w: Sequence[StuckSample], limits: StuckLimits, *, cascade: bool) -> str | None:
+    if any(s.beer_setpoint_c is None or s.beer_c is None for s in w):
+        return None
+    errors = [s.beer_c - s.beer_setpoint_c for s in w if s.beer_c is not None and s.beer_setpoint_c is not None]
+    off_target = min(abs(e) for e in errors) >= limits.error_c and min(errors) * max(errors) > 0
+    too_warm = _mean(errors) > 0
+    reading = w[-1].beer_c
+    hours = (w[-1].t_s - w[0].t_s) / 3600.0
+    if cascade:
+        if any(s.chamber_c is None for s in w):
+            return None
+        mean_gap = _mean([(s.beer_c - s.chamber_c) for s in w if s.beer_c is not None and s.chamber_c is not None])
+        gap = mean_gap if too_warm else -mean_gap
+        # Off target with the chamber pushing the right way; or, even at the setpoint, a chamber
+        # so far off that no ferment could keep the beer still (stuck at the setpoint).
+        if not ((off_target and gap >= limits.gap_c) or abs(mean_gap) >= limits.still_gap_c):
+            return None
+        side = "colder" if mean_gap > 0 else "warmer"
+        return (
+            f"beer probe reads {reading:.2f} °C, flat for {hours:.1f} h, although the chamber has been "
+            f"{abs(mean_gap):.1f} K {side} all along"
+        )
+    if not off_target:
+        return None
+    duty = _mean([s.cool if too_warm else s.heat for s in w])
+    if duty < limits.duty:
+        return None
+    what = "cooling" if too_warm else "heating"
+    return f"beer probe reads {reading:.2f} °C, flat for {hours:.1f} h, although {what} ran {duty:.0%} of the time"
+
+
+def _chamber_reason(w: Sequence[StuckSample], limits: StuckLimits) -> str | None:
+    if any(s.beer_c is None or s.chamber_c is None for s in w):
+        return None
+    first, last = w[0].beer_c, w[-1].beer_c
+    assert first is not None and last is not None
+    chamber = _mean([s.chamber_c for s in w if s.chamber_c is not None])
+    beer = _mean([s.beer_c for s in w if s.beer_c is not None])
+    hours = (w[-1].t_s - w[0].t_s) / 3600.0
+    if first - last >= limits.move_c and chamber >= beer:
+        # Fermentation only adds heat: beer cools only in a colder chamber.
+        return (
+            f"chamber probe reads {chamber:.2f} °C, flat for {hours:.1f} h, while the beer cooled "
+            f"{first - last:.1f} K, which a chamber warmer than the beer cannot do"
+        )
+    if last - first >= limits.move_c and beer - chamber >= limits.gap_c:
+        # A chamber this much colder draws more heat from the beer than a ferment makes.
+        return (
+            f"chamber probe reads {chamber:.2f} °C, flat for {hours:.1f} h, while the beer warmed "
+            f"{last - first:.1f} K, which a chamber {beer - chamber:.1f} K colder than the beer cannot do"
+        )
+    return None
+
+
+class StuckProbeMonitor:
+    """Samples the control loop (one sample per ``sample_s``) and latches suspect probes.
+
+    A suspect probe stays suspect until its reading leaves ``release_c`` around the value it
+    was stuck at (a replugged or replaced probe), whatever ``assess`` says meanwhile: the
+    controller's response changes the very conditions that revealed it.
+    """
+
+    def __init__(self, limits: StuckLimits = StuckLimits(), *, cascade: bool) -> None:
+        self.limits = limits
+        self.cascade = cascade
+        span = max(limits.beer_window_s, limits.chamber_window_s, limits.direct_window_s)
+        self._samples: collections.deque[StuckSample] = collections.deque(maxlen=int(span / limits.sample_s) + 2)
+        self.suspects: dict[str, tuple[float, str]] = {}
+        """role -> (the value it is stuck at, why)."""
+        self.hold_offset_c = 0.0
+        """Cascade, beer suspect: the chamber's offset from the beer setpoint before the reading
+        froze (what the ferment needed then), capped to ``max_offset_c``."""
+
+    def update(self, sample: StuckSample) -> dict[str, tuple[float, str]]:
+        """Take a sample (ignored if within ``sample_s`` of the last) and return the suspects."""
+        for role, (stuck_at, _) in list(self.suspects.items()):
+            value = sample.beer_c if role == "beer" else sample.chamber_c
+            if value is not None and abs(value - stuck_at) > self.limits.release_c:
+                del self.suspects[role]
+                self._samples.clear()  # judge afresh from here
+        if self._samples and sample.t_s - self._samples[-1].t_s < self.limits.sample_s:
+            return self.suspects
+        if self._samples and sample.t_s < self._samples[-1].t_s:
+            self._samples.clear()  # the clock went back: start over
+        self._samples.append(sample)
+        found = assess(self._samples, self.limits, cascade=self.cascade, chamber_suspect="chamber" in self.suspects)
+        for role, why in found.items():
+            if role not in self.suspects:
+                value = sample.beer_c if role == "beer" else sample.chamber_c
+                assert value is not None
+                self.suspects[role] = (value, why)
+                if role == "beer":
+                    self.hold_offset_c = self._offset_before_freeze(value)
+        return self.suspects
+
+    def _offset_before_freeze(self, stuck_c: float) -> float:
+        """The chamber offset the controller used just before the beer reading froze at ``stuck_c``."""
+        before: StuckSample | None = None
+        for s in reversed(self._samples):
+            if s.beer_c is None or abs(s.beer_c - stuck_c) > self.limits.flat_c:
+                before = s
+                break
+        if before is None or before.chamber_setpoint_c is None or before.beer_setpoint_c is None:
+            return 0.0
+        offset = before.chamber_setpoint_c - before.beer_setpoint_c
+        return max(-self.limits.max_offset_c, min(self.limits.max_offset_c, offset))
+
+
+def limit_target(
+    target: Target,
+    readings: Mapping[str, float | None],
+    suspects: Mapping[str, object],
+    *,
+    cascade: bool,
+    hold_offset_c: float = 0.0,
+) -> tuple[Target, dict[str, float | None]]:
+    """What the controller may do with suspect probes: the target and readings it gets.
+
+    - beer suspect, cascade rig with a trusted chamber reading: hold the chamber at the beer
+      setpoint plus ``hold_offset_c`` (chamber mode), the beer reading withheld;
+    - beer suspect otherwise: the beer reading withheld (the controller's lost-probe safety:
+      outputs off on a direct rig);
+    - chamber suspect: the chamber reading withheld (the beer is controlled directly).
+    """
+    limited = dict(readings)
+    for role in suspects:
+        limited[role] = None
+    if (
+        "beer" in suspects
+        and cascade
+        and limited.get("chamber") is not None
+        and target.mode is not Mode.CHAMBER
+        and target.beer_setpoint_c is not None
+    ):
+        return Target(Mode.CHAMBER, chamber_setpoint_c=target.beer_setpoint_c + hold_offset_c), limited
+    return target, limited
+
+
+class _Controller(Protocol):
+    def step(self, now_s: float, readings: Mapping[str, float | None], target: Target) -> ControlResult: ...
+
+
+class StuckProbeGuard:
+    """A controller wrapped with stuck-probe detection; the same ``step`` as the controller.
+
+    ``cascade``: the rig has a chamber probe controlled through (a chest freezer or fridge).
+    """
+
+    def __init__(self, controller: _Controller, *, cascade: bool, limits: StuckLimits = StuckLimits()) -> None:
+        self.controller = controller
+        self.cascade = cascade
+        self.monitor = StuckProbeMonitor(limits, cascade=cascade)
+        self.first_alarm_s: dict[str, float] = {}
+        """role -> when it was first found suspect (for the simulator's reports)."""
+        self._last: ControlResult | None = None
+
+    def step(self, now_s: float, readings: Mapping[str, float | None], target: Target) -> ControlResult:
+        """Judge the probes on what the last step did, then step the controller within the limits."""
+        outputs = self._last.outputs if self._last is not None else {}
+        sp = target.beer_setpoint_c if target.mode in (Mode.BEER, Mode.PROFILE) else None
+        sample = StuckSample(
+            now_s,
+            readings.get("beer"),
+            readings.get("chamber"),
+            sp,
+            heat=outputs.get("heat", 0.0),
+            cool=max(outputs.get("cool", 0.0), outputs.get("valve", 0.0)),
+            chamber_setpoint_c=self._last.chamber_setpoint_c if self._last is not None else None,
+        )
+        suspects = self.monitor.update(sample)
+        if not suspects:
+            self._last = self.controller.step(now_s, readings, target)
+            return self._last
+        for role in suspects:
+            self.first_alarm_s.setdefault(role, now_s)
+        limited_target, limited = limit_target(
+            target, readings, suspects, cascade=self.cascade, hold_offset_c=self.monitor.hold_offset_c
+        )
+        result = self.controller.step(now_s, limited, limited_target)
+        alarms = tuple(
+            Alarm(code=f"{role}_probe_stuck", severity="critical", message=f"{why}: {_RESPONSE[role, self.cascade]}")
+            for role, (_, why) in sorted(suspects.items())
+        )
+        # The beer setpoint stays the profile's in the status, whatever the controller holds.
+        self._last = replace(result, alarms=result.alarms + alarms, beer_setpoint_c=sp or result.beer_setpoint_c)
+        return self._last
+
+
+def guarded(controller: FermenterController) -> StuckProbeGuard:
+    """``controller`` with stuck-probe detection, for its rig (cascade when a chamber probe is wired)."""
+    cfg = controller.cfg
+    return StuckProbeGuard(controller, cascade=RIGS[cfg.rig].control == "cascade" and cfg.chamber_probe is not None)
+
+
+_RESPONSE = {
+    ("beer", True): "not trusted; the chamber is held near the beer setpoint until it reads true again",
+    ("beer", False): "not trusted; outputs off until it reads true again",
+    ("chamber", True): "not trusted; the beer is controlled directly until it reads true again",
+    ("chamber", False): "not trusted",
+}
