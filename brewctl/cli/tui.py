@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,6 +14,7 @@ from brewctl.errors import UserError
 
 if TYPE_CHECKING:
     from brewctl.cli import Commands
+    from brewctl.tui.fleet_source import FleetSource
 
 __all__ = ["register"]
 
@@ -31,7 +33,24 @@ def register(commands: Commands) -> None:
     parser.add_argument("--profiles-dir", type=Path, help="folder the profile editor works in")
     parser.add_argument("--recipes-dir", type=Path, help="folder the recipe editor works in")
     parser.add_argument("--offline", action="store_true", help="no daemon: edit profiles and recipes only")
+    parser.add_argument(
+        "--mqtt",
+        metavar="HOST[:PORT]",
+        help="the fleet: every node on this MQTT broker (login and TLS from the config's [mqtt])",
+    )
     parser.set_defaults(func=_tui)
+
+
+def _fleet_source(spec: str, config_path: Path | None) -> FleetSource:
+    """The fleet view's source: host and port from ``--mqtt``, login and TLS from the config's ``[mqtt]``."""
+    from brewctl.mqtt.credentials import connection_files
+    from brewctl.mqtt.fleet import parse_broker
+    from brewctl.tui.fleet_source import FleetSource
+
+    host, port = parse_broker(spec)
+    mqtt = load_config(config_path).mqtt if config_path is not None else None
+    password, tls = connection_files(mqtt) if mqtt is not None else (None, None)
+    return FleetSource(host, port, username=mqtt.username if mqtt is not None else None, password=password, tls=tls)
 
 
 def _tui(args: argparse.Namespace) -> int:
@@ -57,7 +76,12 @@ def _tui(args: argparse.Namespace) -> int:
         recipes_dir=args.recipes_dir or settings.recipes_dir,
         where=str(socket_path),
     )
-    app = make_app(socket_path=None if args.offline else socket_path, settings=settings)
+    if args.mqtt and not args.offline:
+        app = make_app(
+            source=_fleet_source(args.mqtt, config_path), settings=replace(settings, where=f"MQTT {args.mqtt}")
+        )
+    else:
+        app = make_app(socket_path=None if args.offline else socket_path, settings=settings)
     # Log lines written to the terminal would tear the screen: send them to Textual's log
     # (`textual console` shows them) while the UI runs.
     root = logging.getLogger()

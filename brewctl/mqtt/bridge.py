@@ -458,7 +458,8 @@ class MqttBridge:
             body = json.dumps({"ok": False, "error": f"fermenter: no fermenter named {fid!r} on {self.node}"}).encode()
         else:
             store = hub.extra.get("history")
-            body = await history_rpc.answer(store if isinstance(store, HistoryStore) else None, fid, payload)
+            lister = getattr(hub.extra.get("daemon"), "list_profiles", None)
+            body = await history_rpc.answer(store if isinstance(store, HistoryStore) else None, fid, payload, lister)
         reply = Properties(PacketTypes.PUBLISH)  # type: ignore[no-untyped-call]
         correlation = getattr(props, "CorrelationData", None)
         if correlation is not None:

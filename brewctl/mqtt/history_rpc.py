@@ -7,6 +7,7 @@ own history (the recorder's SQLite, in a worker thread) and answers there with t
 the local API's ``GET /v1/fermenters/{id}/history`` / ``GET /v1/events``, plus ``ok``. No node
 needs another's database. Answers are bounded: past ``MAX_REPLY_BYTES`` rows are thinned
 (every 2nd, 4th, ... row kept, ``thinned`` says by how much) and events keep the newest.
+``{"what": "profiles"}`` lists the node's profile library.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 import math
+from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -35,8 +37,8 @@ class HistoryRequest(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    what: Literal["rows", "events"] = "rows"
-    since_s: float = Field(ge=0.0, le=_MAX_S)
+    what: Literal["rows", "events", "profiles"] = "rows"
+    since_s: float = Field(0.0, ge=0.0, le=_MAX_S)
     until_s: float | None = Field(None, ge=0.0, le=_MAX_S)
     step_s: float | None = Field(None, ge=1.0, le=_MAX_S)
 
@@ -88,11 +90,23 @@ def _query(store: HistoryStore, fid: str, request: HistoryRequest) -> dict[str, 
     }
 
 
-async def answer(store: HistoryStore | None, fid: str, payload: bytes) -> bytes:
-    """The reply to a history request for ``fid`` (bounded JSON; ``ok: false`` with ``error`` if refused)."""
+async def answer(
+    store: HistoryStore | None,
+    fid: str,
+    payload: bytes,
+    profiles: Callable[[], Awaitable[list[dict[str, Any]]]] | None = None,
+) -> bytes:
+    """The reply to a history request for ``fid`` (bounded JSON; ``ok: false`` with ``error`` if refused).
+
+    ``{"what": "profiles"}`` lists the node's profile library (``profiles``: the daemon's lister).
+    """
     request = parse_request(payload)
     if isinstance(request, str):
         return json.dumps({"ok": False, "error": request}).encode()
+    if request.what == "profiles":
+        if profiles is None:
+            return json.dumps({"ok": False, "error": "no profile library on this node"}).encode()
+        return bounded({"ok": True, "profiles": await profiles()})
     if store is None:
         return json.dumps({"ok": False, "error": "history is not recorded on this node"}).encode()
     try:

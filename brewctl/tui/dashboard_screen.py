@@ -22,6 +22,7 @@ from brewctl.tui.connection_bar import ConnectionBar
 from brewctl.tui.events_text import headline
 from brewctl.tui.fermenter_actions import FERMENTER_BINDINGS, FermenterActions
 from brewctl.tui.fermenter_card import FermenterCard
+from brewctl.tui.fleet_source import NodeHeader, show_groups, with_groups
 from brewctl.tui.layout import Shape, shape_for
 
 __all__ = ["DashboardScreen"]
@@ -149,6 +150,7 @@ class DashboardScreen(FermenterActions):
                 cards[fid].update_status(status)
                 if self.shape == "wide":
                     cards[fid].set_trend(self.brew.trend(fid))
+            show_groups(self.brew, cards.values(), self.query(NodeHeader))  # fleet: offline nodes dimmed
         self._show_last_event()
         self.refresh_bindings()
 
@@ -181,7 +183,7 @@ class DashboardScreen(FermenterActions):
         fids = [c.fid for c in cards]
         self.index = fids.index(chosen.id) if chosen is not None and chosen.id in fids else 0
         cards[self.index].set_selected(True)
-        container.mount_all(cards)
+        container.mount_all(with_groups(app, cards, container.styles.grid_size_columns or 1))  # fleet: node lines
         self.call_after_refresh(self.refresh_bindings)  # the keys that need a fermenter now apply
 
     # --- selection ------------------------------------------------------------------------
