@@ -5,7 +5,8 @@ runtime dependencies <= 70 MB. (Daemon memory: ``bench/daemon_resources.py``.) R
 
     .venv/bin/python bench/footprint.py [--runs 5]
 
-CPU is user + system time of a fresh ``python -m brewctl ...`` process (the median of
+CPU is user + system time of a fresh ``python -m brewctl ...`` process (run from a temporary
+folder, so ``PYTHONPATH`` chooses the brewctl tree measured) (the median of
 ``--runs``), from ``resource.getrusage(RUSAGE_CHILDREN)``; ``brewctl status`` asks a simulated
 daemon started for the purpose. The dependency size is the sum of the files every installed
 distribution in brewctl's runtime dependency closure lists in its RECORD (the hard
@@ -87,13 +88,13 @@ def dependency_closure() -> dict[str, int]:
     return sizes
 
 
-def cpu_of(args: list[str], runs: int, env: dict[str, str]) -> tuple[float, float]:
+def cpu_of(args: list[str], runs: int, env: dict[str, str], cwd: Path) -> tuple[float, float]:
     """Median CPU seconds (user + system) and the largest peak RSS in MB of ``python -m brewctl ARGS``."""
     cpu: list[float] = []
     peak = 0.0
     for _ in range(runs):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        subprocess.run([sys.executable, "-m", "brewctl", *args], env=env, capture_output=True, check=False)
+        subprocess.run([sys.executable, "-m", "brewctl", *args], env=env, cwd=cwd, capture_output=True, check=False)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
         peak = max(peak, after.ru_maxrss / 1024)
@@ -111,7 +112,7 @@ def main() -> int:
         daemon = subprocess.Popen(
             [sys.executable, "-m", "brewctl", "run", "--simulate", "--config", str(CONFIG),
              "--state-dir", str(Path(tmp) / "state"), "--socket", str(sock)],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=env, cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         try:
             for _ in range(300):
@@ -119,7 +120,7 @@ def main() -> int:
                     break
                 time.sleep(0.1)
             for label, argv in (("brewctl --help", ["--help"]), ("brewctl status", ["status", "--socket", str(sock)])):
-                cpu, peak = cpu_of(argv, args.runs, env)
+                cpu, peak = cpu_of(argv, args.runs, env, Path(tmp))
                 ok &= cpu <= 0.3
                 print(f"{label:<16} CPU {cpu:.2f} s (median of {args.runs}; target <= 0.3 s)")
             print(f"{'':<16} (peak RSS of any run so far: {peak:.0f} MB)")

@@ -9,13 +9,14 @@ The annotated example is ``config.example.toml`` at the top of the repository.
 from __future__ import annotations
 
 import socket
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from brewctl.errors import ConfigError
+from brewctl.modes import Mode
+from brewctl.paths import DEFAULT_CONFIG_PATH
 from brewctl.pins import pin_problems
 from brewctl.rigs import OUTPUT_ROLES, PROBE_ROLES, RIGS, OutputKind, Rig, probe_field
 from brewctl.userfiles import parse_user_toml, read_user_text
@@ -42,7 +43,6 @@ __all__ = [
     "parse_config",
 ]
 
-DEFAULT_CONFIG_PATH = Path("/etc/brewctl/config.toml")
 
 BcmPin = Annotated[int, Field(ge=0, le=27, description="BCM GPIO number (0-27).")]
 Name = Annotated[str, Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_-]{0,31}$")]
@@ -51,19 +51,6 @@ Name = Annotated[str, Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_-]{0,31}$")]
 class _Frozen(BaseModel):
     # TOML has nan and inf; no setting means either (a nan gain made the beer PID steer blind).
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
-
-
-class Mode(StrEnum):
-    """What a fermenter controls."""
-
-    OFF = "off"
-    """Every output off."""
-    CHAMBER = "chamber"
-    """Hold the chamber (fridge air) at ``chamber_setpoint_c``."""
-    BEER = "beer"
-    """Hold the beer at ``beer_setpoint_c`` (cascade: beer PID drives the chamber setpoint)."""
-    PROFILE = "profile"
-    """Follow the active fermentation profile."""
 
 
 class NodeConfig(_Frozen):

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from brewctl.config import Mode
+from brewctl.modes import Mode
 
 __all__ = [
     "COMMAND_ADAPTER",

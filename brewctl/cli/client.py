@@ -8,34 +8,24 @@ else ``/run/brewctl/brewctl.sock``.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import re
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from pydantic import ValidationError
-
-from brewctl.cli import Commands
-from brewctl.config import DEFAULT_CONFIG_PATH, Mode, NodeConfig, load_config
 from brewctl.errors import CommandError, TransientError, UserError
-from brewctl.model import (
-    Command,
-    CommandResult,
-    FermenterStatus,
-    NodeStatus,
-    OutputStatus,
-    ProfileAction,
-    SetBeerSetpoint,
-    SetChamberSetpoint,
-    SetMode,
-    StartProfile,
-)
+from brewctl.modes import Mode
+from brewctl.paths import DEFAULT_CONFIG_PATH
 from brewctl.units import c_to_f, f_to_c, format_duration
 from brewctl.wording import output_reason
+
+if TYPE_CHECKING:  # pydantic models: imported where used, so `brewctl --help` starts fast
+    from brewctl.cli import Commands
+    from brewctl.model import Command, CommandResult, FermenterStatus, NodeStatus, OutputStatus
+    from brewctl.service.client import OneShotApiClient
 
 __all__ = ["format_status", "register"]
 
@@ -104,6 +94,8 @@ def socket_path(args: argparse.Namespace) -> Path:
     config_path: Path | None = getattr(args, "config", None)
     if config_path is None and DEFAULT_CONFIG_PATH.is_file():
         config_path = DEFAULT_CONFIG_PATH
+    from brewctl.config import NodeConfig, load_config
+
     if config_path is not None:
         return load_config(config_path).node.socket_path
     return NodeConfig.model_fields["socket_path"].default  # type: ignore[no-any-return]
@@ -118,6 +110,8 @@ def _config_path(args: argparse.Namespace) -> Path | None:
 
 def display_units(args: argparse.Namespace) -> str:
     """``node.units`` of the config (``--config``, else the default file if it exists), else C."""
+    from brewctl.config import load_config
+
     path = _config_path(args)
     return load_config(path).node.units if path is not None else "C"
 
@@ -132,15 +126,12 @@ def parse_temperature_c(option: str, text: str, units: str) -> float:
     return round(f_to_c(value), 2) if unit == "F" else value
 
 
-def _with_client(args: argparse.Namespace, work: Callable[[Any], Awaitable[T]]) -> T:
-    from brewctl.service.client import ApiClient
-
-    async def go() -> T:
-        async with ApiClient(socket_path(args)) as api:
-            return await work(api)
+def _with_client(args: argparse.Namespace, work: Callable[[OneShotApiClient], T]) -> T:
+    from brewctl.service.client import OneShotApiClient
 
     try:
-        return asyncio.run(go())
+        with OneShotApiClient(socket_path(args)) as api:
+            return work(api)
     except TransientError as exc:
         raise UserError(str(exc)) from None
 
@@ -148,10 +139,10 @@ def _with_client(args: argparse.Namespace, work: Callable[[Any], Awaitable[T]]) 
 def _send(args: argparse.Namespace, fermenter: str, cmds: Sequence[Command], units: str | None = None) -> int:
     units = display_units(args) if units is None else units  # before sending: a config error changes nothing
 
-    async def work(api: Any) -> list[CommandResult]:
+    def work(api: OneShotApiClient) -> list[CommandResult]:
         results = []
         for cmd in cmds:
-            result: CommandResult = await api.command(fermenter, cmd)
+            result = api.command(fermenter, cmd)
             results.append(result)
             if not result.ok:
                 break
@@ -176,15 +167,7 @@ def _id() -> str:
 
 def cmd_status(args: argparse.Namespace) -> int:
     """``brewctl status``."""
-    if args.mqtt:
-        statuses = _fleet(args.mqtt, args.config)
-    else:
-
-        async def work(api: Any) -> NodeStatus:
-            status: NodeStatus = await api.status()
-            return status
-
-        statuses = [_with_client(args, work)]
+    statuses = _fleet(args.mqtt, args.config) if args.mqtt else [_with_client(args, lambda api: api.status())]
     if args.json:  # JSON stays in °C, as the API
         if args.mqtt:
             print(json.dumps([s.model_dump(mode="json") for s in statuses], indent=2))
@@ -198,6 +181,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def _fleet(spec: str, config_path: Path | None = None) -> list[NodeStatus]:
     """Every node on the broker; username, password file and TLS from the config's [mqtt], if any."""
+    from brewctl.config import load_config
     from brewctl.mqtt.fleet import read_fleet
 
     if config_path is None and DEFAULT_CONFIG_PATH.is_file():
@@ -207,6 +191,8 @@ def _fleet(spec: str, config_path: Path | None = None) -> list[NodeStatus]:
 
 def _build(option: str, make: Callable[[], T], value_c: float | None = None) -> T:
     """Build a command; a bad value is a user error naming the option."""
+    from pydantic import ValidationError
+
     try:
         return make()
     except ValidationError as exc:
@@ -217,6 +203,8 @@ def _build(option: str, make: Callable[[], T], value_c: float | None = None) -> 
 
 def cmd_set(args: argparse.Namespace) -> int:
     """``brewctl set FERMENTER --beer X --chamber Y --mode M`` (temperatures in ``node.units``)."""
+    from brewctl.model import SetBeerSetpoint, SetChamberSetpoint, SetMode
+
     cmds: list[Command] = []
     units = display_units(args)
     if args.beer is not None:
@@ -234,6 +222,8 @@ def cmd_set(args: argparse.Namespace) -> int:
 
 def cmd_profile_start(args: argparse.Namespace) -> int:
     """``brewctl profile start FERMENTER PROFILE [--at-step N]``."""
+    from brewctl.model import StartProfile
+
     if args.at_step < 1:
         raise UserError("--at-step: steps are numbered from 1")
     return _send(args, args.fermenter, [StartProfile(id=_id(), profile=args.profile, at_step=args.at_step - 1)])
@@ -241,6 +231,8 @@ def cmd_profile_start(args: argparse.Namespace) -> int:
 
 def cmd_profile_action(args: argparse.Namespace) -> int:
     """``brewctl profile pause|resume|skip|stop|confirm FERMENTER``."""
+    from brewctl.model import ProfileAction
+
     to_step = getattr(args, "to_step", None)
     if to_step is not None and to_step < 1:
         raise UserError("--to-step: steps are numbered from 1")

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from brewctl.cli.config_init import add_setup_actions
-from brewctl.config import DEFAULT_CONFIG_PATH, load_config
+from brewctl.paths import DEFAULT_CONFIG_PATH
 from brewctl.pins import pin_problems
 
 if TYPE_CHECKING:
@@ -32,6 +32,8 @@ def register(commands: Commands) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from brewctl.config import load_config
+
     cfg = load_config(args.config)
     print(
         f"{args.config}: ok — node {cfg.node.name!r}, {len(cfg.fermenters)} fermenter(s), "

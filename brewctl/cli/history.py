@@ -13,13 +13,15 @@ import sys
 import time
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from brewctl.cli import Commands
-from brewctl.config import DEFAULT_CONFIG_PATH, NodeConfig, load_config
 from brewctl.errors import UserError
-from brewctl.recorder.history import HISTORY_FILE, HistoryRows, HistoryStore, UnknownFermenterError
+from brewctl.paths import DEFAULT_CONFIG_PATH
 from brewctl.units import parse_duration
+
+if TYPE_CHECKING:  # the history store and the config are pydantic-heavy: imported when a command runs
+    from brewctl.recorder.history import HistoryRows
 
 __all__ = ["format_table", "register", "write_csv"]
 
@@ -49,6 +51,8 @@ def register(commands: Commands) -> None:
 
 
 def _state_dir(args: argparse.Namespace) -> Path:
+    from brewctl.config import NodeConfig, load_config
+
     if args.state_dir is not None:
         return Path(args.state_dir)
     if args.config is not None or DEFAULT_CONFIG_PATH.is_file():
@@ -68,6 +72,8 @@ def _duration(text: str, option: str) -> float:
 
 def history(args: argparse.Namespace, *, out: TextIO | None = None, now_s: float | None = None) -> int:
     """Run ``brewctl history``."""
+    from brewctl.recorder.history import HISTORY_FILE, HistoryStore, UnknownFermenterError
+
     out = out or sys.stdout
     since = _duration(args.since, "--since")
     step = _duration(args.step, "--step") if args.step is not None else None

@@ -11,17 +11,16 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal, cast
+from typing import TYPE_CHECKING, Literal, cast
 
-from brewctl.cli import Commands
 from brewctl.errors import ProfileError
-from brewctl.profiles import Profile, dump_profile, load_profile
-from brewctl.profiles.describe import planned_curve, render_table, step_rows, total_s
-from brewctl.profiles.document import json_schema
-from brewctl.profiles.interchange import EXPORT_FORMATS, IMPORT_FORMATS, export_profile, import_file
-from brewctl.profiles.library import LibraryEntry, list_library
-from brewctl.resources import builtin_profiles_dir
+from brewctl.profiles.formats import EXPORT_FORMATS, IMPORT_FORMATS
 from brewctl.units import c_to_f, format_duration
+
+if TYPE_CHECKING:  # the profile models (pydantic) and the importers: imported when a command runs
+    from brewctl.cli import Commands
+    from brewctl.profiles import Profile
+    from brewctl.profiles.library import LibraryEntry
 
 __all__ = ["list_text", "plot_profile", "register", "show_text"]
 
@@ -72,6 +71,9 @@ def register(commands: Commands) -> None:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from brewctl.profiles import load_profile
+    from brewctl.profiles.describe import total_s
+
     failed = 0
     for path in args.files:
         try:
@@ -90,6 +92,8 @@ def _validate(args: argparse.Namespace) -> int:
 
 def show_text(profile: Profile, units: Literal["C", "F"] | None = None) -> str:
     """The ``show`` text: heading, description, steps table and plan length."""
+    from brewctl.profiles.describe import render_table, step_rows, total_s
+
     lines = [profile.name]
     meta = [f"licence {profile.license}"]
     if profile.author:
@@ -111,6 +115,8 @@ def plot_profile(
 ) -> str:
     """The planned setpoint curve as a terminal chart (plotext)."""
     import plotext as plt
+
+    from brewctl.profiles.describe import planned_curve
 
     u = units or profile.units
     curve = planned_curve(profile)
@@ -138,6 +144,8 @@ def plot_profile(
 
 
 def _show(args: argparse.Namespace) -> int:
+    from brewctl.profiles import load_profile
+
     profile = load_profile(args.file)
     print(show_text(profile, args.units))
     if args.plot:
@@ -159,6 +167,9 @@ def _write(text: str, output: Path | None, force: bool) -> None:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from brewctl.profiles import dump_profile
+    from brewctl.profiles.interchange import import_file
+
     result = import_file(args.file, fmt=args.fmt, name=args.name, units=args.units)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
@@ -171,6 +182,9 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from brewctl.profiles import load_profile
+    from brewctl.profiles.interchange import export_profile
+
     profile = load_profile(args.file)
     start = None
     if args.start:
@@ -200,6 +214,9 @@ def _user_profiles_dir(args: argparse.Namespace) -> Path | None:
 
 def list_text(entries: Sequence[LibraryEntry], user_dir: Path | None) -> str:
     """The ``profile list`` text: one row per profile, saying where it comes from."""
+    from brewctl.profiles.describe import render_table, total_s
+    from brewctl.resources import builtin_profiles_dir
+
     rows = []
     for e in entries:
         source = "user (replaces the built-in)" if e.overrides_builtin else e.source
@@ -214,6 +231,8 @@ def list_text(entries: Sequence[LibraryEntry], user_dir: Path | None) -> str:
 
 
 def _list(args: argparse.Namespace) -> int:
+    from brewctl.profiles.library import list_library
+
     user_dir = _user_profiles_dir(args)
     entries = list_library(user_dir)
     if args.json:
@@ -224,5 +243,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
+    from brewctl.profiles.document import json_schema
+
     print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
     return 0

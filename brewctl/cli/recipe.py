@@ -6,12 +6,15 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from brewctl.cli import Commands
 from brewctl.cli.profile import plot_profile, show_text
 from brewctl.errors import ProfileError
-from brewctl.profiles.recipe import Recipe, load_recipe, recipe_json_schema, recipe_warnings
 from brewctl.units import sg_to_plato
+
+if TYPE_CHECKING:  # the recipe models (pydantic): imported when a command runs
+    from brewctl.cli import Commands
+    from brewctl.profiles.recipe import Recipe
 
 __all__ = ["recipe_text", "register"]
 
@@ -38,6 +41,8 @@ def register(commands: Commands) -> None:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from brewctl.profiles.recipe import load_recipe, recipe_warnings
+
     failed = 0
     for path in args.files:
         try:
@@ -56,6 +61,8 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
+    from brewctl.profiles.recipe import recipe_json_schema
+
     print(json.dumps(recipe_json_schema(), indent=2, ensure_ascii=False))
     return 0
 
@@ -89,6 +96,8 @@ def recipe_text(recipe: Recipe, units: str | None = None) -> str:
 
 
 def _show(args: argparse.Namespace) -> int:
+    from brewctl.profiles.recipe import load_recipe, recipe_warnings
+
     recipe = load_recipe(args.file, args.profiles)
     print(recipe_text(recipe, args.units))
     for warning in recipe_warnings(recipe):

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import os
 from pathlib import Path
 
 from brewctl.cli import Commands
-from brewctl.config import DEFAULT_CONFIG_PATH, load_config
 from brewctl.errors import UserError
+from brewctl.paths import DEFAULT_CONFIG_PATH
 from brewctl.pins import pin_problems
 
 __all__ = ["MAX_SPEED", "register"]
@@ -68,6 +67,10 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("--speed: only with --simulate (real fermenters run in real time)")
     if not logging.getLogger().isEnabledFor(logging.INFO):
         logging.getLogger("brewctl").setLevel(logging.INFO)
+    import asyncio
+
+    from brewctl.config import load_config
+
     config = load_config(args.config)
     for problem in pin_problems(config.outputs):  # errors were refused by load_config
         log.warning("%s: %s", args.config, problem)

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from brewctl.cli import Commands
-from brewctl.config import DEFAULT_CONFIG_PATH, Config, NodeConfig, load_config
+from brewctl.paths import DEFAULT_CONFIG_PATH
 from brewctl.units import c_to_f
 
-if TYPE_CHECKING:  # importing the drivers pulls in w1thermsensor: only when a command needs it
+if TYPE_CHECKING:  # the drivers pull in w1thermsensor, the config pydantic: imported when a command needs them
+    from brewctl.config import Config
     from brewctl.drivers.probes import BusProbe
     from brewctl.service.forced_off import OffPlan
 
@@ -57,6 +57,8 @@ def register(commands: Commands) -> None:
 
 
 def _load_optional(path: Path | None) -> Config | None:
+    from brewctl.config import load_config
+
     if path is not None:
         return load_config(path)
     if DEFAULT_CONFIG_PATH.is_file():
@@ -128,6 +130,7 @@ def sensors(args: argparse.Namespace) -> int:
 def _off_plan(config_path: Path, state_dir: Path | None) -> OffPlan:
     """What to drive off: the config's outputs (or what is readable of a broken one) plus the
     outputs the daemon recorded at its last start in its state dir."""
+    from brewctl.config import NodeConfig, load_config
     from brewctl.errors import ConfigError
     from brewctl.service.forced_off import (
         LAST_GOOD_FILE,
@@ -165,6 +168,8 @@ def outputs_off(args: argparse.Namespace) -> int:
     Exit 0 when every output was driven off, 1 when some could not be claimed (named on stderr)
     or some pin of a broken config could not be identified.
     """
+    import asyncio
+
     from brewctl.drivers.outputs import OutputBank
 
     plan = _off_plan(args.config, args.state_dir)

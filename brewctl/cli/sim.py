@@ -9,26 +9,18 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
-from brewctl.config import FermenterConfig, Rig, load_config
 from brewctl.errors import ConfigError, UserError
-from brewctl.rigs import RIGS
-from brewctl.sim import (
-    JACKETED_PLANTS,
-    SimResult,
-    Thermostat,
-    default_config,
-    jacketed_plant,
-    parse_inline_profile,
-    simulate,
-)
+from brewctl.rigs import RIGS, Rig
 from brewctl.units import parse_duration
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the simulator, the control core and the config: imported when `sim` runs
     from brewctl.cli import Commands
+    from brewctl.config import FermenterConfig
+    from brewctl.sim import SimResult
 
 __all__ = ["register"]
 
@@ -48,6 +40,32 @@ _LABELS = {
 }
 
 
+class _PlantNames(Sequence[str]):
+    """The jacketed plant names, read from the simulator only when argparse needs them (``sim``'s
+    own help or a ``--plant`` value): ``brewctl --help`` then never loads the simulator."""
+
+    def _names(self) -> list[str]:
+        from brewctl.sim import JACKETED_PLANTS
+
+        return sorted(JACKETED_PLANTS)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        return self._names()[index]
+
+    def __len__(self) -> int:
+        return len(self._names())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._names()
+
+
 def register(commands: Commands) -> None:
     """Add ``brewctl sim``."""
     p = commands.top.add_parser(
@@ -62,9 +80,10 @@ def register(commands: Commands) -> None:
     p.add_argument("--rig", choices=[r.value for r in Rig], default=Rig.HEAT_COOL.value, help="built-in plant")
     p.add_argument(
         "--plant",
-        choices=sorted(JACKETED_PLANTS),
+        choices=_PlantNames(),
+        metavar="SIZE",  # argparse would list the choices (load the simulator) to build a metavar
         default=None,
-        help="jacketed tank size for the glycol and valve rigs (default 50l, the built-in)",
+        help="jacketed tank size for the glycol and valve rigs: %(choices)s (default 50l, the built-in)",
     )
     p.add_argument("--thermostat", action="store_true", help="run the on/off thermostat yardstick instead")
     p.add_argument(
@@ -97,11 +116,16 @@ def _load_profile(spec: str, profiles_dir: Path) -> tuple[object, float | None]:
 
         profile = find_in_library(spec, profiles_dir)
         return profile, profile_duration_s(profile)
+    from brewctl.sim import parse_inline_profile
+
     inline = parse_inline_profile(spec)
     return inline, inline.duration_s
 
 
 def _fermenter(args: argparse.Namespace) -> FermenterConfig:
+    from brewctl.config import load_config
+    from brewctl.sim import default_config
+
     rig = Rig(args.rig)
     if args.config is None:
         return default_config(rig)
@@ -117,6 +141,8 @@ def _fermenter(args: argparse.Namespace) -> FermenterConfig:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from brewctl.sim import Thermostat, jacketed_plant, simulate
+
     profile, length_s = _load_profile(args.profile, args.profiles_dir)
     days = args.days
     if days is None:

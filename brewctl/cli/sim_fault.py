@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
 
 from brewctl.cli import Commands
 
@@ -30,10 +29,7 @@ def register(commands: Commands) -> None:
 def cmd_sim_fault(args: argparse.Namespace) -> int:
     from brewctl.cli.client import _with_client
 
-    async def work(api: Any) -> dict[str, Any]:
-        return dict(await api.simulation_probe(args.probe, args.action))
-
-    answer = _with_client(args, work)
+    answer = _with_client(args, lambda api: api.simulation_probe(args.probe, args.action))
     if not answer.get("ok"):
         print(f"brewctl: refused: {answer.get('error')}", file=sys.stderr)
         return 1

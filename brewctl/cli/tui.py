@@ -9,8 +9,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from brewctl.config import DEFAULT_CONFIG_PATH, load_config
 from brewctl.errors import UserError
+from brewctl.paths import DEFAULT_CONFIG_PATH
 
 if TYPE_CHECKING:
     from brewctl.cli import Commands
@@ -59,6 +59,7 @@ def _tui(args: argparse.Namespace) -> int:
         raise UserError("brewctl tui needs a terminal (stdin and stdout); without one use `brewctl status`")
     from textual.logging import TextualHandler
 
+    from brewctl.config import load_config
     from brewctl.tui.app import Settings, make_app
 
     config_path: Path | None = args.config

@@ -17,12 +17,19 @@ from pydantic import ValidationError
 
 from brewctl.errors import ProfileError
 from brewctl.profiles.files import format_loc, validation_problems
+from brewctl.profiles.formats import EXPORT_FORMATS, IMPORT_FORMATS
 from brewctl.profiles.interchange.beerjson import export_beerjson, import_beerjson, looks_like_beerjson
 from brewctl.profiles.interchange.beerxml import import_beerxml, looks_like_beerxml
 from brewctl.profiles.interchange.brewpi_csv import export_brewpi_csv, import_brewpi_csv, looks_like_brewpi_csv
 from brewctl.profiles.interchange.brewpiless import import_brewpiless, looks_like_brewpiless
 from brewctl.profiles.interchange.common import ExportResult, ImportResult
-from brewctl.profiles.interchange.craftbeerpi import import_craftbeerpi, looks_like_craftbeerpi, read_yaml
+from brewctl.profiles.interchange.craftbeerpi import (
+    YAML_MISSING,
+    import_craftbeerpi,
+    looks_like_craftbeerpi,
+    read_yaml,
+    yaml_available,
+)
 from brewctl.profiles.interchange.fermentrack import import_fermentrack, looks_like_fermentrack
 from brewctl.profiles.model import Profile
 from brewctl.userfiles import parse_user_json, read_user_text
@@ -38,8 +45,6 @@ __all__ = [
     "import_text",
 ]
 
-IMPORT_FORMATS = ("beerjson", "beerxml", "brewpi-csv", "fermentrack", "brewpiless", "craftbeerpi")
-EXPORT_FORMATS = ("beerjson", "brewpi-csv")
 Units = Literal["C", "F"]
 
 
@@ -97,7 +102,10 @@ def import_text(
 def _import_text(text: str, source: str, *, fmt: str | None, name: str | None, units: Units | None) -> ImportResult:
     fmt = fmt or detect_format(text)
     if fmt is None:
-        raise ProfileError(f"{source}: cannot tell the format; use --from with one of {', '.join(IMPORT_FORMATS)}")
+        hint = "" if yaml_available() else f" (if it is a CraftBeerPi file: {YAML_MISSING})"
+        raise ProfileError(
+            f"{source}: cannot tell the format; use --from with one of {', '.join(IMPORT_FORMATS)}{hint}"
+        )
     if fmt not in IMPORT_FORMATS:
         raise ProfileError(f"unknown import format {fmt!r}; expected one of {', '.join(IMPORT_FORMATS)}")
     if fmt == "beerxml":

@@ -17,16 +17,20 @@ above 40 are taken as degF (warned).
 
 from __future__ import annotations
 
+from types import ModuleType
 from typing import Any, Literal
-
-import yaml
 
 from brewctl.errors import ProfileError
 from brewctl.profiles.interchange.common import ImportResult, Warnings, build_profile, number, temp_c
 from brewctl.profiles.model import HoldStep, RampStep, Step, WaitForBrewerStep
 from brewctl.userfiles import hostile_reason
 
-__all__ = ["import_craftbeerpi", "looks_like_craftbeerpi", "read_yaml"]
+__all__ = ["YAML_MISSING", "import_craftbeerpi", "looks_like_craftbeerpi", "read_yaml", "yaml_available"]
+
+YAML_MISSING = (
+    "CraftBeerPi profiles are YAML, and reading YAML needs PyYAML, an optional part of brewctl: "
+    "pipx inject brewctl pyyaml (or, in a venv: pip install 'brewctl[yaml]')"
+)
 
 _KNOWN_PROPS = {
     "FermenterStep": {"Temp", "TimerD", "TimerH", "TimerM", "Sensor", "AutoMode", "Notification"},
@@ -36,7 +40,25 @@ _KNOWN_PROPS = {
 }
 
 
+def _yaml() -> ModuleType:
+    try:
+        import yaml
+    except ImportError:
+        raise ProfileError(YAML_MISSING) from None
+    return yaml
+
+
+def yaml_available() -> bool:
+    """Is PyYAML installed (the ``yaml`` extra)?"""
+    try:
+        _yaml()
+    except ProfileError:
+        return False
+    return True
+
+
 def read_yaml(text: str, source: str) -> Any:
+    yaml = _yaml()
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:

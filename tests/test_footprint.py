@@ -1,0 +1,68 @@
+"""The install stays light: what quick commands import, and the optional YAML importer (issue 13).
+
+Speed and memory are measured by hand (bench/footprint.py, bench/daemon_resources.py); these
+tests guard the causes: heavy modules imported only where used.
+"""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from brewctl.errors import ProfileError
+
+ROOT = Path(__file__).resolve().parent.parent
+HEAVY = ("pydantic", "aiohttp", "yaml", "asyncio", "textual", "w1thermsensor", "gpiozero", "influxdb_client")
+
+
+def imported_after(code: str) -> set[str]:
+    """The heavy top-level modules a fresh interpreter has loaded after running ``code``."""
+    probe = f"{code}\nimport sys\nprint(' '.join(m for m in {HEAVY!r} if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)
+    return set(out.stdout.split())
+
+
+def test_help_loads_no_heavy_module() -> None:
+    assert imported_after("from brewctl.cli import build_parser\nbuild_parser().format_help()") == set()
+
+
+def test_status_uses_no_aiohttp() -> None:
+    code = "from brewctl.cli import main\nassert main(['status', '--socket', '/nonexistent/brewctl.sock']) == 2"
+    assert imported_after(code) == {"pydantic"}
+
+
+@pytest.mark.parametrize("package", ["brewctl.profiles"])
+def test_lazy_packages_export_what_they_name(package: str) -> None:
+    module = importlib.import_module(package)
+    sources: dict[str, str] = module._SOURCES
+    assert set(sources) == set(module.__all__)
+    for name in module.__all__:
+        assert getattr(module, name) is getattr(importlib.import_module(f"{package}.{sources[name]}"), name)
+    with pytest.raises(AttributeError):
+        module.no_such_name  # noqa: B018
+
+
+def test_pyyaml_and_the_async_extra_are_not_hard_dependencies() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    deps = " ".join(project["dependencies"]).lower()
+    assert "pyyaml" not in deps and "w1thermsensor[" not in deps
+    assert project["optional-dependencies"]["yaml"] == ["pyyaml>=6.0"]
+
+
+def test_without_pyyaml_the_craftbeerpi_import_says_how_to_add_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from brewctl.profiles.interchange import import_file, import_text
+
+    monkeypatch.setitem(sys.modules, "yaml", None)  # as if PyYAML were not installed
+    data = ROOT / "tests" / "profiles" / "data" / "craftbeerpi_recipe.yaml"
+    with pytest.raises(ProfileError, match=r"needs PyYAML.*pipx inject brewctl pyyaml.*brewctl\[yaml\]"):
+        import_file(data, fmt="craftbeerpi")
+    with pytest.raises(ProfileError, match=r"cannot tell the format.*if it is a CraftBeerPi file: .*pipx inject"):
+        import_file(data)
+    # The other formats do not need it.
+    result = import_text("date,temperature\n2024-05-01T00:00:00,19\n2024-05-04T00:00:00,19\n", "p.csv")
+    assert result.profile.steps
