@@ -20,7 +20,6 @@ from brewctl.errors import CommandError, TransientError, UserError
 from brewctl.modes import Mode
 from brewctl.paths import DEFAULT_CONFIG_PATH
 from brewctl.units import c_to_f, f_to_c, format_duration
-from brewctl.wording import output_reason
 
 if TYPE_CHECKING:  # pydantic models: imported where used, so `brewctl --help` starts fast
     from brewctl.cli import Commands
@@ -294,6 +293,8 @@ def format_fermenter_line(f: FermenterStatus, units: str = "C") -> str:
 
 def format_status(status: NodeStatus, units: str = "C") -> str:
     """A readable table of a node's fermenters (temperatures in ``units``), then its alarms."""
+    from brewctl.wording import output_reason  # it imports the models: not needed for `--help`
+
     extra = ", simulated" if status.simulated else ""
     lines = [f"{status.node} (brewctl {status.version}, up {format_duration(status.uptime_s)}{extra})"]
     header = f"{'FERMENTER':<10} {'MODE':<8} {'BEER °' + units:<14} {'CHAMBER °' + units:<14} {'OUTPUTS':<24} PROFILE"

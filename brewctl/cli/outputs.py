@@ -29,12 +29,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from brewctl.config import DEFAULT_CONFIG_PATH, Config, OutputConfig, OutputKind, load_config
 from brewctl.errors import UserError
+from brewctl.paths import DEFAULT_CONFIG_PATH
 from brewctl.pins import HEADER_PIN
+from brewctl.rigs import OutputKind
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the config (pydantic) is imported when the command runs: `brewctl --help` starts fast
     from brewctl.cli import Commands
+    from brewctl.config import Config, OutputConfig
     from brewctl.drivers.outputs import Channel
 
 __all__ = ["BenchResult", "Step", "bench_steps", "daemon_answers", "register", "run_bench_test"]
@@ -267,6 +269,8 @@ def register(commands: Commands) -> None:
 
 def outputs_test(args: argparse.Namespace) -> int:
     """Exit 0 if every output came on and went off, 1 if not, 2 on a user error, 130 on Ctrl-C."""
+    from brewctl.config import load_config
+
     cfg = load_config(args.config)
     names = _selected(cfg.outputs, args.output)
     if args.seconds is not None and not 0 < args.seconds <= 600:
