@@ -43,6 +43,7 @@ def register(commands: Commands) -> None:
 
 def _fleet_source(spec: str, config_path: Path | None) -> FleetSource:
     """The fleet view's source: host and port from ``--mqtt``, login and TLS from the config's ``[mqtt]``."""
+    from brewctl.config import load_config
     from brewctl.mqtt.credentials import connection_files
     from brewctl.mqtt.fleet import parse_broker
     from brewctl.tui.fleet_source import FleetSource
