@@ -1155,7 +1155,8 @@ def system(cfg: Config) -> Svg:
     svg.wire("mainsL", inlet["L"], (xl, inlet["L"][1]), (xl, last_l))
     svg.wire("mainsN", inlet["N"], (xn, inlet["N"][1]), (xn, max(n_taps)))
     svg.wire("pe", inlet["PE"], (xpe, inlet["PE"][1]), (xpe, max(pe_taps, default=inlet["PE"][1])))
-    svg.text(xpe + 6, inlet["PE"][1] + 140, "PE bar", "small")
+    pe_label_y = (min(pe_taps) + max(pe_taps)) / 2 if len(pe_taps) > 1 else inlet["PE"][1] + 40
+    svg.text(xpe + 6, pe_label_y, "PE bar", "small")
     for term, fuse in feeds:
         svg.wire("mainsL", (xl, term[1]), term)
         if term[1] != last_l:
@@ -1194,7 +1195,8 @@ def system(cfg: Config) -> Svg:
         ny,
         [
             "Relay board: VCC from the Pi's 3V3, JD-VCC jumper removed, its GND pin beside VCC free.",
-            "10 kΩ from each IN to 3V3. A 1N4007 across every DC coil (drawn at K1; each valve coil too).",
+            "10 kΩ from each IN to 3V3. A 1N4007 across K1's coil (drawn) and each solenoid coil, band to +;",
+            "never across a motorized valve's wires (reversing it would short the supply through the diode).",
             "TS1/TS2: independent low-temperature backstops. TCO: on the heater, never in the box.",
             "Chiller and pump plug into their own sockets with their own thermostat (glycol.svg).",
             "Earth symbol: its own green/yellow wire to the PE bar.",

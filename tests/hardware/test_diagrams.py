@@ -391,3 +391,28 @@ def test_the_generator_refuses_a_pin_the_rules_refuse(tmp_path: Path, capsys: py
     assert _generator().main(["--config", str(path), "--out", str(tmp_path / "svg")]) == 2
     err = capsys.readouterr().err
     assert "outputs.fv1_heat: GPIO6: an active-high output on a pin pulled up at boot" in err
+
+
+def _relays(count: int) -> str:
+    pins = [5, 6, 12, 13, 16, 17, 19, 20, 21, 22, 23, 24, 25, 26, 27]
+    text = '[probes.beer]\nid = "28-0316a2795aff"\n'
+    for i in range(count):
+        text += f'[outputs.v{i}]\nkind = "solenoid"\npin = {pins[i]}\nactive_high = false\n'
+        text += f'[fermenters.f{i}]\nrig = "glycol"\nbeer_probe = "beer"\nvalve = "v{i}"\n' if i == 0 else ""
+    return text
+
+
+@pytest.mark.parametrize(("count", "board"), [(4, "4-channel board, channels 1-4 used"), (5, "8-channel board")])
+def test_the_system_drawing_picks_a_4_or_8_channel_board(tmp_path: Path, count: int, board: str) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(_relays(count), encoding="utf-8")
+    svg = _generator().system(load_config(path))
+    assert board in svg_text(svg.render())
+    assert svg.undotted_joints() == []
+
+
+def test_the_system_drawing_refuses_more_than_one_board(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(_relays(9), encoding="utf-8")
+    assert _generator().main(["--config", str(path), "--out", str(tmp_path / "svg")]) == 0
+    assert "skipped system.svg: config: 9 relay channels; the system drawing shows 8 at most" in capsys.readouterr().err
