@@ -66,3 +66,40 @@ def test_without_pyyaml_the_craftbeerpi_import_says_how_to_add_it(monkeypatch: p
     # The other formats do not need it.
     result = import_text("date,temperature\n2024-05-01T00:00:00,19\n2024-05-04T00:00:00,19\n", "p.csv")
     assert result.profile.steps
+
+
+def test_influxdb_client_is_the_influx_extra() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert not any(d.startswith("influxdb-client") for d in project["dependencies"])
+    assert project["optional-dependencies"]["influx"] == ["influxdb-client[async]>=1.40,<2"]
+
+
+async def test_without_influxdb_client_the_writer_fails_with_how_to_add_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The daemon's supervisor shows this message as the writer's alarm; control goes on."""
+    import asyncio
+
+    from brewctl.config import InfluxConfig
+    from brewctl.errors import ConfigError
+    from brewctl.recorder import influx
+    from brewctl.service.hub import Hub
+
+    monkeypatch.setattr(influx, "influx_client_installed", lambda: False)
+    with pytest.raises(ConfigError, match=r"\[influx\] needs the influxdb-client package.*brewctl\[influx\]"):
+        writer = influx.InfluxComponent(tmp_path, InfluxConfig(url="http://127.0.0.1:9"))
+        await asyncio.wait_for(writer.run(Hub("n")), 10)
+
+
+def test_config_check_warns_when_influx_is_configured_but_not_installed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from brewctl.cli import main
+    from brewctl.recorder import influx
+
+    config = tmp_path / "config.toml"
+    text = (ROOT / "config.example.toml").read_text(encoding="utf-8")
+    config.write_text(text + '\n[influx]\nurl = "http://localhost:8428"\n')
+    monkeypatch.setattr(influx, "influx_client_installed", lambda: False)
+    assert main(["config", "check", "--config", str(config)]) == 0
+    assert "warning: [influx] needs the influxdb-client package" in capsys.readouterr().out

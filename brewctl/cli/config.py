@@ -43,4 +43,9 @@ def _check(args: argparse.Namespace) -> int:
         print(f"  {fid}: {f.name or fid} ({f.rig.value}, mode {f.mode.value})")
     for problem in pin_problems(cfg.outputs):  # the errors were refused by load_config: warnings only
         print(f"{args.config}: warning: {problem}")
+    if cfg.influx is not None:
+        from brewctl.recorder.influx import INFLUX_MISSING, influx_client_installed
+
+        if not influx_client_installed():
+            print(f"{args.config}: warning: {INFLUX_MISSING}")
     return 0

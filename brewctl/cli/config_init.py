@@ -29,6 +29,23 @@ def add_setup_actions(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     p.set_defaults(func=_init)
     p = sub.add_parser("example", help="print the annotated example config (every key explained)")
     p.set_defaults(func=_example)
+    p = sub.add_parser(
+        "files", help="where brewctl's own files are: profile library, recipes, schemas, unit, Grafana dashboards"
+    )
+    p.set_defaults(func=_files)
+
+
+def _files(args: argparse.Namespace) -> int:
+    from brewctl.resources import SOURCES, shipped_path
+
+    for name in SOURCES:
+        path = shipped_path(name)
+        print(f"{name:<20} {path}")
+        if path.is_dir():
+            for child in sorted(path.iterdir()):
+                if child.is_file():
+                    print(f"{'':<20}   {child.name}")
+    return 0
 
 
 def _example(args: argparse.Namespace) -> int:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
+import importlib.util
 import logging
 import random
 import ssl
@@ -98,6 +99,17 @@ class Backoff:
 
     def reset(self) -> None:
         self.failures = 0
+
+
+INFLUX_MISSING = (
+    "[influx] needs the influxdb-client package, an optional part of brewctl: "
+    "pipx inject brewctl 'influxdb-client[async]' (or, in a venv: pip install 'brewctl[influx]')"
+)
+
+
+def influx_client_installed() -> bool:
+    """Is influxdb-client (the ``influx`` extra) installed?"""
+    return importlib.util.find_spec("influxdb_client") is not None
 
 
 def read_token(config: InfluxConfig) -> str | None:
@@ -219,6 +231,8 @@ class InfluxComponent:
                 async with asyncio.TaskGroup() as tg:
                     tg.create_task(self._take_statuses(statuses))
                     # influxdb-client takes ~0.5 s to import (seconds on a Pi): off the loop, only when used
+                    if not influx_client_installed():
+                        raise ConfigError(INFLUX_MISSING)
                     await self._call(importlib.import_module, "influxdb_client.client.influxdb_client_async")
                     waiting = await self._call(self.outbox.open)
                     if waiting:

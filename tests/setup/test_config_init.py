@@ -151,3 +151,11 @@ def test_config_example_prints_the_annotated_example(capsys: pytest.CaptureFixtu
     assert main(["config", "example"]) == 0
     root = Path(__file__).resolve().parents[2]
     assert capsys.readouterr().out == (root / "config.example.toml").read_text(encoding="utf-8")
+
+
+def test_config_files_lists_the_shipped_files(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["config", "files"]) == 0
+    out = capsys.readouterr().out
+    for name in ("profiles", "recipes", "config.example.toml", "brewctl.service", "grafana"):
+        assert any(line.startswith(name) for line in out.splitlines()), name
+    assert "clean-ale.toml" in out and "profile.schema.json" in out and "brewctl-fermenter.json" in out
