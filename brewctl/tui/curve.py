@@ -7,11 +7,12 @@ free rise nothing is controlled: the curve has a gap (None).
 
 from __future__ import annotations
 
+import itertools
 from typing import assert_never
 
 from brewctl.profiles import FreeRiseStep, HoldStep, HoldUntilStep, Profile, RampStep, WaitForBrewerStep
 
-__all__ = ["WAIT_DRAWN_S", "planned_curve"]
+__all__ = ["WAIT_DRAWN_S", "plan_ahead", "planned_curve", "step_starts"]
 
 WAIT_DRAWN_S = 12 * 3600.0
 """How long a wait-for-brewer step is drawn (it lasts until the brewer confirms)."""
@@ -51,3 +52,59 @@ def planned_curve(profile: Profile) -> list[Point]:
         points.append((t, step.temperature_c))
         current = step.temperature_c
     return points
+
+
+def step_starts(profile: Profile) -> list[float]:
+    """Where each step begins on the planned curve (seconds from the start), as :func:`planned_curve` draws it."""
+    starts: list[float] = []
+    t = 0.0
+    current: float | None = None
+    for step in profile.steps:
+        starts.append(t)
+        if isinstance(step, FreeRiseStep):
+            t += step.duration_s
+            continue
+        if isinstance(step, RampStep):
+            start = step.from_c if step.from_c is not None else current
+            t += step.duration_from(start if start is not None else step.temperature_c)
+        elif isinstance(step, HoldStep):
+            t += step.duration_s
+        elif isinstance(step, HoldUntilStep):
+            t += step.max_duration_s
+        elif isinstance(step, WaitForBrewerStep):
+            t += WAIT_DRAWN_S
+        current = step.temperature_c
+    return starts
+
+
+def plan_ahead(
+    profile: Profile, step_index: int, step_remaining_s: float | None, now_s: float
+) -> list[tuple[float, float | None]]:
+    """The planned setpoint from ``now_s`` on (Unix seconds, degC or None in a free rise).
+
+    The current step ends ``step_remaining_s`` from now (when known; else as planned from its
+    start), then the rest of the profile follows as :func:`planned_curve` draws it.
+    """
+    points = planned_curve(profile)
+    starts = step_starts(profile)
+    if not points or not 0 <= step_index < len(starts):
+        return []
+    step_end = starts[step_index + 1] if step_index + 1 < len(starts) else points[-1][0]
+    length = step_end - starts[step_index]
+    into = length - step_remaining_s if step_remaining_s is not None else 0.0
+    plan_now = starts[step_index] + max(0.0, min(length, into))
+    out: list[tuple[float, float | None]] = [(now_s, _value_at(points, plan_now))]
+    out += [(now_s + t - plan_now, v) for t, v in points if t > plan_now]
+    return out
+
+
+def _value_at(points: list[Point], t: float) -> float | None:
+    """The planned setpoint at ``t`` (linear between corners; None in a gap)."""
+    for (t0, v0), (t1, v1) in itertools.pairwise(points):
+        if t0 <= t <= t1:
+            if v0 is None or v1 is None:
+                return None
+            if t1 == t0:
+                return v1
+            return v0 + (v1 - v0) * (t - t0) / (t1 - t0)
+    return points[-1][1] if points else None

@@ -125,7 +125,7 @@ class FermenterCard(Static):
     FermenterCard.-alarm { border: round $error; }
     FermenterCard.-alarm.-selected { border: double $error; }
     FermenterCard.-stale { color: $text-disabled; }
-    FermenterCard.-line { border: none; height: 1; padding: 0; }
+    FermenterCard.-line { border: none !important; height: 1; padding: 0; }
     FermenterCard.-line.-selected { background: $boost; text-style: bold; }
     FermenterCard.-wide { width: 1fr; }
     """

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["ZOOMS", "Series", "Zoom", "parse_history", "segments"]
+__all__ = ["BATCH_ROWS", "ZOOMS", "Series", "Zoom", "batch_zoom", "parse_history", "segments"]
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,8 @@ class Zoom:
     step_s: float
     axis_unit: str = "h"
     """The x axis counts these back from now: ``h`` (hours) or ``d`` (days)."""
+    batch: bool = False
+    """The whole batch: from the profile's start (the span and step follow from it)."""
 
     @property
     def axis_unit_s(self) -> float:
@@ -29,8 +31,18 @@ ZOOMS: tuple[Zoom, ...] = (
     Zoom("6 h", 6 * 3600.0, 60.0),
     Zoom("24 h", 24 * 3600.0, 300.0),
     Zoom("7 d", 7 * 86400.0, 1800.0, axis_unit="d"),  # -7..0 days reads better than -168..0 hours
+    Zoom("whole batch", 14 * 86400.0, 3600.0, axis_unit="d", batch=True),
 )
 """The zoom levels, narrowest first; 24 h is the default."""
+
+BATCH_ROWS = 400
+"""Rows asked for the whole batch (the step follows from its length)."""
+
+
+def batch_zoom(elapsed_s: float) -> Zoom:
+    """The whole-batch window for a profile ``elapsed_s`` in (14 days without a profile)."""
+    span = max(elapsed_s, 3600.0) if elapsed_s > 0 else 14 * 86400.0
+    return Zoom("whole batch", span, max(60.0, round(span / BATCH_ROWS / 60) * 60), axis_unit="d", batch=True)
 
 
 @dataclass
@@ -43,6 +55,7 @@ class Series:
     setpoint_c: list[float | None] = field(default_factory=list)
     heat: list[float] = field(default_factory=list)
     cool: list[float] = field(default_factory=list)
+    gravity_sg: list[float | None] = field(default_factory=list)
 
     def append(
         self,
@@ -52,6 +65,7 @@ class Series:
         setpoint_c: float | None,
         heat: float,
         cool: float,
+        gravity_sg: float | None = None,
     ) -> None:
         """Add one point (a live status between history fetches)."""
         self.ts_s.append(ts_s)
@@ -60,11 +74,14 @@ class Series:
         self.setpoint_c.append(setpoint_c)
         self.heat.append(heat)
         self.cool.append(cool)
+        self.gravity_sg.append(gravity_sg)
 
     def trim(self, since_s: float) -> None:
         """Drop points older than ``since_s``."""
         keep = next((i for i, t in enumerate(self.ts_s) if t >= since_s), len(self.ts_s))
-        for column in (self.ts_s, self.beer_c, self.chamber_c, self.setpoint_c, self.heat, self.cool):
+        for column in (
+            self.ts_s, self.beer_c, self.chamber_c, self.setpoint_c, self.heat, self.cool, self.gravity_sg
+        ):  # fmt: skip
             del column[:keep]
 
 
@@ -103,6 +120,7 @@ def parse_history(data: Mapping[str, Any]) -> Series:
             get(row, "beer_setpoint_c") if get(row, "beer_setpoint_c") is not None else get(row, "chamber_setpoint_c"),
             get(row, "heat") or 0.0,
             cool,
+            get(row, "gravity_sg"),
         )
     return series
 

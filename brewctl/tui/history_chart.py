@@ -1,17 +1,73 @@
-"""A fermenter's recent history: beer, chamber and setpoint lines, heating and cooling periods."""
+"""A fermenter's history as a chart widget (see :mod:`brewctl.tui.chart` for the drawing)."""
 
 from __future__ import annotations
 
-from textual_plotext import PlotextPlot
+from collections.abc import Sequence
 
+from rich.console import Group, RenderableType
+from rich.text import Text
+from textual.widget import Widget
+
+from brewctl.model import Event
+from brewctl.tui.chart import ChartData, Marker, chart_key, render_chart
+from brewctl.tui.events_text import category
 from brewctl.tui.format import Units, to_display_c
-from brewctl.tui.history import Series, Zoom, segments
+from brewctl.tui.history import Series, Zoom
 
-__all__ = ["HistoryChart"]
+__all__ = ["AHEAD_FRACTION", "HistoryChart", "chart_data"]
+
+AHEAD_FRACTION = 0.25
+"""With a profile running, the chart looks this far ahead (a share of the window) at its plan."""
 
 
-class HistoryChart(PlotextPlot):
-    """Call :meth:`show` with a series; x is hours (days at 7 d) before ``now_s``."""
+def chart_data(
+    series: Series,
+    zoom: Zoom,
+    now_s: float,
+    units: Units,
+    *,
+    plan: Sequence[tuple[float, float | None]] = (),
+    events: Sequence[Event] = (),
+) -> ChartData:
+    """The chart's data: ``series`` over the zoom window ending at ``now_s``, and ``plan`` ahead of it."""
+    ahead = 0.0
+    if plan:
+        ahead = plan[-1][0] - now_s if zoom.batch else zoom.span_s * AHEAD_FRACTION
+        ahead = max(0.0, ahead)
+
+    def temps(column: Sequence[float | None]) -> list[tuple[float, float | None]]:
+        return [(t, None if v is None else to_display_c(v, units)) for t, v in zip(series.ts_s, column, strict=True)]
+
+    end = now_s + ahead
+    shown_plan: list[tuple[float, float | None]] = []
+    for t, v in plan:  # up to the first corner past the right edge (the canvas clips the line there)
+        shown_plan.append((t, None if v is None else to_display_c(v, units)))
+        if t > end:
+            break
+    markers = []
+    for e in events:
+        kind = category(e)
+        if kind in {"alarm", "note", "step", "command"}:
+            markers.append(Marker(e.ts_s, kind))
+    return ChartData(
+        start_s=now_s - zoom.span_s,
+        end_s=end,
+        now_s=now_s,
+        beer=temps(series.beer_c),
+        chamber=temps(series.chamber_c),
+        setpoint=temps(series.setpoint_c),
+        plan=shown_plan,
+        gravity=list(zip(series.ts_s, series.gravity_sg, strict=True)),
+        heat=list(zip(series.ts_s, series.heat, strict=True)),
+        cool=list(zip(series.ts_s, series.cool, strict=True)),
+        markers=markers,
+        unit=f"°{units}",
+        axis_unit_s=zoom.axis_unit_s,
+    )
+
+
+class HistoryChart(Widget):
+    """Call :meth:`show` with a series; x is hours (days from 7 d) from ``now_s``."""
 
     DEFAULT_CSS = """
     HistoryChart { height: 1fr; min-height: 8; }
@@ -21,8 +77,9 @@ class HistoryChart(PlotextPlot):
         super().__init__(id=id)
         self.units: Units = units
         self.message = "loading history …"
-        self.caption = self.message
-        """One line for above the chart: the window and the colours, or why there is no chart."""
+        self.caption: Text = Text(self.message)
+        """One line for above the chart: the window and the key, or why there is no chart."""
+        self.data: ChartData | None = None
         self.points = 0
         self.heat_periods = 0
         """Points drawn with the heater on (and below, the cooler): what the chart shows, for tests."""
@@ -30,52 +87,45 @@ class HistoryChart(PlotextPlot):
         self.x_left = 0.0
         """The left end of the x axis (-24 for the last 24 h in hours, -7 for 7 days)."""
 
-    def show(self, series: Series, zoom: Zoom, now_s: float, *, note: str = "") -> None:
+    def show(
+        self,
+        series: Series,
+        zoom: Zoom,
+        now_s: float,
+        *,
+        note: str = "",
+        plan: Sequence[tuple[float, float | None]] = (),
+        events: Sequence[Event] = (),
+    ) -> None:
         """Draw ``series`` over the zoom window ending at ``now_s``; ``note`` replaces the window in the caption."""
-        plt = self.plt
-        plt.clear_data()
-        plt.clear_figure()
-        unit = f"°{self.units}"
-        xs = [(t - now_s) / zoom.axis_unit_s for t in series.ts_s]
-        self.points = len(xs)
-        head = note or f"last {zoom.label}, {unit}, x: {zoom.axis_unit} ago"
-        self.caption = f"{head} · [yellow]beer[/] [cyan]chamber[/] [green]setpoint[/] [red]▀ heat[/] [blue]▄ cool[/]"
+        self.data = chart_data(series, zoom, now_s, self.units, plan=plan, events=events)
+        self.points = len(series.ts_s)
+        self.heat_periods = sum(1 for h in series.heat if h > 0)
+        self.cool_periods = sum(1 for c in series.cool if c > 0)
         self.x_left = -zoom.span_s / zoom.axis_unit_s
-        plt.xlim(self.x_left, 0.0)
-        values: list[float] = []
-        for column, color in (
-            (series.setpoint_c, "green"),
-            (series.chamber_c, "cyan"),
-            (series.beer_c, "yellow"),
-        ):
-            ys = [None if v is None else to_display_c(v, self.units) for v in column]
-            for sx, sy in segments(xs, ys):
-                plt.plot(sx, sy, color=color, marker="braille")
-                values.extend(sy)
-        if not values:
+        has_gravity = any(g is not None for g in series.gravity_sg)
+        window = zoom.label if zoom.batch else f"last {zoom.label}"
+        head = note or f"{window}, °{self.units}, x: {zoom.axis_unit} from now"
+        key = chart_key(has_gravity, bool(plan))
+        if len(head) + 3 + len(key.plain) > self.app.size.width - 2 and not note:
+            head = f"{zoom.label}, °{self.units}"  # the key must fit: the window is on the axis anyway
+        if not any(v is not None for v in (*series.beer_c, *series.chamber_c, *series.setpoint_c)) and not plan:
             self.message = "no history yet"
-            self.caption = f"last {zoom.label}: no history yet"
-            self.refresh()
-            return
-        low, high = min(values), max(values)
-        pad = max(0.5, (high - low) * 0.1)
-        bottom = low - pad
-        plt.ylim(bottom - pad, high + pad)
-        heat_x = [x for x, h in zip(xs, series.heat, strict=True) if h > 0]
-        cool_x = [x for x, c in zip(xs, series.cool, strict=True) if c > 0]
-        self.heat_periods, self.cool_periods = len(heat_x), len(cool_x)
-        if heat_x:
-            plt.scatter(heat_x, [bottom] * len(heat_x), color="red", marker="▀")
-        if cool_x:
-            plt.scatter(cool_x, [bottom - pad / 2] * len(cool_x), color="blue", marker="▄")
-        self.message = ""
+            self.caption = Text(f"{window}: no history yet")
+        else:
+            self.message = ""
+            self.caption = Text(f"{head} · ").append_text(key)
         self.refresh()
 
     def show_problem(self, zoom: Zoom, problem: str) -> None:
         """No chart: say why (history disabled, connection lost)."""
-        self.plt.clear_data()
-        self.plt.clear_figure()
+        self.data = None
         self.message = problem
-        self.caption = f"last {zoom.label}: {problem}"
+        self.caption = Text(f"last {zoom.label}: {problem}")
         self.points = 0
         self.refresh()
+
+    def render(self) -> RenderableType:
+        if self.data is None or self.message:
+            return Text(self.message, style="dim")
+        return Group(*render_chart(self.data, self.size.width, self.size.height))

@@ -220,3 +220,15 @@ async def test_8_import_asks_the_units_and_keeps_its_warnings_in_view(tmp_path: 
         notes = str(editor.query_one("#notes", Static).content)
         assert "--" not in notes
         assert not any("--units" in n.message for n in app._notifications)
+
+
+async def test_3_at_60x20_a_selected_alarmed_fermenter_is_still_one_marked_line(tmp_path: Path) -> None:
+    app = fake_app(tmp_path, FakeSource(three_fermenters(alarm_on="fv2")))
+    async with app.run_test(size=(60, 20)) as pilot:
+        await until(pilot, lambda: len(cards(app)) == 3, what="three fermenters")
+        await pilot.press("down")
+        await pilot.pause()
+        fv2 = cards(app)[1]
+        assert fv2.has_class("-alarm") and fv2.selected
+        assert fv2.region.height == 1 and str(fv2.content).startswith("▶ FV2")
+        assert "⚠" in str(fv2.content)
