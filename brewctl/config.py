@@ -151,7 +151,7 @@ class TuningConfig(_Frozen):
     valve_kp: float = Field(1.0, ge=0.0, description="Motorized valve: opening per degC beer above setpoint.")
     valve_ki: float = Field(1.0, ge=0.0, description="Motorized valve: integral gain (per hour).")
     valve_step: float = Field(
-        0.05, ge=0.02, le=1.0, description="Motorized valve: least move (fraction of the travel); fewer strokes."
+        0.1, ge=0.02, le=1.0, description="Motorized valve: least move (fraction of the travel); fewer strokes."
     )
     glycol_ripple_c: float = Field(
         0.2,

@@ -43,6 +43,8 @@ _PROBE_STEP_C = 0.0625
 _WATCH_S = 3600.0
 """After a pulse, give up watching for the lowest point after this long."""
 _MAX_PULSE_S = 24 * 3600.0
+_K_MIN, _K_MAX = 1e-7, 1e-2
+"""Bounds of the learned jacket rate (per second): a week to a minute to pull the beer most of the way."""
 _APPROACH_S = 3 * 3600.0
 """The ball valve's integral waits while the beer would reach the setpoint within this at its pace."""
 _SETTLED_S = 3600.0
@@ -81,9 +83,9 @@ class JacketModel:
     def learn(self, beer_c: float, drop_c: float, open_s: float) -> None:
         """The beer at ``beer_c`` fell ``drop_c`` (trend removed) after ``open_s`` fully open."""
         span = beer_c - self.glycol_c
-        if open_s <= 0.0 or drop_c <= 0.0 or span <= 0.0 or drop_c >= 0.95 * span:
-            return
-        seen = -math.log(1.0 - drop_c / span) / open_s
+        if open_s <= 0.0 or drop_c < 0.01 or span <= 0.0 or drop_c >= 0.95 * span:
+            return  # nothing to learn from (a drop within the probe's noise, or nonsense)
+        seen = min(_K_MAX, max(_K_MIN, -math.log(1.0 - drop_c / span) / open_s))
         if self.pulses == 0:  # the first pulse was held open until the probe moved: trust it
             self.k_per_s = seen
         else:
