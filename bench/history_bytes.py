@@ -33,11 +33,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from brewctl.backoff import Backoff
 from brewctl.config import HistoryConfig, InfluxConfig, Mode
 from brewctl.errors import TransientError
 from brewctl.model import FermenterStatus, GravityStatus, NodeStatus, OutputStatus, PidTerms
 from brewctl.recorder.history_component import HistoryComponent
-from brewctl.recorder.influx import Backoff, InfluxComponent, PointSender
+from brewctl.recorder.influx import InfluxComponent, PointSender
 from brewctl.service.hub import Hub
 
 PERIOD_S = 5.0

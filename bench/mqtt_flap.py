@@ -33,8 +33,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a ch
 
 from _mqtt_bench import bench_config, changing_status, free_port
 
+from brewctl.backoff import Backoff
 from brewctl.config import parse_config
-from brewctl.mqtt.backoff import Backoff
 from brewctl.mqtt.bridge import MqttBridge
 from brewctl.service.hub import Hub
 

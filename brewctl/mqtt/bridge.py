@@ -33,11 +33,11 @@ from paho.mqtt.subscribeoptions import SubscribeOptions
 from brewctl import __version__
 from brewctl.alerts.message import AlertMessage, alert_message
 from brewctl.alerts.tracker import AlertTracker, standing_alarms
+from brewctl.backoff import Backoff
 from brewctl.config import Config, MqttConfig
 from brewctl.errors import ConfigError
 from brewctl.model import Alarm, Command, CommandResult, NodeStatus
 from brewctl.mqtt import history_rpc
-from brewctl.mqtt.backoff import Backoff
 from brewctl.mqtt.commands import RecentCommands, echo_id, parse_command
 from brewctl.mqtt.credentials import connection_files
 from brewctl.mqtt.discovery import discovery_documents, retained_topics, stale_topics

@@ -23,7 +23,6 @@ import contextlib
 import importlib
 import importlib.util
 import logging
-import random
 import ssl
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -33,6 +32,7 @@ from typing import Any, Protocol, TypeVar
 
 import aiohttp
 
+from brewctl.backoff import Backoff, Retries
 from brewctl.config import InfluxConfig
 from brewctl.errors import BrewctlError, ConfigError, TransientError
 from brewctl.model import Alarm, NodeStatus
@@ -41,7 +41,7 @@ from brewctl.recorder.outbox import OUTBOX_FILE, Outbox
 from brewctl.service.hub import Hub
 
 __all__ = [
-    "Backoff",
+    "INFLUX_BACKOFF",
     "BadPointsError",
     "InfluxComponent",
     "PointSender",
@@ -58,6 +58,9 @@ SEND_POINTS = 10_000
 """Points per request when draining the outbox (about 1 MB of line protocol)."""
 MIN_SEND_POINTS = 100
 """HTTP 413 halves the request size down to this."""
+INFLUX_BACKOFF = Backoff(initial_s=1.0, max_s=300.0)
+"""Retry delays after a failed write (1 s doubling to 5 min, jittered)."""
+
 SPILL_EVERY_S = 60.0
 """During an outage, points wait in memory this long (status time) before one outbox transaction."""
 
@@ -78,27 +81,6 @@ class PointSender(Protocol):
     async def __call__(self, text: str) -> None:
         """Write line protocol (ms timestamps); raise ``TransientError``, ``BadPointsError`` or
         ``RequestTooLargeError``."""
-
-
-class Backoff:
-    """Exponential backoff with jitter (pure apart from the injected ``rand``)."""
-
-    def __init__(
-        self, initial_s: float = 1.0, max_s: float = 300.0, *, rand: Callable[[], float] = random.random
-    ) -> None:
-        self.initial_s = initial_s
-        self.max_s = max_s
-        self.failures = 0
-        self._rand = rand
-
-    def failure(self) -> float:
-        """Count a failure; returns the delay before the next try."""
-        self.failures += 1
-        base = min(self.max_s, self.initial_s * 2.0 ** (self.failures - 1))
-        return base * (0.5 + 0.5 * self._rand())
-
-    def reset(self) -> None:
-        self.failures = 0
 
 
 INFLUX_MISSING = (
@@ -186,7 +168,8 @@ class InfluxComponent:
         self.node = node
         self.outbox = Outbox(state_dir / OUTBOX_FILE, config.outbox_max_points)
         self._sender_factory = sender or (lambda: influx_sender(config, read_token(config)))
-        self.backoff = backoff or Backoff()
+        self.backoff = Retries(backoff or INFLUX_BACKOFF)
+        """Failures in a row and the delay before the next try."""
         self.send_points = send_points
         self._pending: list[list[str]] = []
         self._pending_from_s: float | None = None

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from brewctl.backoff import Backoff
 from brewctl.config import Config
 from brewctl.model import Alarm
 from brewctl.recorder.components import recorder_components
@@ -49,7 +50,7 @@ def optional_components(config: Config, state_dir: Path, clock: Clock | None = N
 
 def backoff_s(failures: int, *, first_s: float = 1.0, max_s: float = 300.0) -> float:
     """Delay before restart number ``failures`` (1, 2, 4, ... capped at ``max_s``)."""
-    return float(min(max_s, first_s * 2 ** max(0, failures - 1)))
+    return Backoff(initial_s=first_s, max_s=max_s).delay(failures - 1)
 
 
 async def supervise(

@@ -14,6 +14,7 @@ from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any, Protocol
 
+from brewctl.backoff import Backoff
 from brewctl.model import Command, CommandResult, Event, NodeStatus
 
 __all__ = ["ApiSource", "DataSource", "SourceFactory", "api_source", "backoff_s"]
@@ -66,4 +67,4 @@ def api_source(socket_path: Path | str) -> ApiSource:
 
 def backoff_s(attempt: int, *, first_s: float = 0.5, max_s: float = 10.0) -> float:
     """Delay before reconnect ``attempt`` (0-based): doubles from ``first_s`` up to ``max_s``."""
-    return min(max_s, first_s * 2.0 ** min(attempt, 30))
+    return Backoff(initial_s=first_s, max_s=max_s).delay(attempt)

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from brewctl.backoff import Backoff
 from brewctl.mqtt import bridge as bridge_module
-from brewctl.mqtt.backoff import Backoff
 from brewctl.mqtt.bridge import UNREACHABLE_ALARM
 from tests.mqtt.conftest import free_port, make_config, until
 

@@ -25,9 +25,9 @@ import pytest
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
+from brewctl.backoff import Backoff
 from brewctl.config import Config, Mode, parse_config
 from brewctl.model import Command, CommandResult, FermenterStatus, NodeStatus, OutputStatus
-from brewctl.mqtt.backoff import Backoff
 from brewctl.mqtt.bridge import MqttBridge
 from brewctl.service.hub import Hub
 

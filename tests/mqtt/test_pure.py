@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from brewctl.backoff import Backoff
 from brewctl.config import parse_config
 from brewctl.errors import ConfigError
 from brewctl.model import Alarm, CommandResult, GravityStatus, OutputStatus, PidTerms, ProfileStatus, SetMode
-from brewctl.mqtt.backoff import Backoff
 from brewctl.mqtt.commands import MAX_PAYLOAD_BYTES, RecentCommands, parse_command
 from brewctl.mqtt.state import PublishGate, fingerprint
 from brewctl.mqtt.topics import Topics, default_base_topic

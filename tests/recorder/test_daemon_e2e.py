@@ -13,13 +13,14 @@ from typing import Any
 
 import pytest
 
+from brewctl.backoff import Backoff
 from brewctl.cli import build_parser
 from brewctl.cli.history import history
 from brewctl.config import Mode, load_config
 from brewctl.model import SetMode
 from brewctl.recorder.history import COLUMNS, HISTORY_FILE, HistoryStore
 from brewctl.recorder.history_component import HistoryComponent
-from brewctl.recorder.influx import Backoff, InfluxComponent
+from brewctl.recorder.influx import InfluxComponent
 from brewctl.recorder.lineprotocol import status_lines
 from brewctl.service.client import ApiClient
 from brewctl.service.clock import ScaledClock

@@ -14,10 +14,11 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 from pydantic import ValidationError
 
+from brewctl.backoff import Backoff
 from brewctl.config import HistoryConfig, InfluxConfig
 from brewctl.errors import ConfigError
 from brewctl.recorder.history_component import HistoryComponent
-from brewctl.recorder.influx import SEND_POINTS, Backoff, InfluxComponent, read_token
+from brewctl.recorder.influx import SEND_POINTS, InfluxComponent, read_token
 from brewctl.recorder.lineprotocol import status_lines
 from brewctl.recorder.outbox import Outbox
 from brewctl.recorder.sqlite import migrations
