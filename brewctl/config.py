@@ -20,6 +20,7 @@ from brewctl.paths import DEFAULT_CONFIG_PATH
 from brewctl.pins import pin_problems
 from brewctl.rigs import OUTPUT_ROLES, PROBE_ROLES, RIGS, OutputKind, Rig, probe_field
 from brewctl.userfiles import parse_user_toml, read_user_text
+from brewctl.validation import format_loc, validation_problems
 
 __all__ = [
     "DEFAULT_CONFIG_PATH",
@@ -380,11 +381,8 @@ def _hostname() -> str:
 def format_validation_error(source: str, exc: ValidationError) -> str:
     """One line per problem: ``source: key.path: what is wrong``."""
     lines = []
-    for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"])
-        msg = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            msg = "unknown key (check the spelling)"
+    for where, msg in validation_problems(exc):
+        loc = format_loc(where)
         for part in msg.split("; "):
             # Root-level (cross-reference) messages carry their own key path.
             lines.append(f"{source}: {loc}: {part}" if loc else f"{source}: {part}")

@@ -6,7 +6,7 @@ frozen and self-validating: a command that parses is safe to apply.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
@@ -14,6 +14,7 @@ from brewctl.modes import Mode
 
 __all__ = [
     "COMMAND_ADAPTER",
+    "COMMAND_KINDS",
     "SAFE_OFF_CAUSES",
     "AddNote",
     "Alarm",
@@ -215,6 +216,10 @@ Command = Annotated[
     Field(discriminator="kind"),
 ]
 COMMAND_ADAPTER: TypeAdapter[Command] = TypeAdapter(Command)
+COMMAND_KINDS: tuple[str, ...] = tuple(
+    kind for member in get_args(get_args(Command)[0]) for kind in get_args(member.model_fields["kind"].annotation)
+)
+"""Every command ``kind``, in order."""
 
 
 class CommandResult(_Value):

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import collections
 import json
-import typing
 
 from pydantic import ValidationError
 
-from brewctl.model import COMMAND_ADAPTER, Command, CommandResult, ProfileAction, StartProfile
+from brewctl.model import COMMAND_ADAPTER, COMMAND_KINDS, Command, CommandResult, ProfileAction, StartProfile
+from brewctl.validation import one_line, validation_problems
 
 __all__ = [
     "MAX_PAYLOAD_BYTES",
@@ -29,31 +29,10 @@ __all__ = [
 MAX_PAYLOAD_BYTES = 4096
 """A command is a few dozen bytes; anything much larger is refused before parsing."""
 
-_KINDS = frozenset(
-    kind
-    for member in typing.get_args(typing.get_args(Command)[0])
-    for kind in typing.get_args(member.model_fields["kind"].annotation)
-)
-
 
 def describe_validation_error(exc: ValidationError) -> str:
-    """``field: what is wrong`` for each problem, joined by '; '."""
-    parts = []
-    for err in exc.errors():
-        loc = [str(p) for p in err["loc"]]
-        if loc and set(loc[0].split(",")) <= _KINDS:
-            loc = loc[1:]  # the discriminator tag pydantic puts first
-        if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
-            field = "kind"
-            msg = f"expected one of {', '.join(sorted(_KINDS))}"
-        elif err["type"] in ("json_invalid", "dict_type", "model_type"):
-            field = "payload"
-            msg = "not a JSON object" if err["type"] != "json_invalid" else str(err["msg"])
-        else:
-            field = ".".join(loc) or "payload"
-            msg = "unknown field" if err["type"] == "extra_forbidden" else str(err["msg"])
-        parts.append(f"{field}: {msg}")
-    return "; ".join(parts)
+    """``field: what is wrong`` for each problem, joined by '; ' (``brewctl.validation``)."""
+    return one_line(validation_problems(exc, tags=COMMAND_KINDS, tag_key="kind"), root="payload")
 
 
 def parse_command(payload: bytes) -> Command | str:

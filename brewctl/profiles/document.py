@@ -22,6 +22,7 @@ from pydantic import (
     model_validator,
 )
 
+from brewctl import validation
 from brewctl.profiles.model import (
     FORMAT_VERSION,
     MAX_DURATION_S,
@@ -41,6 +42,7 @@ from brewctl.profiles.model import (
     union_tags,
 )
 from brewctl.units import c_to_f, delta_f_to_c, f_to_c, parse_duration, plato_to_sg, sg_to_plato
+from brewctl.validation import validation_problems
 
 __all__ = [
     "DOC_TAGS",
@@ -56,7 +58,7 @@ __all__ = [
     "to_profile",
 ]
 
-Problem = tuple[tuple[str | int, ...], str]
+Problem = validation.Problem
 """A problem found in a document: (location of the key, message)."""
 
 
@@ -322,12 +324,7 @@ def convert_step(
 
 
 def _model_problems(exc: ValidationError, loc: tuple[str | int, ...]) -> list[Problem]:
-    out: list[Problem] = []
-    for err in exc.errors():
-        field = ".".join(str(part) for part in err["loc"])
-        msg = str(err["msg"]).removeprefix("Value error, ")
-        out.append((loc, f"{field}: {msg}" if field else msg))
-    return out
+    return [((*loc, *where), msg) for where, msg in validation_problems(exc)]
 
 
 def _convert_step(

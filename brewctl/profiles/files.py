@@ -7,13 +7,14 @@ e.g. ``profiles/lager.toml:23: steps[2].duration: cannot read duration '3x'``.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
 
 import tomli_w
 from pydantic import ValidationError
 
+from brewctl import validation
 from brewctl.errors import ProfileError
 from brewctl.profiles.document import (
     DOC_TAGS,
@@ -28,6 +29,7 @@ from brewctl.profiles.document import (
 from brewctl.profiles.locate import TomlLocator
 from brewctl.profiles.model import FORMAT_VERSION, Profile
 from brewctl.userfiles import parse_user_toml, read_user_text
+from brewctl.validation import format_loc
 
 __all__ = [
     "dump_profile",
@@ -44,44 +46,13 @@ __all__ = [
 _TAGS = DOC_TAGS
 
 
-def format_loc(loc: Sequence[str | int]) -> str:
-    """``("steps", 2, "until", 0, "sg")`` -> ``steps[2].until[0].sg``."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else part
-    return out
-
-
 def validation_problems(exc: ValidationError) -> list[Problem]:
-    """Turn a pydantic error into problems located by TOML keys (union tags removed)."""
+    """Turn a pydantic error into problems located by TOML keys (``brewctl.validation``)."""
     problems: list[Problem] = []
-    for err in exc.errors():
-        raw = err["loc"]
-        loc: list[str | int] = []
-        for i, part in enumerate(raw):
-            if isinstance(part, str) and part in _TAGS and i > 0 and isinstance(raw[i - 1], int):
-                continue
-            loc.append(part)
-        kind = err["type"]
-        msg = str(err["msg"]).removeprefix("Value error, ")
-        if kind == "extra_forbidden":
-            msg = "unknown key (check the spelling)"
-        elif kind == "missing":
-            msg = "missing (required)"
-        elif kind == "union_tag_invalid":
-            tag = err.get("input", {}).get("type") if isinstance(err.get("input"), dict) else None
-            expected = str(err.get("ctx", {}).get("expected_tags", ""))
-            msg = f"unknown type {tag!r}; expected one of {expected}"
-            loc.append("type")
-        elif kind == "union_tag_not_found":
-            msg = 'missing (required), e.g. type = "hold"'
-            loc.append("type")
-        elif loc == ["format_version"] and kind == "less_than_equal":
+    for loc, msg in validation.validation_problems(exc, tags=_TAGS):
+        if loc == ("format_version",) and msg.startswith("Input should be less than or equal"):
             msg = f"this file needs a newer brewctl (it reads format_version {FORMAT_VERSION})"
-        problems.append((tuple(loc), msg))
+        problems.append((loc, msg))
     return problems
 
 

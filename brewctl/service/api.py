@@ -23,9 +23,10 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from brewctl.errors import ConfigError
-from brewctl.model import COMMAND_ADAPTER, CommandResult, Event, NodeStatus
+from brewctl.model import COMMAND_ADAPTER, COMMAND_KINDS, CommandResult, Event, NodeStatus
 from brewctl.service.hardening import ConnectionLimit, QuietHttpErrors
 from brewctl.service.hub import Hub
+from brewctl.validation import one_line, validation_problems
 
 __all__ = [
     "ACCEPT_BACKLOG",
@@ -51,38 +52,12 @@ BODY_TIMEOUT_S = 10.0
 
 ProfileLister = Callable[[], Awaitable[list[dict[str, Any]]]]
 
-_COMMAND_KINDS = (
-    "set_mode",
-    "set_beer",
-    "set_chamber",
-    "profile_start",
-    "profile_pause",
-    "profile_resume",
-    "profile_skip",
-    "profile_stop",
-    "profile_confirm",
-)
 _OPTIONAL_PATHS = ("/v1/fermenters/{id}/history", "/v1/events")
 
 
 def command_error_message(exc: ValidationError) -> str:
-    """``field: problem`` for each error of a command, without pydantic's union tags."""
-    parts: list[str] = []
-    for err in exc.errors():
-        loc = [str(p) for p in err["loc"]]
-        if loc and loc[0] in _COMMAND_KINDS:
-            loc = loc[1:]
-        msg = str(err["msg"]).removeprefix("Value error, ")
-        if err["type"] == "json_invalid":
-            loc, msg = ["body"], f"not valid JSON ({msg.removeprefix('Invalid JSON: ')})"
-        elif err["type"] in ("union_tag_not_found", "union_tag_invalid"):
-            loc, msg = ["kind"], f"missing or unknown command kind; expected one of {', '.join(_COMMAND_KINDS)}"
-        elif err["type"] == "extra_forbidden":
-            msg = "unknown field for this command"
-        elif err["type"] == "missing":
-            msg = "missing (required)"
-        parts.append(f"{'.'.join(loc) or 'body'}: {msg}")
-    return "; ".join(parts)
+    """``field: problem`` for each error of a command (``brewctl.validation``)."""
+    return one_line(validation_problems(exc, tags=COMMAND_KINDS, tag_key="kind"), root="body")
 
 
 def _json(model: NodeStatus | CommandResult | Event, status: int = 200) -> web.Response:
