@@ -4,14 +4,18 @@ Targets (issue #13): ``brewctl --help`` and ``brewctl status`` <= 0.3 s of CPU e
 runtime dependencies <= 70 MB. (Daemon memory: ``bench/daemon_resources.py``.) Run by hand:
 
     .venv/bin/python bench/footprint.py [--runs 5]
+    .venv/bin/python bench/footprint.py --venv DIR
 
-CPU is user + system time of a fresh ``python -m brewctl ...`` process (run from a temporary
-folder, so ``PYTHONPATH`` chooses the brewctl tree measured) (the median of
-``--runs``), from ``resource.getrusage(RUSAGE_CHILDREN)``; ``brewctl status`` asks a simulated
-daemon started for the purpose. The dependency size is the sum of the files every installed
+CPU is user + system time of a fresh ``python -m brewctl ...`` process (the median of
+``--runs``), from ``resource.getrusage(RUSAGE_CHILDREN)``, run from a temporary folder so that
+``PYTHONPATH`` chooses the brewctl tree measured; ``brewctl status`` asks a simulated daemon
+started for the purpose. The dependency size is the sum of the files every installed
 distribution in brewctl's runtime dependency closure lists in its RECORD (the hard
-dependencies with the extras they request, not brewctl's own extras; pip and setuptools aside),
-read from the environment this script runs in, so no download is needed.
+dependencies with the extras they request, not brewctl's own extras; pip and setuptools
+aside), read from the environment this script runs in, so no download is needed.
+
+``--venv DIR`` measures a venv on disk instead, as ``du`` does: make one with only brewctl in
+it (``python3 -m venv DIR && DIR/bin/pip install .``) to see what a user's install weighs.
 """
 
 from __future__ import annotations
@@ -88,6 +92,20 @@ def dependency_closure() -> dict[str, int]:
     return sizes
 
 
+def venv_kib(site_packages: Path) -> tuple[int, int]:
+    """(all, brewctl's dependencies) in KiB on disk (as ``du``) of a venv's site-packages: the
+    dependencies are everything but pip, setuptools (and pkg_resources, _distutils_hack) and brewctl."""
+    aside = ("pip", "setuptools", "pkg_resources", "_distutils_hack", "distutils-precedence.pth", "brewctl")
+    total = deps = 0
+    for entry in site_packages.iterdir():
+        files = [entry] if entry.is_file() else [entry, *entry.rglob("*")]
+        kib = sum(p.lstat().st_blocks for p in files) // 2  # 512-byte blocks
+        total += kib
+        if not entry.name.split("-")[0].startswith(aside):
+            deps += kib
+    return total, deps
+
+
 def cpu_of(args: list[str], runs: int, env: dict[str, str], cwd: Path) -> tuple[float, float]:
     """Median CPU seconds (user + system) and the largest peak RSS in MB of ``python -m brewctl ARGS``."""
     cpu: list[float] = []
@@ -104,7 +122,17 @@ def cpu_of(args: list[str], runs: int, env: dict[str, str], cwd: Path) -> tuple[
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="runs per command (the median is shown)")
+    parser.add_argument(
+        "--venv", type=Path, metavar="DIR",
+        help="only measure this venv (one with brewctl and its runtime dependencies, nothing else) on disk",
+    )  # fmt: skip
     args = parser.parse_args()
+    if args.venv is not None:
+        (site,) = args.venv.glob("lib/python3*/site-packages")
+        total, deps = venv_kib(site)
+        print(f"{args.venv}: site-packages {total / 1024:.1f} MiB, brewctl's dependencies {deps / 1024:.1f} MiB "
+              "(target <= 70)")  # fmt: skip
+        return 0 if deps / 1024 <= 70 else 1
     env = {**os.environ, "W1THERMSENSOR_NO_KERNEL_MODULE": "1"}
     ok = True
     with tempfile.TemporaryDirectory(prefix="brewctl-footprint-") as tmp:
