@@ -11,7 +11,6 @@ import argparse
 import json
 import os
 import re
-import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -158,6 +157,8 @@ def _send(args: argparse.Namespace, fermenter: str, cmds: Sequence[Command], uni
 
 
 def _id() -> str:
+    import uuid
+
     return f"cli-{uuid.uuid4().hex[:16]}"
 
 
