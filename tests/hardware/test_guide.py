@@ -260,3 +260,13 @@ def test_the_fail_closed_valve_the_guide_suggests_is_a_valid_config(tmp_path: Pa
     assert r.outputs["valve"] == 1.0, "warm beer opens it"
     r = run(ctrl, {"beer": 14.0}, Target(Mode.BEER, beer_setpoint_c=18.0), 125.0, 1200.0)
     assert r.outputs["valve"] == 0.0, "cold beer closes it"
+
+
+def test_the_checklist_names_every_fuse_with_its_value_and_the_bench_test() -> None:
+    """hardware/checklist.md, printed for the electrician, agrees with the fuse table and the tools."""
+    text = " ".join((ROOT / "hardware" / "checklist.md").read_text(encoding="utf-8").split())
+    for fuse, amps in (("F1", "10 A"), ("F2", "2 A"), ("F3", "2 A"), ("F4", "1 A"), ("F5", "2 A")):
+        assert re.search(rf"\b{fuse}\b\**,? \(?[^)]*?\b{amps}", text), fuse
+    assert "`brewctl outputs test`" in text and "`brewctl config check" in text
+    assert "VCC → Pi 3V3 (pin 1)" in text and "10 kΩ resistor to 3V3" in text
+    assert "TCO on the heater" in text and "TS1" in text and "normally off" in text
