@@ -23,6 +23,7 @@ from brewctl.model import (
     SetMode,
     StartProfile,
 )
+from brewctl.profiles import Profile
 from brewctl.tui.choice_screen import ChoiceScreen
 from brewctl.tui.confirm_screen import ConfirmScreen
 from brewctl.tui.format import Units, format_temp, from_display_c, to_display_c
@@ -273,5 +274,31 @@ class FermenterActions(Screen[None]):
         if choice is None:
             return
         label = dict(options)[choice]
-        if await self._ask(f"Start {label} on {f.name or f.id} from step 1? Mode becomes 'profile'."):
-            await self.brew.send(f.id, StartProfile(profile=choice), f"{f.id}: started {label}")
+        at_step = 0
+        profile = await self._local_profile(choice)
+        if profile is not None:  # its length, its curve, and from which step
+            from brewctl.tui.profile_start_screen import ProfileStartScreen
+
+            picked = await self.app.push_screen_wait(
+                ProfileStartScreen(profile, f.name or f.id, units=self.brew.settings.units)
+            )
+            if picked is None:
+                return
+            at_step = picked
+        step = f"step {at_step + 1}"
+        if profile is not None and profile.steps[at_step].name:
+            step += f" ({profile.steps[at_step].name})"
+        if await self._ask(f"Start {label} on {f.name or f.id} from {step}? Mode becomes 'profile'."):
+            await self.brew.send(f.id, StartProfile(profile=choice, at_step=at_step), f"{f.id}: started {label}")
+
+    async def _local_profile(self, name: str) -> Profile | None:
+        """The profile from this machine's profiles folder (the daemon's, for a local daemon), if there."""
+        import asyncio
+
+        from brewctl.errors import ProfileError
+        from brewctl.profiles.library import find_in_library
+
+        try:
+            return await asyncio.to_thread(find_in_library, name, self.brew.settings.profiles_dir)
+        except (ProfileError, OSError):
+            return None

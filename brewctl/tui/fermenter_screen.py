@@ -177,12 +177,12 @@ class FermenterScreen(FermenterActions):
         import asyncio
 
         from brewctl.errors import ProfileError
-        from brewctl.profiles.files import find_profile
+        from brewctl.profiles.library import find_in_library
 
         self.profile = None
         if name:
             try:
-                self.profile = await asyncio.to_thread(find_profile, name, [self.brew.settings.profiles_dir])
+                self.profile = await asyncio.to_thread(find_in_library, name, self.brew.settings.profiles_dir)
             except (ProfileError, OSError):
                 self.profile = None  # not in this machine's folder: no plan, the rest still draws
         if self.history_loaded:

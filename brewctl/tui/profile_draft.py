@@ -17,6 +17,7 @@ from brewctl.errors import ProfileError
 from brewctl.profiles import Profile
 from brewctl.profiles.document import STEP_TYPES, Problem, from_profile
 from brewctl.profiles.files import format_loc, profile_problems
+from brewctl.tui.until_form import UNTIL_KEYS, problem_lines, until_from_texts, until_texts
 
 __all__ = [
     "STEP_FIELDS",
@@ -30,11 +31,12 @@ __all__ = [
 STEP_FIELDS: dict[str, tuple[str, ...]] = {
     "hold": ("name", "temperature", "duration"),
     "ramp": ("name", "temperature", "from", "duration", "rate"),
-    "free_rise": ("name", "duration", "min", "max", "combine", "until"),
-    "hold_until": ("name", "temperature", "max_duration", "combine", "until"),
+    "free_rise": ("name", "duration", "min", "max", "combine", *UNTIL_KEYS),
+    "hold_until": ("name", "temperature", "max_duration", "combine", *UNTIL_KEYS),
     "wait_for_brewer": ("name", "temperature", "message"),
 }
-"""The keys of each step type, in the order the step form shows them."""
+"""The keys of each step type, in the order the step form shows them (the conditions as fields;
+``until`` replaces them, as TOML, for conditions the fields cannot show)."""
 
 _NUMBERS = frozenset({"temperature", "from", "rate", "min", "max"})
 
@@ -54,6 +56,9 @@ def _inline(value: Any) -> str:
 
 def field_text(step: Mapping[str, Any], key: str) -> str:
     """What the step form shows for ``key``: numbers plainly, ``until`` as a TOML inline array."""
+    if key in UNTIL_KEYS:
+        texts = until_texts(step.get("until"))
+        return texts[key] if texts is not None else ""
     value = step.get(key)
     if value is None:
         return ""
@@ -64,12 +69,27 @@ def field_text(step: Mapping[str, Any], key: str) -> str:
     return str(value)
 
 
-def step_from_texts(kind: str, texts: Mapping[str, str]) -> tuple[dict[str, Any], str | None]:
-    """A step document from the form's texts (empty = leave the key out), or a problem with ``until``."""
+def step_from_texts(kind: str, texts: Mapping[str, str], *, plato: bool = False) -> tuple[dict[str, Any], str | None]:
+    """A step document from the form's texts (empty = leave the key out), or the problems of its conditions.
+
+    The conditions come from their fields (``gravity_le`` ...) or, when ``texts`` has ``until``,
+    from that TOML list.
+    """
     step: dict[str, Any] = {"type": kind}
-    for key in STEP_FIELDS[kind]:
+    keys = STEP_FIELDS[kind]
+    if "until" in texts and any(k in keys for k in UNTIL_KEYS):
+        keys = (*[k for k in keys if k not in UNTIL_KEYS], "until")
+    elif any(k in keys for k in UNTIL_KEYS):
+        conditions, problems = until_from_texts(texts, plato=plato)
+        if kind == "free_rise" and not any(texts.get(k, "").strip() for k in UNTIL_KEYS):
+            problems = []  # a free rise without conditions ends by time
+        elif conditions:
+            step["until"] = conditions
+        if problems:
+            return step, "\n".join(problem_lines(problems))
+    for key in keys:
         text = texts.get(key, "").strip()
-        if not text:
+        if not text or key in UNTIL_KEYS:
             continue
         if key == "until":
             try:

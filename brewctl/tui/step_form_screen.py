@@ -12,6 +12,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
 from brewctl.tui.profile_draft import STEP_FIELDS, STEP_TYPES, ProfileDraft, field_text, step_from_texts
+from brewctl.tui.until_form import HINTS as UNTIL_HINTS
+from brewctl.tui.until_form import UNTIL_KEYS, UNTIL_LABELS, until_from_texts, until_texts
 
 __all__ = ["StepFormScreen"]
 
@@ -23,9 +25,9 @@ HINTS = {
     "rate": "degrees per hour",
     "min": "alarm below",
     "max": "alarm above",
-    "combine": "any (OR) or all (AND)",
     "until": '[{type = "gravity", at_or_below = 1.012}]',
-    "max_duration": "fallback, e.g. 14d",
+    "max_duration": "at most this long (the fallback), e.g. 14d",
+    **UNTIL_HINTS,
     "message": "what to do, e.g. add dry hops",
 }
 
@@ -61,6 +63,8 @@ class StepFormScreen(ModalScreen[dict[str, Any] | None]):
         if self.kind not in STEP_TYPES:
             self.kind = "hold"
         self.problems: list[str] = []
+        self.raw_until = until_texts(self.step.get("until")) is None
+        """The step's conditions are beyond the fields: they stay TOML text."""
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -68,36 +72,66 @@ class StepFormScreen(ModalScreen[dict[str, Any] | None]):
             with Horizontal():
                 yield Label("type")
                 yield Select([(k, k) for k in STEP_TYPES], value=self.kind, allow_blank=False, compact=True, id="type")
-            for key in sorted({k for keys in STEP_FIELDS.values() for k in keys}, key=_field_order):
+            for key in sorted({"until", *(k for keys in STEP_FIELDS.values() for k in keys)}, key=_field_order):
                 with Horizontal(id=f"row-{key}"):
-                    yield Label(key)
-                    yield Input(field_text(self.step, key), placeholder=HINTS.get(key, ""), compact=True, id=f"f-{key}")
+                    yield Label(UNTIL_LABELS.get(key, "at most" if key == "max_duration" else key))
+                    if key == "combine":
+                        options = [("any: one condition is enough (OR)", "any"), ("all: every condition (AND)", "all")]
+                        current = "all" if self.step.get("combine") == "all" else "any"
+                        yield Select(options, value=current, allow_blank=False, compact=True, id="f-combine")
+                    else:
+                        text = field_text(self.step, key)
+                        yield Input(text, placeholder=HINTS.get(key, ""), compact=True, id=f"f-{key}")
             yield Static("", id="problems")
             yield Static("Enter or ctrl+s: accept · Escape: cancel", id="help")
 
     def on_mount(self) -> None:
         self._show_fields()
         self._validate()
-        first = STEP_FIELDS[self.kind][0]
+        first = self.fields()[0]
         self.query_one(f"#f-{first}", Input).focus()
 
+    def fields(self) -> tuple[str, ...]:
+        """The keys this step type shows (its conditions as fields, or as TOML when beyond them)."""
+        keys = STEP_FIELDS[self.kind]
+        if self.raw_until and any(k in keys for k in UNTIL_KEYS):
+            return (*[k for k in keys if k not in UNTIL_KEYS], "until")
+        return keys
+
     def _show_fields(self) -> None:
-        for key in {k for keys in STEP_FIELDS.values() for k in keys}:
-            self.query_one(f"#row-{key}").display = key in STEP_FIELDS[self.kind]
+        shown = self.fields()
+        for key in {"until", *(k for keys in STEP_FIELDS.values() for k in keys)}:
+            self.query_one(f"#row-{key}").display = key in shown
 
     def _texts(self) -> dict[str, str]:
-        return {key: self.query_one(f"#f-{key}", Input).value for key in STEP_FIELDS[self.kind]}
+        texts = {}
+        for key in self.fields():
+            if key == "combine":
+                value = self.query_one("#f-combine", Select).value
+                texts[key] = value if isinstance(value, str) else "any"
+            else:
+                texts[key] = self.query_one(f"#f-{key}", Input).value
+        return texts
 
     def _validate(self) -> dict[str, Any]:
-        step, problem = step_from_texts(self.kind, self._texts())
-        self.problems = [problem] if problem else self.draft.check_step(self.index, step)
+        texts = self._texts()
+        plato = self.draft.doc.get("gravity_units") == "plato"
+        step, problem = step_from_texts(self.kind, texts, plato=plato)
+        if step.get("combine") == "any":
+            del step["combine"]  # the default: the file stays as it was written
+        self.problems = problem.splitlines() if problem else self.draft.check_step(self.index, step)
         self.query_one("#problems", Static).update("\n".join(f"⚠ {p}" for p in self.problems))
+        bad = {key for key, _ in until_from_texts(texts, plato=plato)[1]} if not self.raw_until else set()
+        for key in UNTIL_KEYS:
+            self.query_one(f"#f-{key}", Input).set_class(key in bad and problem is not None, "-invalid")
         return step
 
     def on_select_changed(self, event: Select.Changed) -> None:
-        if isinstance(event.value, str) and event.value != self.kind:
+        if event.select.id == "type" and isinstance(event.value, str) and event.value != self.kind:
             self.kind = event.value
             self._show_fields()
+            self._validate()
+        elif event.select.id == "f-combine":
             self._validate()
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -117,5 +151,17 @@ class StepFormScreen(ModalScreen[dict[str, Any] | None]):
 
 
 def _field_order(key: str) -> int:
-    order = ("name", "temperature", "from", "duration", "rate", "min", "max", "max_duration", "combine", "until")
+    order = (
+        "name",
+        "temperature",
+        "from",
+        "duration",
+        "rate",
+        "min",
+        "max",
+        "max_duration",
+        *UNTIL_KEYS,
+        "combine",
+        "until",
+    )
     return order.index(key) if key in order else len(order)

@@ -232,3 +232,58 @@ async def test_3_at_60x20_a_selected_alarmed_fermenter_is_still_one_marked_line(
         assert fv2.has_class("-alarm") and fv2.selected
         assert fv2.region.height == 1 and str(fv2.content).startswith("▶ FV2")
         assert "⚠" in str(fv2.content)
+
+
+# 13. A bad gravity `1.0x` in a hold-until condition reported `Unclosed inline table (at line 1,
+#     column 46)`: the conditions are now form fields, each checked on its own.
+async def test_13_hold_until_conditions_are_fields_checked_one_by_one(tmp_path: Path) -> None:
+    from textual.widgets import Select
+
+    from brewctl.tui.profile_draft import ProfileDraft
+    from brewctl.tui.profile_editor_screen import ProfileEditorScreen
+    from brewctl.tui.step_form_screen import StepFormScreen
+
+    app = make_app(settings=Settings(profiles_dir=tmp_path, recipes_dir=tmp_path))
+    draft = ProfileDraft.new("Ale")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(ProfileEditorScreen(draft))
+        await pilot.pause()
+        editor = app.screen
+        await pilot.press("a")
+        form = await screen_of(pilot, StepFormScreen)
+        form.query_one("#type", Select).value = "hold_until"
+        await pilot.pause()
+        assert not form.query_one("#row-until").display  # no TOML to type
+        form.query_one("#f-max_duration", Input).value = "14d"
+        form.query_one("#f-gravity_le", Input).value = "1.0x"
+        await pilot.pause()
+        problems = str(form.query_one("#problems", Static).content)
+        assert "gravity ≤: type a gravity like 1.012" in problems, problems
+        assert "Unclosed" not in problems and "column" not in problems
+        assert form.query_one("#f-gravity_le", Input).has_class("-invalid")
+        await pilot.press("ctrl+s")
+        assert app.screen is form  # not accepted while a field is wrong
+        form.query_one("#f-gravity_le", Input).value = "1.012"
+        form.query_one("#f-stable_points", Input).value = "1"
+        await pilot.pause()
+        assert "for (hours)" in str(form.query_one("#problems", Static).content)  # the other half of "stable"
+        form.query_one("#f-stable_hours", Input).value = "24"
+        form.query_one("#f-combine", Select).value = "all"
+        await pilot.pause()
+        assert str(form.query_one("#problems", Static).content) == ""
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: app.screen is editor, what="the step accepted")
+        step = draft.steps[1]
+        assert step["until"] == [
+            {"type": "gravity", "at_or_below": 1.012},
+            {"type": "stable", "within_points": 1.0, "period": "1d"},
+        ]
+        assert step["combine"] == "all"
+        profile, problems_left = draft.check()
+        assert profile is not None and problems_left == []
+        # Opened again, the form shows the same fields.
+        await pilot.press("enter")
+        form = await screen_of(pilot, StepFormScreen)
+        assert form.query_one("#f-gravity_le", Input).value == "1.012"
+        assert form.query_one("#f-stable_hours", Input).value == "24"
+        assert form.query_one("#f-combine", Select).value == "all"

@@ -10,6 +10,8 @@ from brewctl.tui.choice_screen import ChoiceScreen
 from brewctl.tui.confirm_screen import ConfirmScreen
 from brewctl.tui.dashboard_screen import DashboardScreen
 from brewctl.tui.fermenter_card import FermenterCard
+from brewctl.tui.profile_preview import ProfilePreview
+from brewctl.tui.profile_start_screen import ProfileStartScreen, step_lines
 from tests.tui.conftest import Daemon, app_for, screen_of, until
 
 
@@ -54,6 +56,16 @@ async def test_profile_lifecycle(daemon: Daemon) -> None:
         assert "Dry hop ale (3 steps)" in str(app.screen.query_one(OptionList).get_option_at_index(0).prompt)
         assert "built-in" in str(app.screen.query_one(OptionList).get_option_at_index(1).prompt)
         await pilot.press("enter")
+        # Its length, its curve and its steps before it starts; Enter starts at the first.
+        start = await screen_of(pilot, ProfileStartScreen)
+        assert "Dry hop ale on FV2 glycol conical: 3 steps, 5d 12h at most" in str(
+            start.query_one("#title", Static).content
+        )
+        assert start.query_one(ProfilePreview).data is not None
+        assert [line.split()[1] for line in step_lines(start.profile)] == ["hold", "wait_for_brewer", "hold"]
+        await pilot.press("enter")
+        question = await screen_of(pilot, ConfirmScreen)
+        assert "from step 1 (Primary)" in str(question.query_one("#question", Static).content)
         await confirm(pilot)
         await until(pilot, lambda: profile() is not None, what="the profile running")
         await until(pilot, lambda: "Dry hop ale: step 1/3 Primary" in fv2_text(app), what="the card showing it")
@@ -89,3 +101,19 @@ async def test_profile_lifecycle(daemon: Daemon) -> None:
         await choose(app, pilot, "profile_stop")
         await confirm(pilot)
         await until(pilot, lambda: profile() is None, what="the profile stopped")
+
+        # Start at step N: the third step, straight away.
+        await pilot.press("p")
+        await choose(app, pilot, "start")
+        await until(pilot, lambda: isinstance(app.screen, ChoiceScreen) and options(app)[:1] == ["dry-hop-ale"])
+        await pilot.press("enter")
+        await screen_of(pilot, ProfileStartScreen)
+        await pilot.press("down", "down", "enter")
+        question = (await screen_of(pilot, ConfirmScreen)).query_one("#question", Static)
+        assert "from step 3 (Condition)" in str(question.content)
+        await confirm(pilot)
+        await until(pilot, lambda: profile() is not None and profile().step_index == 2, what="started at step 3")
+        await pilot.press("p")
+        await choose(app, pilot, "profile_stop")
+        await confirm(pilot)
+        await until(pilot, lambda: profile() is None, what="stopped again")
