@@ -67,12 +67,25 @@ def brewctl_commands(markdown: str) -> list[str]:
     for lang, body in FENCE_RE.findall(markdown):
         if lang not in ("sh", "ini", ""):
             continue
-        for line in body.splitlines():
-            for part in re.split(r"&&|;|\|", line.split(" #", 1)[0]):
-                command = brewctl_command(shlex.split(part))
+        for line in re.sub(r"\\\n\s*", " ", body).splitlines():  # a trailing backslash continues the line
+            for words in shell_commands(line):
+                command = brewctl_command(words)
                 if command is not None:
                     found.append(command)
     return found
+
+
+def shell_commands(line: str) -> list[list[str]]:
+    """The simple commands of one shell line: split at ``&&``, ``||``, ``;`` and ``|`` outside quotes."""
+    lex = shlex.shlex(line, posix=True, punctuation_chars=True)
+    lex.whitespace_split = True
+    commands: list[list[str]] = [[]]
+    for word in lex:  # comments (#...) are dropped by shlex
+        if word in ("&&", "||", ";", "|", "&"):
+            commands.append([])
+        else:
+            commands[-1].append(word)
+    return [c for c in commands if c]
 
 
 def unparsable(commands: list[str]) -> list[str]:
@@ -99,8 +112,9 @@ def test_every_brewctl_command_in_the_guides_parses(capsys: pytest.CaptureFixtur
 
 
 def test_the_command_checker_notices_a_wrong_flag(capsys: pytest.CaptureFixture[str]) -> None:
-    text = "```sh\nsudo brewctl set fv1 --temp 30     # heat\nbrewctl sensors; brewctl --help\n```\n"
-    assert brewctl_commands(text) == ["set fv1 --temp 30", "sensors", "--help"]
+    text = "```sh\nsudo brewctl set fv1 --temp 30     # heat\nbrewctl sensors; brewctl --help\n"
+    text += "sudo brewctl outputs test \\\n    --simulate\n```\n"
+    assert brewctl_commands(text) == ["set fv1 --temp 30", "sensors", "--help", "outputs test --simulate"]
     assert unparsable(brewctl_commands(text)) == ["set fv1 --temp 30"]
     capsys.readouterr()
 
