@@ -231,8 +231,11 @@ class InfluxComponent:
         finally:
             self._send = None
             self.started.clear()
-            with contextlib.suppress(Exception):
+            waiting = self.pending_points
+            try:
                 await self._spill()
+            except Exception:  # shutting down: say what is lost, never mask how the run ended
+                log.exception("influx: %d points in memory could not be saved to the outbox", waiting)
             await self._call(self.outbox.close)
             self._executor.shutdown(wait=True)
             self._executor = None

@@ -315,3 +315,21 @@ def test_a_url_without_scheme_or_host_is_refused_at_load(url: str) -> None:
     with pytest.raises(ValidationError, match="url"):
         InfluxConfig(url=url)
     assert InfluxConfig(url="https://influx.lan:8086/").url == "https://influx.lan:8086/"
+
+
+async def test_a_failed_last_spill_is_logged_not_swallowed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """At shutdown the points in memory go to the outbox; if that fails, a log line says so."""
+    hub = Hub("down")
+    comp, running = await start_influx(hub, tmp_path, f"http://127.0.0.1:{free_port()}")
+    await publish(hub, T0)
+    assert comp.pending_points > 0
+
+    def disk_full(chunks: object) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(comp.outbox, "append", disk_full)
+    with caplog.at_level(logging.ERROR, logger="brewctl.recorder.influx"):
+        await running.stop()
+    assert any("could not be saved to the outbox" in r.getMessage() for r in caplog.records)
