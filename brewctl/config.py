@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from brewctl.errors import ConfigError
+from brewctl.limits import SetpointC
 from brewctl.modes import Mode
 from brewctl.paths import DEFAULT_CONFIG_PATH
 from brewctl.pins import pin_problems
@@ -199,8 +200,8 @@ class FermenterConfig(_Frozen):
     cooler: str | None = None
     valve: str | None = None
     mode: Mode = Mode.OFF
-    beer_setpoint_c: float = Field(19.0, ge=-5.0, le=40.0)
-    chamber_setpoint_c: float = Field(18.0, ge=-5.0, le=40.0)
+    beer_setpoint_c: SetpointC = 19.0
+    chamber_setpoint_c: SetpointC = 18.0
     chamber_min_c: float = Field(-2.0, ge=-10.0, le=40.0, description="Lowest chamber setpoint allowed.")
     chamber_max_c: float = Field(35.0, ge=-10.0, le=50.0, description="Highest chamber setpoint allowed.")
     alarm_delta_c: float = Field(2.0, ge=0.2, le=20.0, description="Alarm when the beer is this far off for too long.")

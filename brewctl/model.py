@@ -10,6 +10,7 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
+from brewctl.limits import SetpointC
 from brewctl.modes import Mode
 
 __all__ = [
@@ -185,12 +186,12 @@ class SetMode(_Command):
 
 class SetBeerSetpoint(_Command):
     kind: Literal["set_beer"] = "set_beer"
-    value_c: float = Field(ge=-5.0, le=40.0)
+    value_c: SetpointC
 
 
 class SetChamberSetpoint(_Command):
     kind: Literal["set_chamber"] = "set_chamber"
-    value_c: float = Field(ge=-5.0, le=40.0)
+    value_c: SetpointC
 
 
 class StartProfile(_Command):

@@ -12,10 +12,8 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
-import annotated_types
-
 from brewctl.config import FermenterConfig, HydrometerConfig
-from brewctl.model import SetBeerSetpoint
+from brewctl.limits import SETPOINT_MAX_C, SETPOINT_MIN_C
 from brewctl.mqtt.state import ha_hold_mode
 from brewctl.mqtt.topics import Topics
 from brewctl.rigs import COOL_ROLES, OUTPUT_ROLES, probe_field
@@ -32,18 +30,8 @@ MODE_COMMAND_TEMPLATE = (
 TEMPERATURE_COMMAND_TEMPLATE = '{"kind": "set_beer", "value_c": {{ value }}}'
 
 
-def _bound(kind: type[annotated_types.Ge] | type[annotated_types.Le]) -> float:
-    """The beer setpoint bound the command validation enforces (so HA offers only valid targets)."""
-    for meta in SetBeerSetpoint.model_fields["value_c"].metadata:
-        if isinstance(meta, annotated_types.Ge) and kind is annotated_types.Ge:
-            return float(meta.ge)  # type: ignore[arg-type]
-        if isinstance(meta, annotated_types.Le) and kind is annotated_types.Le:
-            return float(meta.le)  # type: ignore[arg-type]
-    raise LookupError(kind)
-
-
-_MIN_C = _bound(annotated_types.Ge)
-_MAX_C = _bound(annotated_types.Le)
+_MIN_C = SETPOINT_MIN_C  # HA offers only targets the command validation accepts
+_MAX_C = SETPOINT_MAX_C
 _PROBE_SENSORS = {"beer": ("current_c", "Beer"), "chamber": ("chamber_c", "Chamber"), "room": ("room_c", "Room")}
 """Probe role -> the HA view's field and the sensor's name."""
 

@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal, Self, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from brewctl.limits import SETPOINT_MAX_C, SETPOINT_MIN_C
+
 __all__ = [
     "FORMAT_VERSION",
     "MAX_DURATION_S",
@@ -38,10 +40,10 @@ __all__ = [
 FORMAT_VERSION = 1
 """The profile file format this code writes (and the newest it reads)."""
 
-MIN_TEMP_C = -5.0
-"""Lowest temperature a profile may ask for (degC)."""
-MAX_TEMP_C = 40.0
-"""Highest temperature a profile may ask for (degC)."""
+MIN_TEMP_C = SETPOINT_MIN_C
+"""Lowest temperature a profile may ask for (degC): the setpoint limit."""
+MAX_TEMP_C = SETPOINT_MAX_C
+"""Highest temperature a profile may ask for (degC): the setpoint limit."""
 
 MAX_DURATION_S = 10 * 365 * 86400.0
 """Longest duration a step may have (seconds): ten years."""

@@ -25,6 +25,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from brewctl.config import Config, FermenterConfig, Mode
 from brewctl.core.profile_runner import ProfileProgress
 from brewctl.errors import ConfigError
+from brewctl.limits import SetpointC
 from brewctl.profiles.model import Profile
 from brewctl.userfiles import hostile_reason, read_regular_file
 
@@ -69,8 +70,8 @@ class FermenterState(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     mode: Mode
-    beer_setpoint_c: float = Field(ge=-5.0, le=40.0)
-    chamber_setpoint_c: float = Field(ge=-5.0, le=40.0)
+    beer_setpoint_c: SetpointC
+    chamber_setpoint_c: SetpointC
     profile: Profile | None = Field(None, description="A copy of the active profile.")
     progress: PersistedProgress | None = Field(None, description="Where the active profile is.")
     command_ids: tuple[str, ...] = Field((), description="Recent command ids, oldest first.")

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from brewctl.errors import ProfileError
+from brewctl.limits import SETPOINT_MAX_C, SETPOINT_MIN_C
 from brewctl.units import parse_duration
 
 __all__ = ["InlineProfile", "parse_inline_profile"]
@@ -75,8 +76,8 @@ def parse_inline_profile(spec: str) -> InlineProfile:
                 to = float(temp_text.removeprefix("ramp"))
             except ValueError:
                 raise ProfileError(f"{where}: {temp_text!r} is not a temperature") from None
-            if not -5.0 <= to <= 40.0:
-                raise ProfileError(f"{where}: {to:g} °C is outside -5..40 °C")
+            if not SETPOINT_MIN_C <= to <= SETPOINT_MAX_C:
+                raise ProfileError(f"{where}: {to:g} °C is outside {SETPOINT_MIN_C:g}..{SETPOINT_MAX_C:g} °C")
         if ramp and prev is None:
             raise ProfileError(f"{where}: a ramp needs a previous temperature")
         segments.append(_Segment(t, t + duration, prev if ramp else to, to))
