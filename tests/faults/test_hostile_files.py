@@ -106,3 +106,12 @@ def test_a_fifo_state_file_is_moved_aside_without_hanging(tmp_path: Path) -> Non
     os.mkfifo(path)
     assert _with_timeout(lambda: load_state_file(path)) is None
     assert not path.exists()
+
+
+def test_starting_a_hostile_profile_is_a_profile_error(tmp_path: Path) -> None:
+    """What an MQTT or API ``profile_start`` meets (before: "internal error: RecursionError")."""
+    from brewctl.profiles import find_profile
+
+    (tmp_path / "deep.toml").write_text(DEEP_TOML)
+    with pytest.raises(ProfileError, match="nested too deeply"):
+        find_profile("deep", [tmp_path])
