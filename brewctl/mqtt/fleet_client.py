@@ -162,6 +162,12 @@ class FleetClient:
             await self._client.__aexit__(None, None, None)
 
     async def _read(self) -> None:
+        try:
+            await self._read_messages()
+        finally:
+            self._changed.set()  # wake the stream: it finds the connection gone
+
+    async def _read_messages(self) -> None:
         async for message in self._client.messages:
             self.messages += 1
             payload = message.payload if isinstance(message.payload, bytes) else str(message.payload).encode()
@@ -262,13 +268,11 @@ class FleetClient:
         """The merged status after each change, and the nodes' alerts as events."""
         while True:
             self._alive()
-            wait = asyncio.ensure_future(self._changed.wait())
-            try:
-                done, _ = await asyncio.wait({wait, self._reader} if self._reader else {wait}, timeout=5.0)
-            finally:
-                wait.cancel()
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(5.0):  # the reader sets it on every change, and when it ends
+                    await self._changed.wait()
             self._alive()
-            if not done:
+            if not self._changed.is_set():
                 continue
             self._changed.clear()
             while not self._events.empty():
