@@ -90,12 +90,11 @@ def _init(args: argparse.Namespace) -> int:
         print(f"\n# --- {out} (dry run: not written) ---")
         sys.stdout.write(text)
         return 0
+    from brewctl.atomic import write_atomic
+
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(f".{out.name}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.chmod(0o644)  # the service user reads it; secrets live in their own files
-        tmp.replace(out)
+        write_atomic(out, text, chmod=0o644)  # the service user reads it; secrets live in their own files
     except PermissionError:
         raise UserError(f"{out}: permission denied: run it with sudo, or write elsewhere with --out FILE") from None
     except OSError as exc:

@@ -10,11 +10,11 @@ the real sysfs file never sees half a line.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import tempfile
 from pathlib import Path
+
+from brewctl.atomic import write_atomic
 
 __all__ = ["DS18B20_RESET_C", "FakeW1Bus", "dallas_crc8", "scratchpad"]
 
@@ -96,11 +96,4 @@ class FakeW1Bus:
     def _write(self, sensor_id: str, text: str) -> None:
         directory = self._dir(sensor_id)
         directory.mkdir(exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".w1_slave.")
-        try:
-            with os.fdopen(fd, "w", encoding="ascii") as f:
-                f.write(text)
-            Path(tmp).replace(directory / "w1_slave")
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(directory / "w1_slave", text, durable=False)  # a scratch tree: no fsync

@@ -33,6 +33,7 @@ from paho.mqtt.subscribeoptions import SubscribeOptions
 from brewctl import __version__
 from brewctl.alerts.message import AlertMessage, alert_message
 from brewctl.alerts.tracker import AlertTracker, standing_alarms
+from brewctl.atomic import write_atomic
 from brewctl.backoff import Backoff
 from brewctl.config import Config, MqttConfig
 from brewctl.errors import ConfigError
@@ -359,9 +360,7 @@ class MqttBridge:
         path = self._retained_path()
         if path is None:
             return
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"topics": sorted(topics)}, indent=1), encoding="utf-8")
-        tmp.replace(path)
+        write_atomic(path, json.dumps({"topics": sorted(topics)}, indent=1))
 
     # --- in: commands, HA birth, hydrometers ---------------------------------------------
     async def _receive_loop(self, client: aiomqtt.Client, hub: Hub) -> None:

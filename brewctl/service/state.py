@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
+from brewctl import atomic
 from brewctl.config import Config, FermenterConfig, Mode
 from brewctl.core.profile_runner import ProfileProgress
 from brewctl.errors import ConfigError
@@ -148,29 +148,8 @@ def decode_state(data: bytes) -> DaemonState:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so that a crash leaves the old or the new file, whole.
-
-    On failure (disk full) the temporary file is removed: no 0-byte ``.NAME.tmp`` is left.
-    """
-    tmp = path.with_name(f".{path.name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o640)
-    try:
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        tmp.replace(path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    dir_fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    """Replace a state file whole (``brewctl.atomic``), readable by its owner and group only."""
+    atomic.write_atomic(path, data, mode=0o640)
 
 
 def save_state_file(path: Path, state: DaemonState, *, wall_s: float | None = None) -> None:

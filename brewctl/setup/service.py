@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from brewctl.atomic import write_atomic
 from brewctl.config import DEFAULT_CONFIG_PATH, load_config
 from brewctl.errors import ConfigError, UserError
 from brewctl.resources import systemd_unit_text
@@ -264,10 +265,7 @@ def apply(steps: Sequence[Step], system: System, *, dry_run: bool, say: Callable
             case WriteFile(path, text, _):
                 target = system.path(path)
                 target.parent.mkdir(parents=True, exist_ok=True)
-                tmp = target.with_name(f".{target.name}.tmp")
-                tmp.write_text(text, encoding="utf-8")
-                tmp.chmod(0o644)
-                tmp.replace(target)
+                write_atomic(target, text, chmod=0o644)
             case MakeDir(path, _):
                 system.path(path).mkdir(mode=0o750, parents=True, exist_ok=True)
             case Remove(path, _):

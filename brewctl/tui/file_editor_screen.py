@@ -9,6 +9,7 @@ from typing import Generic, Protocol, TypeVar
 
 from textual.screen import Screen
 
+from brewctl.atomic import write_atomic
 from brewctl.tui.confirm_screen import ConfirmScreen
 
 __all__ = ["FileEditorScreen", "file_name_for", "write_file"]
@@ -17,9 +18,7 @@ __all__ = ["FileEditorScreen", "file_name_for", "write_file"]
 def write_file(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` whole: a temporary file renamed over it (no half-written file)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    write_atomic(path, text)
 
 
 def file_name_for(name: str) -> str:
