@@ -21,6 +21,7 @@ __all__ = [
     "GUARD_WORDS",
     "NOTE_WORDS",
     "OFF_WORDS",
+    "STUCK_ACTIONS",
     "alarm_message",
     "format_left",
     "output_reason",
@@ -137,9 +138,26 @@ ALARM_WORDS: Mapping[str, str] = {
     "all_probes_lost/beer_probe_lost": "beer probe lost: all outputs off",
     "all_probes_lost/every_probe_lost": "every probe lost: all outputs off",
     "beer_off_target": "beer {beer_c:.1f} °C is {error_c:.1f} °C off its setpoint {setpoint_c:.1f} °C",
+    "beer_probe_stuck/chamber_gap": "beer probe reads {reading_c:.2f} °C, flat for {hours:.1f} h, although the "
+    "chamber has been {gap_c:.1f} K {side} all along: {action}",
+    "beer_probe_stuck/chamber_far": "beer probe reads {reading_c:.2f} °C, flat for {hours:.1f} h, although the "
+    "chamber has been {gap_c:.1f} K {side} all along: {action}",
+    "beer_probe_stuck/output_duty": "beer probe reads {reading_c:.2f} °C, flat for {hours:.1f} h, although "
+    "{output} ran {duty:.0%} of the time: {action}",
+    "chamber_probe_stuck/beer_cooled": "chamber probe reads {reading_c:.2f} °C, flat for {hours:.1f} h, while the "
+    "beer cooled {moved_c:.1f} K, which a chamber warmer than the beer cannot do: {action}",
+    "chamber_probe_stuck/beer_warmed": "chamber probe reads {reading_c:.2f} °C, flat for {hours:.1f} h, while the "
+    "beer warmed {moved_c:.1f} K, which a chamber {gap_c:.1f} K colder than the beer cannot do: {action}",
 }
 """Alarm texts by code (``code/cause`` where one code has several causes); ``{name}`` are the
 alarm's ``role`` and ``values``."""
+
+STUCK_ACTIONS: Mapping[str, str] = {
+    "hold_chamber": "not trusted; the chamber is held near the beer setpoint until it reads true again",
+    "outputs_off": "not trusted; outputs off until it reads true again",
+    "direct_beer": "not trusted; the beer is controlled directly until it reads true again",
+}
+"""What the controller does about a stuck probe (``brewctl.core.stuck_probe``)."""
 
 
 def _alarm_key(alarm: Alarm) -> str:
@@ -164,6 +182,8 @@ def alarm_message(alarm: Alarm, probe_error: str | None = None) -> str:
     values = dict(alarm.values)
     if alarm.code == "probe_implausible" and "problem" in values:
         values["problem"] = probe_problem(str(values["problem"]), values)
+    if "action" in values:
+        values["action"] = STUCK_ACTIONS.get(str(values["action"]), str(values["action"]))
     return words.format(role=alarm.role, **values)
 
 

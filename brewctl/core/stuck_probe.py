@@ -41,6 +41,7 @@ from brewctl.model import Alarm
 from brewctl.rigs import RIGS
 
 __all__ = [
+    "Evidence",
     "StuckLimits",
     "StuckProbeGuard",
     "StuckProbeMonitor",
@@ -92,6 +93,16 @@ class StuckSample:
     """What the controller asked of the chamber (cascade), for the hold offset."""
 
 
+Evidence = dict[str, float | str]
+"""Why a probe is suspect, as an alarm's ``values``: ``cause`` (a code) and its figures.
+
+Causes: ``chamber_gap`` (flat, off target, the chamber ``gap_c`` K on the correcting side),
+``chamber_far`` (flat, the chamber ``gap_c`` K away whatever the error), ``output_duty``
+(flat, off target, the correcting ``output`` ran ``duty``), ``beer_cooled`` / ``beer_warmed``
+(the chamber flat while the beer moved ``moved_c`` K the way the chamber reading forbids).
+Worded by ``brewctl.wording``."""
+
+
 def _window(samples: Sequence[StuckSample], span_s: float, limits: StuckLimits) -> Sequence[StuckSample] | None:
     """The samples of the last ``span_s``, or None if the history does not cover it."""
     if not samples:
@@ -124,12 +135,12 @@ def assess(
     *,
     cascade: bool,
     chamber_suspect: bool = False,
-) -> dict[str, str]:
+) -> dict[str, Evidence]:
     """Suspect probes -> why, judged on ``samples`` (oldest first, about one per ``sample_s``).
 
     ``chamber_suspect``: the chamber probe is already suspect (its gap to the beer proves nothing).
     """
-    found: dict[str, str] = {}
+    found: dict[str, Evidence] = {}
     chamber_w = _window(samples, limits.chamber_window_s, limits)
     if cascade and chamber_w is not None and _flat([s.chamber_c for s in chamber_w], limits):
         reason = _chamber_reason(chamber_w, limits)
@@ -147,14 +158,15 @@ def assess(
     return found
 
 
-def _beer_reason(w: Sequence[StuckSample], limits: StuckLimits, *, cascade: bool) -> str | None:
+def _beer_reason(w: Sequence[StuckSample], limits: StuckLimits, *, cascade: bool) -> Evidence | None:
     if any(s.beer_setpoint_c is None or s.beer_c is None for s in w):
         return None
     errors = [s.beer_c - s.beer_setpoint_c for s in w if s.beer_c is not None and s.beer_setpoint_c is not None]
     off_target = min(abs(e) for e in errors) >= limits.error_c and min(errors) * max(errors) > 0
     too_warm = _mean(errors) > 0
     reading = w[-1].beer_c
-    hours = (w[-1].t_s - w[0].t_s) / 3600.0
+    assert reading is not None
+    hours = round((w[-1].t_s - w[0].t_s) / 3600.0, 1)
     if cascade:
         if any(s.chamber_c is None for s in w):
             return None
@@ -164,40 +176,39 @@ def _beer_reason(w: Sequence[StuckSample], limits: StuckLimits, *, cascade: bool
         # so far off that no ferment could keep the beer still (stuck at the setpoint).
         if not ((off_target and gap >= limits.gap_c) or abs(mean_gap) >= limits.still_gap_c):
             return None
+        cause = "chamber_gap" if off_target and gap >= limits.gap_c else "chamber_far"
         side = "colder" if mean_gap > 0 else "warmer"
-        return (
-            f"beer probe reads {reading:.2f} °C, flat for {hours:.1f} h, although the chamber has been "
-            f"{abs(mean_gap):.1f} K {side} all along"
-        )
+        return {"cause": cause, "reading_c": reading, "hours": hours, "gap_c": round(abs(mean_gap), 1), "side": side}
     if not off_target:
         return None
     duty = _mean([s.cool if too_warm else s.heat for s in w])
     if duty < limits.duty:
         return None
-    what = "cooling" if too_warm else "heating"
-    return f"beer probe reads {reading:.2f} °C, flat for {hours:.1f} h, although {what} ran {duty:.0%} of the time"
+    output = "cooling" if too_warm else "heating"
+    return {"cause": "output_duty", "reading_c": reading, "hours": hours, "output": output, "duty": round(duty, 2)}
 
 
-def _chamber_reason(w: Sequence[StuckSample], limits: StuckLimits) -> str | None:
+def _chamber_reason(w: Sequence[StuckSample], limits: StuckLimits) -> Evidence | None:
     if any(s.beer_c is None or s.chamber_c is None for s in w):
         return None
     first, last = w[0].beer_c, w[-1].beer_c
     assert first is not None and last is not None
     chamber = _mean([s.chamber_c for s in w if s.chamber_c is not None])
     beer = _mean([s.beer_c for s in w if s.beer_c is not None])
-    hours = (w[-1].t_s - w[0].t_s) / 3600.0
+    hours = round((w[-1].t_s - w[0].t_s) / 3600.0, 1)
+    reading = round(chamber, 2)
     if first - last >= limits.move_c and chamber >= beer:
         # Fermentation only adds heat: beer cools only in a colder chamber.
-        return (
-            f"chamber probe reads {chamber:.2f} °C, flat for {hours:.1f} h, while the beer cooled "
-            f"{first - last:.1f} K, which a chamber warmer than the beer cannot do"
-        )
+        return {"cause": "beer_cooled", "reading_c": reading, "hours": hours, "moved_c": round(first - last, 1)}
     if last - first >= limits.move_c and beer - chamber >= limits.gap_c:
         # A chamber this much colder draws more heat from the beer than a ferment makes.
-        return (
-            f"chamber probe reads {chamber:.2f} °C, flat for {hours:.1f} h, while the beer warmed "
-            f"{last - first:.1f} K, which a chamber {beer - chamber:.1f} K colder than the beer cannot do"
-        )
+        return {
+            "cause": "beer_warmed",
+            "reading_c": reading,
+            "hours": hours,
+            "moved_c": round(last - first, 1),
+            "gap_c": round(beer - chamber, 1),
+        }
     return None
 
 
@@ -214,13 +225,13 @@ class StuckProbeMonitor:
         self.cascade = cascade
         span = max(limits.beer_window_s, limits.chamber_window_s, limits.direct_window_s)
         self._samples: collections.deque[StuckSample] = collections.deque(maxlen=int(span / limits.sample_s) + 2)
-        self.suspects: dict[str, tuple[float, str]] = {}
+        self.suspects: dict[str, tuple[float, Evidence]] = {}
         """role -> (the value it is stuck at, why)."""
         self.hold_offset_c = 0.0
         """Cascade, beer suspect: the chamber's offset from the beer setpoint before the reading
         froze (what the ferment needed then), capped to ``max_offset_c``."""
 
-    def update(self, sample: StuckSample) -> dict[str, tuple[float, str]]:
+    def update(self, sample: StuckSample) -> dict[str, tuple[float, Evidence]]:
         """Take a sample (ignored if within ``sample_s`` of the last) and return the suspects."""
         for role, (stuck_at, _) in list(self.suspects.items()):
             value = sample.beer_c if role == "beer" else sample.chamber_c
@@ -327,7 +338,12 @@ class StuckProbeGuard:
         )
         result = self.controller.step(now_s, limited, limited_target)
         alarms = tuple(
-            Alarm(code=f"{role}_probe_stuck", severity="critical", message=f"{why}: {_RESPONSE[role, self.cascade]}")
+            Alarm(
+                code=f"{role}_probe_stuck",
+                severity="critical",
+                role=role,
+                values={**why, "action": _ACTION[role, self.cascade and "chamber" not in suspects]},
+            )
             for role, (_, why) in sorted(suspects.items())
         )
         # The beer setpoint stays the profile's in the status, whatever the controller holds.
@@ -341,9 +357,10 @@ def guarded(controller: FermenterController) -> StuckProbeGuard:
     return StuckProbeGuard(controller, cascade=RIGS[cfg.rig].control == "cascade" and cfg.chamber_probe is not None)
 
 
-_RESPONSE = {
-    ("beer", True): "not trusted; the chamber is held near the beer setpoint until it reads true again",
-    ("beer", False): "not trusted; outputs off until it reads true again",
-    ("chamber", True): "not trusted; the beer is controlled directly until it reads true again",
-    ("chamber", False): "not trusted",
+_ACTION = {
+    ("beer", True): "hold_chamber",
+    ("beer", False): "outputs_off",
+    ("chamber", True): "direct_beer",
+    ("chamber", False): "direct_beer",
 }
+"""What the controller does about a suspect probe (``values['action']`` of its alarm)."""

@@ -25,7 +25,7 @@ def series(
 
 def test_a_beer_reading_flat_and_off_target_while_the_chamber_is_cold_is_suspect() -> None:
     found = assess(series(200), cascade=True)
-    assert set(found) == {"beer"} and "25.00 °C, flat for 3.0 h" in found["beer"]
+    assert found == {"beer": {"cause": "chamber_gap", "reading_c": 25.0, "hours": 3.0, "gap_c": 16.0, "side": "colder"}}
 
 
 def test_not_before_the_window_is_full() -> None:
@@ -117,6 +117,22 @@ def test_the_monitor_latches_until_the_reading_moves() -> None:
     assert set(m.suspects) == {"beer"}
     m.update(StuckSample(201 * 60.0, 21.0, 19.0, 19.0))  # replugged: reads true again
     assert m.suspects == {}
+
+
+def test_the_alarm_is_worded_from_its_code_and_values() -> None:
+    from brewctl.wording import alarm_message
+
+    g = guarded(FermenterController(default_config(Rig.HEAT_COOL)))
+    result = None
+    for s in series(200):
+        result = g.step(s.t_s, {"beer": s.beer_c, "chamber": s.chamber_c}, Target(Mode.BEER, 19.0))
+    assert result is not None
+    (alarm,) = [a for a in result.alarms if a.code == "beer_probe_stuck"]
+    assert alarm.role == "beer" and alarm.values["action"] == "hold_chamber"
+    assert alarm_message(alarm) == (
+        "beer probe reads 25.00 °C, flat for 3.0 h, although the chamber has been 16.0 K colder all along: "
+        "not trusted; the chamber is held near the beer setpoint until it reads true again"
+    )
 
 
 def test_no_alarm_on_a_healthy_rig_over_a_ferment() -> None:
