@@ -15,10 +15,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from brewctl.display import PAUSED, WAITING, format_temp
 from brewctl.errors import CommandError, TransientError, UserError
 from brewctl.modes import Mode
 from brewctl.paths import DEFAULT_CONFIG_PATH
-from brewctl.units import c_to_f, f_to_c, format_duration
+from brewctl.units import f_to_c, format_duration
 
 if TYPE_CHECKING:  # pydantic models: imported where used, so `brewctl --help` starts fast
     from brewctl.cli import Commands
@@ -248,9 +249,7 @@ def cmd_profile_action(args: argparse.Namespace) -> int:
 
 
 def _t(value_c: float | None, units: str = "C") -> str:
-    if value_c is None:
-        return "--"
-    return f"{c_to_f(value_c) if units == 'F' else value_c:.1f}"
+    return format_temp(value_c, units, unit=False)
 
 
 def _pair(actual: float | None, setpoint: float | None, units: str = "C") -> str:
@@ -277,9 +276,9 @@ def _profile(f: FermenterStatus) -> str:
     if p.step_remaining_s is not None:
         text += f", {format_duration(p.step_remaining_s)} left"
     if p.paused:
-        text += " (paused)"
+        text += f" {PAUSED}"
     if p.waiting_for_brewer:
-        text += " (waiting for you)"
+        text += f" {WAITING}"
     return text
 
 

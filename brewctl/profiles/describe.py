@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Literal, assert_never
 
 from brewctl.core.profile_runner import advance, skip, start, status
+from brewctl.display import format_temp
 from brewctl.profiles.model import (
     Attenuation,
     Condition,
@@ -18,7 +19,7 @@ from brewctl.profiles.model import (
     Until,
     WaitForBrewerStep,
 )
-from brewctl.units import c_to_f, format_duration, sg_to_plato
+from brewctl.units import format_duration, sg_to_plato
 
 __all__ = ["planned_curve", "render_table", "step_rows", "total_s"]
 
@@ -26,7 +27,7 @@ Units = Literal["C", "F"]
 
 
 def _t(c: float, units: Units) -> str:
-    return f"{c_to_f(c):.1f} °F" if units == "F" else f"{c:.1f} °C"
+    return format_temp(c, units, sep=" ")
 
 
 def _sg(sg: float, gravity_units: str) -> str:

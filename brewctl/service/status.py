@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from brewctl.config import FermenterConfig, Mode
 from brewctl.core.control import ControlResult
+from brewctl.display import format_temp
 from brewctl.model import Alarm, FermenterStatus, GravityStatus, PidTerms, ProfileStatus
 from brewctl.service.hub import GravitySample
 from brewctl.service.state import FermenterState
@@ -82,7 +83,7 @@ def stamp_alarms(before: Sequence[Alarm], now: Sequence[Alarm], wall_s: float) -
 
 
 def _t(value: float | None) -> str:
-    return "--" if value is None else f"{value:.1f}"
+    return format_temp(value, unit=False)
 
 
 def summary_line(statuses: Iterable[FermenterStatus]) -> str:

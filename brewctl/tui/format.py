@@ -7,10 +7,10 @@ degC and are shown in the display units (``"C"`` or ``"F"``).
 from __future__ import annotations
 
 import time
-from typing import Literal
 
+from brewctl.display import MISSING, PAUSED, WAITING, Units, format_temp, from_display_c, to_display_c
 from brewctl.model import FermenterStatus, GravityStatus, OutputStatus, ProfileStatus
-from brewctl.units import c_to_f, format_duration, sg_to_plato
+from brewctl.units import format_duration, sg_to_plato
 from brewctl.wording import output_reason
 
 __all__ = [
@@ -25,25 +25,7 @@ __all__ = [
     "to_display_c",
 ]
 
-Units = Literal["C", "F"]
-NONE = "—"
-
-
-def to_display_c(value_c: float, units: Units) -> float:
-    """A degC value in display units."""
-    return c_to_f(value_c) if units == "F" else value_c
-
-
-def from_display_c(value: float, units: Units) -> float:
-    """A value typed in display units, back to degC."""
-    return (value - 32.0) * 5.0 / 9.0 if units == "F" else value
-
-
-def format_temp(value_c: float | None, units: Units = "C", *, digits: int = 1) -> str:
-    """``19.0°C``; a dash when the probe is missing."""
-    if value_c is None:
-        return NONE
-    return f"{to_display_c(value_c, units):.{digits}f}°{units}"
+NONE = MISSING
 
 
 def format_temperatures(f: FermenterStatus, units: Units = "C") -> str:
@@ -92,7 +74,7 @@ def format_profile(p: ProfileStatus, now_s: float) -> str:
     if p.finished:
         return f"{p.name}: finished"
     if p.waiting_for_brewer:
-        text += ", WAITING FOR YOU (press o to confirm)"
+        text += f", {WAITING} (press o to confirm)"
     elif p.step_remaining_s is not None:
         text += f", {format_duration(p.step_remaining_s)} left"
     else:
@@ -100,7 +82,7 @@ def format_profile(p: ProfileStatus, now_s: float) -> str:
     if p.eta_s is not None:
         text += f", ETA {format_clock(now_s + p.eta_s, now_s)} ({format_duration(p.eta_s)})"
     if p.paused:
-        text += " [PAUSED]"
+        text += f" {PAUSED}"
     return text
 
 

@@ -50,7 +50,7 @@ def test_status_table() -> None:
         "fv1", "profile", "18.9", "→", "19.0", "17.2", "→", "17.8", "heat", "35%,", "cool", "off",
         "Clean", "ale:", "step", "2/4,", "2d", "3h", "left",
     ]  # fmt: skip
-    assert lines[3].split()[:4] == ["fv2", "off", "--", "--"]
+    assert lines[3].split()[:4] == ["fv2", "off", "—", "—"]
     assert lines[4:] == ["  ! warning: mqtt failed", "  ! critical: fv2: beer probe lost"]
 
 
