@@ -118,11 +118,26 @@ def _window(samples: Sequence[StuckSample], span_s: float, limits: StuckLimits) 
     return window
 
 
+_COVERAGE = 0.8
+"""Share of a window's samples that must have the readings a rule needs (a CRC error or a
+stale blip now and then must not wipe out hours of evidence)."""
+
+
 def _flat(values: Sequence[float | None], limits: StuckLimits) -> bool:
-    if any(v is None for v in values):
-        return False
     present = [v for v in values if v is not None]
-    return bool(present) and max(present) - min(present) <= limits.flat_c
+    return len(present) >= _COVERAGE * len(values) and max(present) - min(present) <= limits.flat_c
+
+
+def _complete(w: Sequence[StuckSample], *, chamber: bool, setpoint: bool) -> list[StuckSample] | None:
+    """The samples with a beer reading (and a chamber reading, a setpoint), if enough have them."""
+    kept = [
+        s
+        for s in w
+        if s.beer_c is not None
+        and (not chamber or s.chamber_c is not None)
+        and (not setpoint or s.beer_setpoint_c is not None)
+    ]
+    return kept if len(kept) >= max(2, _COVERAGE * len(w)) else None
 
 
 def _mean(values: Sequence[float]) -> float:
@@ -158,8 +173,9 @@ def assess(
     return found
 
 
-def _beer_reason(w: Sequence[StuckSample], limits: StuckLimits, *, cascade: bool) -> Evidence | None:
-    if any(s.beer_setpoint_c is None or s.beer_c is None for s in w):
+def _beer_reason(window: Sequence[StuckSample], limits: StuckLimits, *, cascade: bool) -> Evidence | None:
+    w = _complete(window, chamber=cascade, setpoint=True)
+    if w is None:
         return None
     errors = [s.beer_c - s.beer_setpoint_c for s in w if s.beer_c is not None and s.beer_setpoint_c is not None]
     off_target = min(abs(e) for e in errors) >= limits.error_c and min(errors) * max(errors) > 0
@@ -168,8 +184,6 @@ def _beer_reason(w: Sequence[StuckSample], limits: StuckLimits, *, cascade: bool
     assert reading is not None
     hours = round((w[-1].t_s - w[0].t_s) / 3600.0, 1)
     if cascade:
-        if any(s.chamber_c is None for s in w):
-            return None
         mean_gap = _mean([(s.beer_c - s.chamber_c) for s in w if s.beer_c is not None and s.chamber_c is not None])
         gap = mean_gap if too_warm else -mean_gap
         # Off target with the chamber pushing the right way; or, even at the setpoint, a chamber
@@ -188,8 +202,9 @@ def _beer_reason(w: Sequence[StuckSample], limits: StuckLimits, *, cascade: bool
     return {"cause": "output_duty", "reading_c": reading, "hours": hours, "output": output, "duty": round(duty, 2)}
 
 
-def _chamber_reason(w: Sequence[StuckSample], limits: StuckLimits) -> Evidence | None:
-    if any(s.beer_c is None or s.chamber_c is None for s in w):
+def _chamber_reason(window: Sequence[StuckSample], limits: StuckLimits) -> Evidence | None:
+    w = _complete(window, chamber=True, setpoint=False)
+    if w is None:
         return None
     first, last = w[0].beer_c, w[-1].beer_c
     assert first is not None and last is not None

@@ -47,3 +47,25 @@ async def test_a_stuck_read_at_600x_does_not_make_the_healthy_probes_stale(
             # Release the thread blocked on the FIFO: a writer that opens and closes it.
             with contextlib.suppress(OSError):
                 os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+
+
+@pytest.mark.skipif(os.environ.get("BREWCTL_FAULTS_FULL") != "1", reason="whole matrix only (~15 s)")
+async def test_the_daemon_alarms_a_stuck_beer_probe_and_holds_the_chamber(
+    config: Config, tmp_path: Path, short_dir: Path
+) -> None:
+    """Defect 3 in the daemon: the simulated beer probe frozen at 25 °C (setpoint 19)."""
+    async with running(config, tmp_path, short_dir / "s", clock=ScaledClock(1000)) as daemon:
+        assert daemon.rigs is not None and daemon.rigs.bus is not None and daemon.hub is not None
+        f = daemon.fermenters["fv1"]
+        with daemon.hub.subscribe_events() as events:
+            daemon.rigs.unplug("fv1_beer")  # the simulation stops writing it ...
+            daemon.rigs.bus.set_temperature(config.probes["fv1_beer"].id, 25.0)  # ... and it reads 25 for ever
+            async with asyncio.timeout(30):
+                async for event in events:
+                    if event.kind == "alarm" and event.data.get("code") == "beer_probe_stuck":
+                        break
+        assert f.status is not None
+        alarm = next(a for a in f.status.alarms if a.code == "beer_probe_stuck")
+        assert "flat for" in alarm.message and "chamber is held near the beer setpoint" in alarm.message
+        assert f.result is not None and f.result.chamber_setpoint_c is not None
+        assert abs(f.result.chamber_setpoint_c - 19.0) <= 5.0  # no longer driven to the minimum
