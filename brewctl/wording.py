@@ -19,11 +19,13 @@ from brewctl.rigs import OUTPUT_ROLES
 __all__ = [
     "ALARM_WORDS",
     "GUARD_WORDS",
+    "IDLE_WORDS",
     "NOTE_WORDS",
     "OFF_WORDS",
     "STUCK_ACTIONS",
     "alarm_message",
     "format_left",
+    "idle_cause",
     "output_reason",
     "probe_problem",
     "word_alarm",
@@ -52,12 +54,32 @@ OFF_WORDS: Mapping[OffCause, str] = {
 """Why an output is off (``OutputReason.off``)."""
 
 GUARD_WORDS: Mapping[str, str] = {
-    "min off": "min off",
-    "min on": "min on",
-    "dead time": "dead time",
-    "other output on": "other output on",
+    "min off": "{part} resting",
+    "min on": "{part} {runs}",
+    "dead time": "pause before {own}",
+    "other output on": "{other_part} is on",
 }
-"""Which guard holds an output (``OutputReason.guard``, from ``brewctl.core.guards``)."""
+"""Which guard holds an output (``OutputReason.guard``, from ``brewctl.core.guards``), in a
+brewer's words; the fields come from :data:`PART_WORDS`."""
+
+PART_WORDS: Mapping[str, Mapping[str, str]] = {
+    "cool": {"part": "compressor", "runs": "must run", "own": "cooling", "other_part": "heater"},
+    "heat": {"part": "heater", "runs": "must run", "own": "heating", "other_part": "cooler"},
+    "valve": {"part": "valve", "runs": "stays open", "own": "cooling", "other_part": "heater"},
+}
+"""What each output role is to a brewer: its part, how it keeps on, what it does, the other part."""
+
+IDLE_WORDS: Mapping[str, str] = {
+    "on_target": "beer on target",
+    "valve_on_target": "valve closed: beer on target",
+    "cannot_warm": "no heater: cannot warm",
+    "cannot_cool": "no cooling: cannot cool",
+    "idle": "idle",
+}
+"""Why an idle output is idle, from the beer's distance to its setpoint (see :func:`idle_cause`)."""
+
+ON_TARGET_C = 0.5
+"""A beer within this of its setpoint is "on target"."""
 
 NOTE_WORDS: Mapping[Note, str] = {
     "holding_chamber": "beer probe lost: holding the chamber",
@@ -74,44 +96,77 @@ def _note(why: OutputReason) -> str:
     return NOTE_WORDS[why.note].format(value=why.note_value if why.note_value is not None else 0.0)
 
 
+def idle_cause(role: str, beer_error_c: float | None, can_heat: bool, can_cool: bool) -> str:
+    """Why an idle output is idle (a key of :data:`IDLE_WORDS`).
+
+    ``beer_error_c`` is beer minus its setpoint (None when either is unknown).
+    """
+    if beer_error_c is None:
+        return "idle"
+    if beer_error_c < -ON_TARGET_C and not can_heat and role in {"cool", "valve"}:
+        return "cannot_warm"
+    if beer_error_c > ON_TARGET_C and not can_cool and role == "heat":
+        return "cannot_cool"
+    if abs(beer_error_c) <= ON_TARGET_C:
+        return "valve_on_target" if role == "valve" else "on_target"
+    return "idle"
+
+
+def _guard(role: str, guard: str) -> str:
+    words = PART_WORDS.get(role, {"part": role, "runs": "must run", "own": role, "other_part": "the other output"})
+    return GUARD_WORDS.get(guard, guard).format(**words)
+
+
 @lru_cache(maxsize=1024)
-def _reason(role: str, why: OutputReason, brief: bool) -> str:
+def _reason(role: str, why: OutputReason, brief: bool, idle: str) -> str:
     verb = OUTPUT_ROLES[role].verb if role in OUTPUT_ROLES else role
     match why.code:
         case "off":
             cause = OFF_WORDS[why.off] if why.off is not None else "off"
             text = cause if brief else f"off: {cause}"
         case "on":
-            text = f"{verb} {why.duty:.0%}" if why.duty is not None else verb
+            # Brief: the duty is shown beside the role already ("Valve 100%: cooling").
+            text = f"{verb} {why.duty:.0%}" if why.duty is not None and not brief else verb
         case "min_on":
-            text = f"{verb}: {GUARD_WORDS['min on']}, {format_left(why.left_s or 0.0)} left"
+            text = f"{verb}, {_guard(role, 'min on')} {format_left(why.left_s or 0.0)} more"
         case "blocked":
-            guard = GUARD_WORDS.get(why.guard or "", why.guard or "")
-            text = f"{verb} blocked: {guard}"
+            text = _guard(role, why.guard or "")
             if why.left_s is not None:
-                text += f", {format_left(why.left_s)} left"
+                text += f", {format_left(why.left_s)}"
         case "idle":
-            text = "idle"
+            text = IDLE_WORDS[idle]
     note = _note(why)
     return f"{text} ({note})" if note else text
 
 
-def output_reason(o: OutputStatus, *, brief: bool = False) -> str:
-    """Why an output is as it is: ``cooling blocked: min off, 2:40 left``.
+def output_reason(
+    o: OutputStatus,
+    *,
+    brief: bool = False,
+    beer_error_c: float | None = None,
+    can_heat: bool = True,
+    can_cool: bool = True,
+) -> str:
+    """Why an output is as it is: ``compressor resting, 2:40`` or ``no heater: cannot warm``.
 
-    ``brief`` leaves out the ``off:`` an off output does not need (the TUI shows "off" already).
-    A status without codes (a yardstick thermostat's) keeps its own ``reason``.
+    ``brief`` leaves out what the TUI shows beside it (the ``off:`` of an off output, the duty
+    of one that is on). ``beer_error_c`` (beer minus setpoint) and what the rig can do say why
+    an idle output is idle. A status without codes (a yardstick thermostat's) keeps its own
+    ``reason``.
     """
     if o.why is None:
         return o.reason
-    return _reason(o.role, o.why, brief)
+    idle = idle_cause(o.role, beer_error_c, can_heat, can_cool) if o.why.code == "idle" else "idle"
+    return _reason(o.role, o.why, brief, idle)
 
 
-def word_output(o: OutputStatus) -> OutputStatus:
-    """The status with its ``reason`` text filled from its codes."""
+def word_output(
+    o: OutputStatus, *, beer_error_c: float | None = None, can_heat: bool = True, can_cool: bool = True
+) -> OutputStatus:
+    """The status with its ``reason`` text filled from its codes (and the beer's distance to its setpoint)."""
     if o.why is None:
         return o
-    text = output_reason(o)
+    text = output_reason(o, beer_error_c=beer_error_c, can_heat=can_heat, can_cool=can_cool)
     return o if o.reason == text else o.model_copy(update={"reason": text})
 
 

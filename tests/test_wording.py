@@ -22,18 +22,20 @@ def test_format_left() -> None:
 @pytest.mark.parametrize(
     ("status", "text"),
     [
-        (out("cool", code="blocked", guard="min off", left_s=160.0), "cooling blocked: min off, 2:40 left"),
-        (out("cool", code="blocked", guard="other output on"), "cooling blocked: other output on"),
+        (out("cool", code="blocked", guard="min off", left_s=160.0), "compressor resting, 2:40"),
+        (out("cool", code="blocked", guard="other output on"), "heater is on"),
+        (out("heat", code="blocked", guard="dead time", left_s=575.0), "pause before heating, 9:35"),
         (out("heat", code="on", duty=0.4), "heating 40%"),
         (out("cool", code="on"), "cooling"),
-        (out("valve", code="min_on", left_s=59.5), "cooling: min on, 1:00 left"),
+        (out("valve", code="min_on", left_s=59.5), "cooling, valve stays open 1:00 more"),
+        (out("cool", code="min_on", left_s=120.0), "cooling, compressor must run 2:00 more"),
         (out("cool", code="off", off="mode_off"), "off: mode off"),
         (out("cool", code="off", off="every_probe_lost"), "off: safe: every probe lost"),
         (out("cool", code="idle", note="holding_chamber"), "idle (beer probe lost: holding the chamber)"),
         (out("cool", code="on", note="peak_stop", note_value=1.24), "cooling (stopping early: peak estimate -1.2 °C)"),
     ],
 )
-def test_output_reasons_read_as_before(status: OutputStatus, text: str) -> None:
+def test_output_reasons_in_a_brewers_words(status: OutputStatus, text: str) -> None:
     assert output_reason(status) == text
     assert word_output(status).reason == text
 
@@ -90,3 +92,19 @@ def test_a_lost_probe_says_what_the_bus_said() -> None:
     assert (
         alarm_message(Alarm(code="chamber_probe_lost", role="chamber"), "CRC error") == "chamber probe lost (CRC error)"
     )
+
+
+@pytest.mark.parametrize(
+    ("role", "error_c", "can_heat", "text"),
+    [
+        ("valve", -5.0, False, "no heater: cannot warm"),
+        ("valve", 0.2, False, "valve closed: beer on target"),
+        ("cool", -0.3, True, "beer on target"),
+        ("heat", 3.0, True, "idle"),
+        ("cool", None, True, "idle"),
+    ],
+)
+def test_an_idle_output_says_why(role: str, error_c: float | None, can_heat: bool, text: str) -> None:
+    status = out(role, code="idle")
+    assert output_reason(status, beer_error_c=error_c, can_heat=can_heat) == text
+    assert word_output(status, beer_error_c=error_c, can_heat=can_heat).reason == text

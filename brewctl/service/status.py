@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from brewctl.config import FermenterConfig, Mode
 from brewctl.core.control import ControlResult
 from brewctl.display import format_temp
-from brewctl.model import Alarm, FermenterStatus, GravityStatus, PidTerms, ProfileStatus
+from brewctl.model import Alarm, FermenterStatus, GravityStatus, OutputStatus, PidTerms, ProfileStatus
 from brewctl.service.hub import GravitySample
 from brewctl.service.state import FermenterState
 from brewctl.wording import word_alarm, word_output
@@ -52,7 +52,7 @@ def fermenter_status(
         room_c=readings.get("room"),
         beer_setpoint_c=beer_sp,
         chamber_setpoint_c=result.chamber_setpoint_c if result is not None else None,
-        outputs=tuple(word_output(o) for o in result.output_status) if result is not None else (),
+        outputs=_worded_outputs(result.output_status, readings.get("beer"), beer_sp) if result is not None else (),
         pid=result.pid if result is not None else PidTerms(),
         alarms=alarms,
         profile=profile,
@@ -60,6 +60,16 @@ def fermenter_status(
         safe=result.safe if result is not None else True,
         updated_s=wall_s,
     )
+
+
+def _worded_outputs(
+    outputs: Sequence[OutputStatus], beer_c: float | None, setpoint_c: float | None
+) -> tuple[OutputStatus, ...]:
+    """Each output's reason in words; an idle one says why from the beer's distance to its setpoint."""
+    error = beer_c - setpoint_c if beer_c is not None and setpoint_c is not None else None
+    roles = {o.role for o in outputs}
+    can_heat, can_cool = "heat" in roles, bool(roles & {"cool", "valve"})
+    return tuple(word_output(o, beer_error_c=error, can_heat=can_heat, can_cool=can_cool) for o in outputs)
 
 
 def word_alarms(alarms: Sequence[Alarm], probe_errors: Mapping[str, str]) -> tuple[Alarm, ...]:

@@ -60,7 +60,7 @@ def card_text(f: FermenterStatus, units: Units, now_s: float) -> Text:
             if i:
                 text.append(" · ")
             style = "red" if o.role == "heat" and o.active else "cyan" if o.active else "dim"
-            text.append(format_output(o), style=style)
+            text.append(format_output(o, f), style=style)
     if f.profile is not None:
         text.append("\n▷ ")
         style = "bold yellow" if f.profile.waiting_for_brewer or f.profile.paused else ""

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import time
 
-from brewctl.display import MISSING, PAUSED, WAITING, Units, format_temp, from_display_c, to_display_c
+from brewctl.display import MISSING, PAUSED, WAITING, Units, from_display_c, to_display_c
+from brewctl.display import format_temp as display_temp
 from brewctl.model import FermenterStatus, GravityStatus, OutputStatus, ProfileStatus
 from brewctl.units import format_duration, sg_to_plato
 from brewctl.wording import output_reason
@@ -28,8 +29,13 @@ __all__ = [
 NONE = MISSING
 
 
+def format_temp(value_c: float | None, units: Units = "C", *, digits: int = 1) -> str:
+    """``19.0 °C`` (spaced, as the daemon's messages and the profile tables); a dash when unknown."""
+    return display_temp(value_c, units, digits=digits, sep=" ")
+
+
 def format_temperatures(f: FermenterStatus, units: Units = "C") -> str:
-    """``Beer 19.0°C → 19.0°C  Chamber 17.8°C → 17.5°C  Room 21.0°C``."""
+    """``Beer 19.0 °C → 19.0 °C  Chamber 17.8 °C → 17.5 °C  Room 21.0 °C``."""
     parts = [f"Beer {format_temp(f.beer_c, units)}"]
     if f.beer_setpoint_c is not None:
         parts[-1] += f" → {format_temp(f.beer_setpoint_c, units)}"
@@ -43,11 +49,21 @@ def format_temperatures(f: FermenterStatus, units: Units = "C") -> str:
     return "  ".join(parts)
 
 
-def format_output(o: OutputStatus) -> str:
-    """``Heat 40%: heating`` or ``Cool off: cooling blocked: min off, 2:40 left``."""
+def format_output(o: OutputStatus, f: FermenterStatus | None = None) -> str:
+    """``Heat 40%: heating``, ``Cool off: compressor resting, 2:40``, ``Valve off: no heater: cannot warm``.
+
+    With the fermenter ``f``, an idle output says why (the beer on target, or out of reach).
+    """
     state = f"{o.value:.0%}" if o.active or o.value > 0 else "off"
     text = f"{o.role.capitalize()} {state}"
-    reason = output_reason(o, brief=state == "off")
+    error: float | None = None
+    can_heat = can_cool = True
+    if f is not None:
+        if f.beer_c is not None and f.beer_setpoint_c is not None:
+            error = f.beer_c - f.beer_setpoint_c
+        roles = {out.role for out in f.outputs}
+        can_heat, can_cool = "heat" in roles, bool(roles & {"cool", "valve"})
+    reason = output_reason(o, brief=True, beer_error_c=error, can_heat=can_heat, can_cool=can_cool)
     return f"{text}: {reason}" if reason else text
 
 

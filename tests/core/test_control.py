@@ -42,7 +42,7 @@ def test_warm_beer_cools_once_min_off_and_dead_time_from_start_are_over() -> Non
     warm = {"beer": 22.0, "chamber": 22.0, "room": 20.0}
     r = ctrl.step(1000.0, warm, BEER19)
     assert r.outputs == {"heat": 0.0, "cool": 0.0}
-    assert status(r, "cool").startswith("cooling blocked: dead time, 10:00 left")
+    assert status(r, "cool").startswith("pause before cooling, 10:00")
     blocked = next(s for s in r.output_status if s.role == "cool")
     assert blocked.blocked_s == 600.0 and not blocked.active
     r = run(ctrl, warm, BEER19, start=1010.0, end=1590.0)
@@ -114,7 +114,7 @@ def test_mode_off_lets_a_running_compressor_finish_its_min_on() -> None:
     assert r.outputs["cool"] == 1.0  # started at 600 s (dead time from start)
     r = ctrl.step(660.0, warm, Target(Mode.OFF))
     assert r.outputs == {"heat": 0.0, "cool": 1.0} and not r.safe
-    assert status(r, "cool") == "cooling: min on, 2:00 left"
+    assert status(r, "cool") == "cooling, compressor must run 2:00 more"
     r = run(ctrl, warm, Target(Mode.OFF), start=670.0, end=770.0)
     assert r.outputs["cool"] == 1.0
     r = ctrl.step(780.0, warm, Target(Mode.OFF))
@@ -213,7 +213,7 @@ def test_a_restart_within_min_off_is_blocked_and_says_how_long_is_left() -> None
     assert r.outputs["cool"] == 0.0
     r = ctrl.step(1050.0, {"beer": 20.0, "chamber": 25.0}, chamber18)
     assert r.outputs == {"heat": 0.0, "cool": 0.0}
-    assert status(r, "cool") == "cooling blocked: min off, 2:40 left"
+    assert status(r, "cool") == "compressor resting, 2:40"
     assert next(s for s in r.output_status if s.role == "cool").blocked_s == 160.0
     r = ctrl.step(1210.0, {"beer": 20.0, "chamber": 25.0}, chamber18)
     assert r.outputs["cool"] == 1.0

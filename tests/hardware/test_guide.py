@@ -180,10 +180,10 @@ def test_bench_lamp_walkthrough_waits_as_the_guide_says(config: Config) -> None:
 
     r = run(ctrl, lamps, heat30, 0.0, 25.0)
     assert r.outputs["heat"] == 0.0
-    assert reason(r, "heat") == "heating blocked: dead time, 9:35 left"
+    assert reason(r, "heat") == "pause before heating, 9:35"
     shown = format_status(NodeStatus(node="pi", version="0", fermenters={"fv1": fermenter_status(r)}))
-    assert "\n  fv1 heat: heating blocked: dead time, 9:35 left" in shown
-    assert "`fv1 heat: heating blocked: dead time, 9:35 left`" in " ".join(GUIDE.read_text(encoding="utf-8").split())
+    assert "\n  fv1 heat: pause before heating, 9:35" in shown
+    assert "`fv1 heat: pause before heating, 9:35`" in " ".join(GUIDE.read_text(encoding="utf-8").split())
     r = run(ctrl, lamps, heat30, 30.0, dead_s - 5.0)
     assert r.outputs["heat"] == 0.0
     r = run(ctrl, lamps, heat30, dead_s, dead_s + 5.0)
@@ -195,7 +195,7 @@ def test_bench_lamp_walkthrough_waits_as_the_guide_says(config: Config) -> None:
     assert r.outputs["heat"] > 0.0
     r = run(ctrl, lamps, cool2, stop, stop + dead_s - 10.0)
     assert r.outputs["heat"] == 0.0 and r.outputs["cool"] == 0.0
-    assert reason(r, "cool").startswith("cooling blocked: dead time")
+    assert reason(r, "cool").startswith("pause before cooling")
     r = run(ctrl, lamps, cool2, stop + dead_s - 5.0, stop + dead_s + 5.0)
     assert r.outputs["cool"] == 1.0
 

@@ -287,3 +287,30 @@ async def test_13_hold_until_conditions_are_fields_checked_one_by_one(tmp_path: 
         assert form.query_one("#f-gravity_le", Input).value == "1.012"
         assert form.query_one("#f-stable_hours", Input).value == "24"
         assert form.query_one("#f-combine", Select).value == "all"
+
+
+# 11. Wording: `Valve 100%: cooling 100%`; `18.5°C` beside `18.5 °C`; "cooling blocked: dead
+#     time, 3:02 left" is jargon; a glycol fermenter 5 °C under its setpoint said "Valve off: idle".
+def test_11_outputs_read_in_a_brewers_words() -> None:
+    from brewctl.model import OutputReason, OutputStatus
+    from brewctl.tui.fermenter_card import card_text
+    from brewctl.tui.format import format_output, format_temp
+    from tests.tui.fakes import fermenter
+
+    def out(role: str, value: float = 0.0, **why: object) -> OutputStatus:
+        return OutputStatus(role=role, value=value, active=value > 0, why=OutputReason.model_validate(why))
+
+    assert format_output(out("valve", 1.0, code="on", duty=1.0)) == "Valve 100%: cooling"
+    assert (
+        format_output(out("cool", code="blocked", guard="min off", left_s=182.0))
+        == "Cool off: compressor resting, 3:02"
+    )
+    assert format_output(out("cool", code="blocked", guard="dead time", left_s=182.0)) == (
+        "Cool off: pause before cooling, 3:02"
+    )
+    assert format_temp(18.5) == "18.5 °C"  # spaced, as the daemon's own messages
+    glycol = fermenter("fv2", "FV2 glycol", rig="glycol", beer_c=7.0, beer_setpoint_c=12.0, chamber_c=None,
+                       outputs=(out("valve", code="idle"),))  # fmt: skip
+    assert "Valve off: no heater: cannot warm" in str(card_text(glycol, "C", NOW_S))
+    on_target = glycol.model_copy(update={"beer_c": 12.2})
+    assert "Valve off: valve closed: beer on target" in str(card_text(on_target, "C", NOW_S))
