@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import time
 
-from brewctl.display import MISSING, PAUSED, WAITING, Units, from_display_c, to_display_c
-from brewctl.display import format_temp as display_temp
+from brewctl.display import MISSING, PAUSED, WAITING, Units, format_temp, from_display_c, to_display_c
 from brewctl.model import FermenterStatus, GravityStatus, OutputStatus, ProfileStatus
 from brewctl.units import format_duration, sg_to_plato
 from brewctl.wording import output_reason
@@ -29,13 +28,8 @@ __all__ = [
 NONE = MISSING
 
 
-def format_temp(value_c: float | None, units: Units = "C", *, digits: int = 1) -> str:
-    """``19.0 °C`` (spaced, as the daemon's messages and the profile tables); a dash when unknown."""
-    return display_temp(value_c, units, digits=digits, sep=" ")
-
-
 def format_temperatures(f: FermenterStatus, units: Units = "C") -> str:
-    """``Beer 19.0 °C → 19.0 °C  Chamber 17.8 °C → 17.5 °C  Room 21.0 °C``."""
+    """``Beer 19.0°C → 19.0°C  Chamber 17.8°C → 17.5°C  Room 21.0°C``."""
     parts = [f"Beer {format_temp(f.beer_c, units)}"]
     if f.beer_setpoint_c is not None:
         parts[-1] += f" → {format_temp(f.beer_setpoint_c, units)}"
