@@ -26,6 +26,7 @@ from brewctl.validation import format_loc, validation_problems
 __all__ = [
     "DEFAULT_CONFIG_PATH",
     "AlertsConfig",
+    "ChillerConfig",
     "Config",
     "FermenterConfig",
     "GuardConfig",
@@ -208,6 +209,7 @@ class FermenterConfig(_Frozen):
     alarm_after_s: float = Field(3600.0, ge=60.0, description="How long off-target before the alarm.")
     tuning: TuningConfig = TuningConfig()
     guards: GuardConfig = GuardConfig()
+    chiller: Name | None = Field(None, description="The [chillers.NAME] feeding this jacket (glycol and valve rigs).")
 
     @model_validator(mode="after")
     def _rig_has_parts(self) -> Self:
@@ -218,6 +220,37 @@ class FermenterConfig(_Frozen):
             raise ValueError("a fermenter needs beer_probe or chamber_probe")
         if self.chamber_min_c >= self.chamber_max_c:
             raise ValueError("chamber_min_c must be below chamber_max_c")
+        return self
+
+
+class ChillerConfig(_Frozen):
+    """A glycol chiller (reservoir, pump loop) shared by the jackets of several fermenters. See docs/control.md."""
+
+    name: str = ""
+    reservoir_probe: str = Field(description="Probe in the glycol reservoir.")
+    output: str | None = Field(None, description="Relay powering the chiller; None = it runs its own thermostat.")
+    capacity_w: float = Field(ge=50.0, le=500_000.0, description="Cooling power the chiller can remove (W).")
+    volume_l: float = Field(ge=5.0, le=20_000.0, description="Glycol in the reservoir (L).")
+    setpoint_c: float = Field(-2.0, ge=-15.0, le=10.0, description="Reservoir temperature the chiller holds.")
+    band_c: float = Field(1.0, ge=0.1, le=5.0, description="Chiller thermostat band (+-).")
+    high_c: float = Field(2.0, ge=-10.0, le=15.0, description="Above this the valves take turns.")
+    alarm_c: float = Field(
+        4.0, ge=-10.0, le=20.0, description="Reservoir this warm for alarm_after_s: chiller_overloaded."
+    )
+    alarm_after_s: float = Field(900.0, ge=0.0, le=86400.0, description="How long too warm before the alarm.")
+    stagger_s: float = Field(
+        30.0, ge=0.0, le=3600.0, description="At most one valve starts opening per this many seconds."
+    )
+    crash_gap_c: float = Field(
+        3.0, ge=0.5, le=30.0, description="A tank this far above its setpoint is pulling down (a crash): it yields."
+    )
+    min_on_s: float = Field(180.0, ge=0.0, le=3600.0, description="Chiller output: minimum on time.")
+    min_off_s: float = Field(300.0, ge=0.0, le=3600.0, description="Chiller output: minimum off time.")
+
+    @model_validator(mode="after")
+    def _thresholds_rise(self) -> Self:
+        if not self.setpoint_c < self.high_c <= self.alarm_c:
+            raise ValueError("need setpoint_c < high_c <= alarm_c")
         return self
 
 
@@ -320,6 +353,7 @@ class Config(_Frozen):
     influx: InfluxConfig | None = None
     history: HistoryConfig = HistoryConfig()
     hydrometers: dict[Name, HydrometerConfig] = Field(default_factory=dict)
+    chillers: dict[Name, ChillerConfig] = Field(default_factory=dict)
     ispindel_http: IspindelHttpConfig = IspindelHttpConfig()
     alerts: AlertsConfig = AlertsConfig()
 
@@ -352,6 +386,25 @@ class Config(_Frozen):
             if narrow is not None and valve is not None and valve.kind not in narrow:
                 wanted = " or ".join(sorted(k.value for k in narrow))
                 problems.append(f"fermenters.{fid}.valve: a {f.rig.value} rig needs a {wanted} output")
+            if f.chiller is not None:
+                if f.chiller not in self.chillers:
+                    problems.append(f"fermenters.{fid}.chiller: no chiller named {f.chiller!r}")
+                if not RIGS[f.rig].glycol_fed:
+                    problems.append(f"fermenters.{fid}.chiller: a {f.rig.value} rig has no glycol jacket")
+        for cid, c in self.chillers.items():
+            if c.reservoir_probe not in self.probes:
+                problems.append(f"chillers.{cid}.reservoir_probe: no probe named {c.reservoir_probe!r}")
+            if c.output is not None:
+                out = self.outputs.get(c.output)
+                if out is None:
+                    problems.append(f"chillers.{cid}.output: no output named {c.output!r}")
+                elif out.kind is not OutputKind.RELAY:
+                    problems.append(f"chillers.{cid}.output: output {c.output!r} is a {out.kind.value}, expected relay")
+                elif c.output in used_outputs:
+                    problems.append(
+                        f"chillers.{cid}.output: output {c.output!r} is already used by {used_outputs[c.output]}"
+                    )
+                used_outputs[c.output] = f"chillers.{cid}"
         pins: dict[int, str] = {}
         for oid, o in self.outputs.items():
             for p in o.pins:

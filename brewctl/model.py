@@ -19,6 +19,7 @@ __all__ = [
     "SAFE_OFF_CAUSES",
     "AddNote",
     "Alarm",
+    "ChillerStatus",
     "Command",
     "CommandResult",
     "Event",
@@ -68,7 +69,7 @@ SAFE_OFF_CAUSES: frozenset[OffCause] = frozenset(
 """The causes that are a fault: every output forced off (``FermenterStatus.safe``)."""
 
 
-Note = Literal["holding_chamber", "peak_stop", "glycol_pulse", "heat_belt"]
+Note = Literal["holding_chamber", "peak_stop", "glycol_pulse", "heat_belt", "chiller_turn"]
 """What the controller adds about an output (``OutputReason.note``)."""
 
 
@@ -148,12 +149,28 @@ class FermenterStatus(_Value):
     updated_s: float = Field(0.0, description="Unix time of this status.")
 
 
+class ChillerStatus(_Value):
+    """A glycol chiller shared by several jackets: its reservoir and which valves take turns."""
+
+    id: str
+    name: str = ""
+    reservoir_c: float | None = Field(None, description="Reservoir probe; None = lost.")
+    setpoint_c: float = -2.0
+    high_c: float = Field(2.0, description="Above this the valves take turns.")
+    running: bool | None = Field(None, description="The chiller output; None = not driven by brewctl.")
+    budget: int | None = Field(None, description="Valves allowed open at once; None = no limit.")
+    open_valves: tuple[str, ...] = Field((), description="Fermenters whose valve is open.")
+    waiting: tuple[str, ...] = Field((), description="Fermenters that want cooling and wait their turn.")
+    alarms: tuple[Alarm, ...] = ()
+
+
 class NodeStatus(_Value):
     node: str
     version: str
     uptime_s: float = 0.0
     simulated: bool = False
     fermenters: dict[str, FermenterStatus] = Field(default_factory=dict)
+    chillers: dict[str, ChillerStatus] = Field(default_factory=dict)
     alarms: tuple[Alarm, ...] = Field((), description="Node-level alarms (a failing component, ...).")
 
 

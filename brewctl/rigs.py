@@ -124,6 +124,8 @@ class RigSpec:
     plant: PlantKind
     ha_hold_mode: str
     """The Home Assistant HVAC mode that stands for 'hold the beer at the target'."""
+    glycol_fed: bool = False
+    """Cools through a valve on a glycol loop: may name a ``[chillers.NAME]`` (``chiller = ...``)."""
 
     @property
     def roles(self) -> tuple[str, ...]:
@@ -165,6 +167,7 @@ def _spec(
         valve_kinds=valve_kinds,
         plant="chest-freezer" if chamber else "glycol-jacket",
         ha_hold_mode=ha_hold_mode,
+        glycol_fed=cool_role == "valve",
     )
 
 

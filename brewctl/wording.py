@@ -86,6 +86,7 @@ NOTE_WORDS: Mapping[Note, str] = {
     "peak_stop": "stopping early: peak estimate -{value:.1f} °C",
     "glycol_pulse": "glycol pulse {value:.0f} s",
     "heat_belt": "heat belt",
+    "chiller_turn": "the chiller is serving other tanks first",
 }
 """What the controller adds about an output (``OutputReason.note``; ``{value}`` is its ``note_value``)."""
 

@@ -138,8 +138,9 @@ def test_cli_config_check_summarises_a_good_file() -> None:
         check=False,
     )
     assert proc.returncode == 0, proc.stderr
-    assert "3 fermenter(s), 5 probe(s), 4 output(s)" in proc.stdout
+    assert "3 fermenter(s), 6 probe(s), 4 output(s)" in proc.stdout
     assert "fv2: FV2 glycol conical (glycol, mode beer)" in proc.stdout
+    assert "chiller main: 1500 W, 60 L, feeds fv2, fv3" in proc.stdout
 
 
 def test_commented_optional_sections_of_the_example_are_valid_when_enabled() -> None:

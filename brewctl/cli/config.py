@@ -41,6 +41,9 @@ def _check(args: argparse.Namespace) -> int:
     )
     for fid, f in cfg.fermenters.items():
         print(f"  {fid}: {f.name or fid} ({f.rig.value}, mode {f.mode.value})")
+    for cid, c in cfg.chillers.items():
+        fed = [fid for fid, f in cfg.fermenters.items() if f.chiller == cid]
+        print(f"  chiller {cid}: {c.capacity_w:g} W, {c.volume_l:g} L, feeds {', '.join(fed) or 'no fermenter'}")
     for problem in pin_problems(cfg.outputs):  # the errors were refused by load_config: warnings only
         print(f"{args.config}: warning: {problem}")
     if cfg.influx is not None:

@@ -73,7 +73,13 @@ def register(commands: Commands) -> None:
         help="simulate a profile on a built-in fermenter",
         description=__doc__.split("\n\n", 1)[1] if __doc__ else None,
     )
-    p.add_argument("profile", metavar="PROFILE", help="profile file, library name or inline spec like 19:4d,2:3d")
+    p.add_argument(
+        "profile",
+        metavar="PROFILE",
+        nargs="?",
+        default=None,
+        help="profile file, library name or inline spec like 19:4d,2:3d (none with --config: the whole brewery)",
+    )
     p.add_argument("--days", type=_days, default=None, help="simulated time (default: the profile's length)")
     p.add_argument("--json", action="store_true", help="print one JSON object (the metrics)")
     p.add_argument("--plot", action="store_true", help="draw beer, chamber and setpoint in the terminal")
@@ -91,6 +97,14 @@ def register(commands: Commands) -> None:
     )
     p.add_argument("--fermenter", default=None, help="fermenter in --config (default: the first)")
     p.add_argument("--profiles-dir", type=Path, default=Path("profiles"), help="profile library folder")
+    p.add_argument(
+        "--profile",
+        dest="profiles",
+        action="append",
+        default=[],
+        metavar="FERMENTER=PROFILE",
+        help="whole brewery (--config, no PROFILE): run this profile on this fermenter (repeatable)",
+    )
     p.set_defaults(func=_run)
 
 
@@ -141,6 +155,12 @@ def _fermenter(args: argparse.Namespace) -> FermenterConfig:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.profile is None:
+        if args.config is None:
+            raise UserError("give a PROFILE, or --config FILE to simulate every fermenter of a config")
+        return _run_brewery(args)
+    if args.profiles:
+        raise UserError("--profile FERMENTER=PROFILE is for the whole brewery: drop PROFILE")
     from brewctl.sim import Thermostat, jacketed_plant, simulate
 
     profile, length_s = _load_profile(args.profile, args.profiles_dir)
@@ -164,6 +184,44 @@ def _run(args: argparse.Namespace) -> int:
         _print_metrics(result, print)
     if args.plot:
         _plot(result)
+    return 0
+
+
+def _run_brewery(args: argparse.Namespace) -> int:
+    """``brewctl sim --config FILE --days N [--profile FV=PROFILE]``: every fermenter and chiller."""
+    from brewctl.config import load_config
+    from brewctl.sim.brewery import simulate_brewery
+
+    cfg = load_config(args.config)
+    if not cfg.fermenters:
+        raise ConfigError(f"{args.config}: no fermenters to simulate")
+    setpoints: dict[str, object] = {}
+    longest = 0.0
+    for item in args.profiles:
+        fid, sep, spec = item.partition("=")
+        if not sep or not spec:
+            raise UserError(f"--profile {item!r}: write FERMENTER=PROFILE, e.g. fv1=19:4d,2:3d")
+        if fid not in cfg.fermenters:
+            raise UserError(f"--profile {item!r}: no fermenter named {fid!r}; have {', '.join(cfg.fermenters)}")
+        setpoints[fid], length_s = _load_profile(spec, cfg.node.profiles_dir)
+        longest = max(longest, length_s or 0.0)
+    days = args.days if args.days is not None else (longest / 86400.0 if longest > 0 else None)
+    if days is None:
+        raise UserError("give --days (no profile sets the length)")
+    result = simulate_brewery(cfg, days=days, setpoints=setpoints)
+    if args.json:
+        print(json.dumps(result.to_dict()))
+        return 0
+    for fid, res in result.fermenters.items():
+        f = cfg.fermenters[fid]
+        print(f"{fid} ({f.name or f.rig.value}, {f.rig.value}" + (f", chiller {f.chiller})" if f.chiller else ")"))
+        _print_metrics(res, lambda line: print("  " + line))
+    for cid, m in result.chillers.items():
+        print(f"chiller {cid}")
+        print(f"  {'reservoir max':<24} {m['reservoir_max_c']:g} °C")
+        print(f"  {'overloaded':<24} {m['overload_hours']:g} h")
+        print(f"  {'alarm raised':<24} {m['alarm_hours']:g} h")
+        print(f"  {'valves held back':<24} {m['held_valve_hours']:g} h")
     return 0
 
 

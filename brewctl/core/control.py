@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from brewctl.config import FermenterConfig, Mode
@@ -55,6 +55,8 @@ class Target:
     beer_setpoint_slope_c_per_h: float | None = None
     """BEER/PROFILE: the setpoint's slope if the caller knows it (a profile ramp); None = the
     controller measures it from successive setpoints (``brewctl.core.ramp``)."""
+    cooling_allowed: bool = True
+    """False while a shared glycol chiller holds this fermenter's valve shut (``brewctl.core.chiller``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +72,8 @@ class ControlResult:
     alarms: tuple[Alarm, ...]
     safe: bool
     """True when a fault forced every output off."""
+    cool_wanted: bool = False
+    """The control wanted to cool (before the guards and a chiller's answer): a chiller's demand."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +199,10 @@ class FermenterController:
         prev = self._state
         want_heat = plan.heat_duty > 0.0
         want_cool = plan.want_cool or plan.valve_opening >= _VALVE_OPEN_MIN
+        cool_wanted = want_cool and not plan.force_off
+        if want_cool and not target.cooling_allowed:
+            want_cool = False  # the guards still keep a valve open through its minimum open time
+            plan = replace(plan, note="chiller_turn")
         state, verdict = arbitrate(prev, want_heat, want_cool, now_s, self.limits, force_off=plan.force_off)
         self._state = state
         self._cooled = self._cooled or state.cool.on
@@ -219,7 +227,9 @@ class FermenterController:
             statuses.append(self._status(cool_role, value, verdict.cool, want_cool, plan))
         pid = self._beer_pid.terms if self._beer_pid is not None else PidTerms()
         safe = plan.force_off and plan.off_reason in SAFE_OFF_CAUSES
-        return ControlResult(outputs, tuple(statuses), pid, plan.beer_sp, plan.chamber_sp, tuple(alarms), safe)
+        return ControlResult(
+            outputs, tuple(statuses), pid, plan.beer_sp, plan.chamber_sp, tuple(alarms), safe, cool_wanted
+        )
 
     # --- planning -----------------------------------------------------------------------
 

@@ -23,7 +23,7 @@ import contextlib
 import logging
 import signal
 from contextlib import AsyncExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +31,7 @@ from brewctl import __version__
 from brewctl.config import Config, FermenterConfig, Mode
 from brewctl.core import profile_runner
 from brewctl.core.control import ControlResult, FermenterController, Target
+from brewctl.core.guards import HeatCool
 from brewctl.core.profile_runner import GravityReading, ProfileTarget
 from brewctl.core.stuck_probe import StuckProbeGuard, guarded
 from brewctl.drivers.outputs import OutputBank, exclusive_pairs
@@ -50,6 +51,7 @@ from brewctl.profiles.model import Profile
 from brewctl.rigs import OUTPUT_ROLES, PROBE_ROLES, probe_field
 from brewctl.service import sdnotify
 from brewctl.service.api import ApiServer, make_app
+from brewctl.service.chillers import ChillerRuntime, valve_demand
 from brewctl.service.clock import Clock
 from brewctl.service.commands import apply_command
 from brewctl.service.components import optional_components, supervise
@@ -138,6 +140,7 @@ class Daemon:
         self.bank: OutputBank | None = None
         self.rigs: SimulatedRigs | None = None
         self.fermenters: dict[str, _Fermenter] = {}
+        self.chillers: dict[str, ChillerRuntime] = {}
         self._probe_values: dict[str, tuple[float, float]] = {}
         """probe name -> (calibrated °C, monotonic time of the read)."""
         self._probe_errors: dict[str, str] = {}
@@ -287,6 +290,11 @@ class Daemon:
         for fid, fcfg in self.config.fermenters.items():
             # Stuck-probe detection around the controller (brewctl.core.stuck_probe).
             self.fermenters[fid] = _Fermenter(fid, fcfg, guarded(FermenterController(fcfg)), state.fermenters[fid])
+        now = self.clock.monotonic()
+        self.chillers = {
+            cid: ChillerRuntime(cid, c, tuple(f for f, fc in self.config.fermenters.items() if fc.chiller == cid), now)
+            for cid, c in self.config.chillers.items()
+        }
 
     def snapshot(self) -> DaemonState:
         """The state to persist now."""
@@ -386,12 +394,42 @@ class Daemon:
         """One synchronous control step of every fermenter, then publish the status."""
         assert self.hub is not None and self.bank is not None
         now = self.clock.monotonic()
+        allowed = self._chiller_permissions(now)
         for f in self.fermenters.values():
-            self._step_fermenter(f, now)
+            self._step_fermenter(f, now, cooling_allowed=allowed.get(f.fid, True))
+        self._drive_chillers(now)
         self._cycles += 1
         self._publish(now)
 
-    def _step_fermenter(self, f: _Fermenter, now: float) -> None:
+    def _chiller_permissions(self, now: float) -> dict[str, bool]:
+        """Each shared chiller's answer: which of its fermenters' valves may open this cycle."""
+        allowed: dict[str, bool] = {}
+        for chiller in self.chillers.values():
+            demands = [
+                valve_demand(fid, f.cfg, _guard_state(f), f.result, self.reading(f.cfg.beer_probe, now))
+                for fid in chiller.members
+                for f in (self.fermenters[fid],)
+            ]
+            reservoir = self.reading(chiller.cfg.reservoir_probe, now)
+            allowed.update(chiller.decide(now, reservoir, demands))
+        return allowed
+
+    def _drive_chillers(self, now: float) -> None:
+        """Chiller outputs (thermostat on the reservoir) and the node alarm when one cannot keep up."""
+        assert self.hub is not None and self.bank is not None
+        for chiller in self.chillers.values():
+            if chiller.cfg.output is not None:
+                self.bank.set(chiller.cfg.output, 1.0 if chiller.output_command(now) else 0.0)
+        overloaded = [a for c in self.chillers.values() for a in c.alarms if a.code == "chiller_overloaded"]
+        if overloaded:
+            standing = {a.code: a for a in self.hub.node_alarms}.get("chiller_overloaded")
+            since = standing.since_s if standing is not None else self.clock.wall()
+            message = "; ".join(a.message for a in overloaded)
+            self.hub.raise_alarm(overloaded[0].model_copy(update={"message": message, "since_s": since}))
+        else:
+            self.hub.clear_alarm("chiller_overloaded")
+
+    def _step_fermenter(self, f: _Fermenter, now: float, *, cooling_allowed: bool = True) -> None:
         assert self.hub is not None and self.bank is not None
         cfg = f.cfg
         readings = {role: self.reading(getattr(cfg, probe_field(role)), now) for role in PROBE_ROLES}
@@ -418,7 +456,7 @@ class Daemon:
                 self._announce_step(f, ptarget.status)
             if state.mode is Mode.PROFILE:
                 target = Target(Mode.PROFILE, ptarget.beer_setpoint_c, state.chamber_setpoint_c)
-        result = f.controller.step(now, readings, target)
+        result = f.controller.step(now, readings, replace(target, cooling_allowed=cooling_allowed))
         f.result = result
         for role, wiring in OUTPUT_ROLES.items():  # an output the rig does not use is held off
             output = getattr(cfg, wiring.field)
@@ -492,6 +530,7 @@ class Daemon:
             uptime_s=now - self._started_mono,
             simulated=self.options.simulate,
             fermenters={fid: f.status for fid, f in self.fermenters.items() if f.status is not None},
+            chillers={cid: c.status() for cid, c in self.chillers.items()},
             alarms=self.hub.node_alarms,
         )
         self.hub.publish_status(status)
@@ -563,6 +602,12 @@ class Daemon:
     async def list_profiles(self) -> list[dict[str, Any]]:
         """The profile library (``GET /v1/profiles``)."""
         return await asyncio.to_thread(_list_profiles, self.config.node.profiles_dir)
+
+
+def _guard_state(f: _Fermenter) -> HeatCool | None:
+    """The fermenter's guards' view of its outputs (inside the stuck-probe wrapper)."""
+    inner = f.controller.controller
+    return inner.guard_state if isinstance(inner, FermenterController) else None
 
 
 def _list_profiles(user_dir: Path) -> list[dict[str, Any]]:

@@ -31,6 +31,7 @@ from brewctl.rigs import OUTPUT_ROLES, PROBE_ROLES, probe_field
 from brewctl.service.clock import Clock
 from brewctl.service.sim_workdir import make_workdir
 from brewctl.sim import plant_for
+from brewctl.sim.chiller import ChillerParams, ChillerPlant
 
 __all__ = ["ROOM_C", "SimulatedRigs"]
 
@@ -50,6 +51,10 @@ class SimulatedRigs:
         self.tick_s = tick_s if tick_s is not None else max(1.0, clock.speed * 0.05)
         """Simulated seconds between plant updates (at most ~20 per real second)."""
         self.plants = {fid: plant_for(f.rig) for fid, f in config.fermenters.items()}
+        self.chillers = {
+            cid: ChillerPlant(ChillerParams.from_config(c, room_c=ROOM_C)) for cid, c in config.chillers.items()
+        }
+        """Each ``[chillers.NAME]``'s reservoir: the jackets fed by it draw glycol at its temperature."""
         self.pin_factory: Any = None
         self.bus: FakeW1Bus | None = None
         self._workdir: Path | None = None
@@ -150,8 +155,19 @@ class SimulatedRigs:
         while left > 1e-9:
             piece = min(_MAX_SUBSTEP_S, left)
             self._move_valves(piece)
+            loads = dict.fromkeys(self.chillers, 0.0)
             for fid, plant in self.plants.items():
+                cid = self.config.fermenters[fid].chiller
+                if cid is not None and hasattr(plant, "glycol_c"):
+                    plant.glycol_c = self.chillers[cid].reservoir_c
+                before = float(getattr(plant, "glycol_load_j", 0.0))
                 plant.step(piece, self._plant_inputs(fid))
+                if cid is not None:
+                    loads[cid] += float(getattr(plant, "glycol_load_j", 0.0)) - before
+            for cid, chiller in self.chillers.items():
+                output = self.config.chillers[cid].output
+                on = None if output is None else self._on.get(output, False)
+                chiller.step(piece, loads[cid] / piece, on=on)
             left -= piece
 
     def advance_to(self, now: float) -> None:
@@ -194,6 +210,8 @@ class SimulatedRigs:
 
     def _write_probes(self) -> None:
         assert self.bus is not None
+        for cid, chiller in self.chillers.items():
+            self._write_probe(self.config.chillers[cid].reservoir_probe, chiller.reservoir_c)
         for fid, plant in self.plants.items():
             f = self.config.fermenters[fid]
             values = plant.read()
@@ -202,13 +220,17 @@ class SimulatedRigs:
                 value = values.get(role)
                 if probe is None or value is None:
                     continue
-                probe_id = self.config.probes[probe].id
-                if probe_id in self._unplugged:
-                    continue
-                quantised = round(value * 16) / 16
-                if self._written.get(probe_id) != quantised:
-                    self.bus.set_temperature(probe_id, value)
-                    self._written[probe_id] = quantised
+                self._write_probe(probe, value)
+
+    def _write_probe(self, probe: str, value: float) -> None:
+        assert self.bus is not None
+        probe_id = self.config.probes[probe].id
+        if probe_id in self._unplugged:
+            return
+        quantised = round(value * 16) / 16
+        if self._written.get(probe_id) != quantised:
+            self.bus.set_temperature(probe_id, value)
+            self._written[probe_id] = quantised
 
     async def run(self) -> None:
         """Step every plant through the pin edges as they happened, forever."""

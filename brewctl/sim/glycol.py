@@ -91,6 +91,10 @@ class GlycolJacket:
         self.beer_probe_c = self.beer_c
         self.jacket_c = self.beer_c
         """The jacket node's temperature (only moves with ``jacket_c_j_per_k > 0``)."""
+        self.glycol_c = p.glycol_c
+        """The glycol supplied to the jacket: a shared chiller's reservoir sets it (``brewctl.sim.chiller``)."""
+        self.glycol_load_j = 0.0
+        """Heat handed to the glycol so far (what a chiller must take away)."""
 
     @property
     def heater_w(self) -> float:
@@ -121,10 +125,12 @@ class GlycolJacket:
             q_ferm = p.fermentation_w(self.t_s)
             if store:
                 q_jacket = p.jacket_w_per_k * (self.jacket_c - self.beer_c)
-                q_flow = opening * p.glycol_flow_w_per_k * (p.glycol_c - self.jacket_c)
+                q_flow = opening * p.glycol_flow_w_per_k * (self.glycol_c - self.jacket_c)
                 self.jacket_c += h * (q_flow - q_jacket) / p.jacket_c_j_per_k
+                self.glycol_load_j -= h * q_flow
             else:
-                q_jacket = opening * p.jacket_w_per_k * (p.glycol_c - self.beer_c)
+                q_jacket = opening * p.jacket_w_per_k * (self.glycol_c - self.beer_c)
+                self.glycol_load_j -= h * q_jacket
             q = q_ferm + heat + p.beer_room_w_per_k * (self.room_c - self.beer_c) + q_jacket
             self.beer_c += h * q / p.beer_c_j_per_k
             self.beer_probe_c += (self.beer_c - self.beer_probe_c) * min(1.0, h / p.beer_probe_lag_s)

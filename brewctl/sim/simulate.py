@@ -26,6 +26,7 @@ __all__ = [
     "EXCLUDE_AFTER_STEP_S",
     "EXCLUDE_START_S",
     "Controller",
+    "FermenterRun",
     "SetpointFn",
     "SimResult",
     "SimTrace",
@@ -132,42 +133,89 @@ def simulate(
     """
     if days <= 0 or period_s <= 0:
         raise ValueError("days and period_s must be positive")
-    cfg = config or default_config()
-    plant = plant if plant is not None else plant_for(cfg.rig)
-    ctrl: Controller = controller if controller is not None else FermenterController(cfg)
-    setpoint_at = _as_setpoint_fn(profile, plant)
-    heater_w = getattr(plant, "heater_w", None)
-    rs = RIGS[cfg.rig]
-    cool_role = rs.cool_role or "cool"
-    g = cfg.guards
-    min_off_s, min_on_s = (
-        (g.valve_min_off_s, g.valve_min_on_s) if cool_role == "valve" else (g.cool_min_off_s, g.cool_min_on_s)
+    run = FermenterRun(
+        profile,
+        plant,
+        config=config,
+        controller=controller,
+        period_s=period_s,
+        trace_every_s=trace_every_s,
+        valve_travel_s=valve_travel_s,
     )
-    has_heat = cfg.heater is not None or "heat" in rs.required
-    has_cool = rs.cool_role is not None
-    dead_s = g.heat_cool_dead_time_s if has_heat and has_cool else 0.0
-    driven = DrivenValve(valve_travel_s) if rs.control == "valve" else None
+    for k in range(round(days * 86400.0 / period_s)):
+        run.step(k * period_s)
+    return run.result()
 
-    trace = SimTrace()
-    n_steps = round(days * 86400.0 / period_s)
-    trace_every = max(1, round(trace_every_s / period_s))
-    sq_sum, n_err, max_abs = 0.0, 0, 0.0
-    exclude_until = EXCLUDE_START_S
-    prev_sp: float | None = None
-    crash_sp: float | None = None
-    crash_min: float | None = None
-    fall_from: float | None = None
-    beer_probe, chamber_probe, room_probe = ProbeFilter(), ProbeFilter(), ProbeFilter()
-    starts = violations = on_violations = dead_violations = together = 0
-    cool_s = heat_duty_s = 0.0
-    cooling = heating = False
-    cool_stopped_s = cool_started_s = 0.0  # a restart counts as "just switched off"
-    heat_until_s = 0.0  # end of the last step the heater was on; the start counts as a stop
-    for k in range(n_steps):
-        now = k * period_s
+
+class FermenterRun:
+    """One fermenter stepped by the simulator: control, plant, and the metrics as it goes.
+
+    ``simulate`` runs one; ``brewctl.sim.brewery`` runs one per fermenter of a config, each
+    step told by a shared chiller whether its valve may open (``cooling_allowed``).
+    """
+
+    def __init__(
+        self,
+        profile: object,
+        plant: Plant | None = None,
+        *,
+        config: FermenterConfig | None = None,
+        controller: Controller | None = None,
+        period_s: float = 10.0,
+        trace_every_s: float = 300.0,
+        valve_travel_s: float = 30.0,
+        mode: Mode = Mode.PROFILE,
+    ) -> None:
+        cfg = config or default_config()
+        self.cfg = cfg
+        self.plant = plant if plant is not None else plant_for(cfg.rig)
+        self.ctrl: Controller = controller if controller is not None else FermenterController(cfg)
+        self.setpoint_at = _as_setpoint_fn(profile, self.plant)
+        self.period_s = period_s
+        self.mode = mode
+        self.heater_w = getattr(self.plant, "heater_w", None)
+        rs = RIGS[cfg.rig]
+        self.cool_role = rs.cool_role or "cool"
+        g = cfg.guards
+        self.min_off_s, self.min_on_s = (
+            (g.valve_min_off_s, g.valve_min_on_s) if self.cool_role == "valve" else (g.cool_min_off_s, g.cool_min_on_s)
+        )
+        has_heat = cfg.heater is not None or "heat" in rs.required
+        has_cool = rs.cool_role is not None
+        self.dead_s = g.heat_cool_dead_time_s if has_heat and has_cool else 0.0
+        self.driven = DrivenValve(valve_travel_s) if rs.control == "valve" else None
+        self.trace = SimTrace()
+        self.trace_every = max(1, round(trace_every_s / period_s))
+        self.n_steps = 0
+        self.sq_sum, self.n_err, self.max_abs = 0.0, 0, 0.0
+        self.exclude_until = EXCLUDE_START_S
+        self.prev_sp: float | None = None
+        self.crash_sp: float | None = None
+        self.crash_min: float | None = None
+        self.fall_from: float | None = None
+        self.lowest_below_sp_c = 0.0
+        """Deepest the beer went below its setpoint (outside no window: the whole run)."""
+        self.beer_probe, self.chamber_probe, self.room_probe = ProbeFilter(), ProbeFilter(), ProbeFilter()
+        self.starts = self.violations = self.on_violations = self.dead_violations = self.together = 0
+        self.cool_s = self.heat_duty_s = 0.0
+        self.cooling = self.heating = False
+        self.cool_stopped_s = self.cool_started_s = 0.0  # a restart counts as "just switched off"
+        self.heat_until_s = 0.0  # end of the last step the heater was on; the start counts as a stop
+        self.cooling_since_s = 0.0
+        self.last: ControlResult | None = None
+        self.last_setpoint_c: float | None = None
+
+    def step(self, now: float, *, cooling_allowed: bool = True) -> ControlResult:
+        """Control at ``now``, then the plant for one period with those outputs held."""
+        period_s = self.period_s
+        plant, driven, cool_role = self.plant, self.driven, self.cool_role
+        k = self.n_steps
+        self.n_steps += 1
         readings = plant.read()
-        sp = setpoint_at(now)
-        result = ctrl.step(now, readings, Target(Mode.PROFILE, sp))
+        sp = self.setpoint_at(now)
+        self.last_setpoint_c = sp
+        result = self.ctrl.step(now, readings, Target(self.mode, sp, cooling_allowed=cooling_allowed))
+        self.last = result
         outputs = result.outputs
         if driven is None:
             plant.step(period_s, outputs)
@@ -175,78 +223,95 @@ def simulate(
             for piece_s, opening in driven.advance(outputs.get("valve", 0.0), period_s):
                 plant.step(piece_s, {**outputs, "valve": opening})
 
-        beer = beer_probe.check(readings.get("beer")).value_c  # a plant may model probe faults
+        beer = self.beer_probe.check(readings.get("beer")).value_c  # a plant may model probe faults
+        prev_sp = self.prev_sp
         if sp is not None and prev_sp is not None:
             if abs(sp - prev_sp) > BIG_STEP_C:
-                exclude_until = max(exclude_until, now + EXCLUDE_AFTER_STEP_S)
+                self.exclude_until = max(self.exclude_until, now + EXCLUDE_AFTER_STEP_S)
             if sp < prev_sp:  # a crash: the setpoint falls more than BIG_STEP_C, by a step or a ramp
-                fall_from = prev_sp if fall_from is None else fall_from
-                if fall_from - sp > BIG_STEP_C:
-                    crash_sp, crash_min = sp, None
+                self.fall_from = prev_sp if self.fall_from is None else self.fall_from
+                if self.fall_from - sp > BIG_STEP_C:
+                    self.crash_sp, self.crash_min = sp, None
             elif sp > prev_sp:
-                fall_from = None
-        if crash_sp is not None and sp == crash_sp and beer is not None:
-            crash_min = beer if crash_min is None else min(crash_min, beer)
-        if now >= exclude_until and sp is not None and beer is not None:
+                self.fall_from = None
+        if self.crash_sp is not None and sp == self.crash_sp and beer is not None:
+            self.crash_min = beer if self.crash_min is None else min(self.crash_min, beer)
+        if sp is not None and beer is not None:
+            self.lowest_below_sp_c = max(self.lowest_below_sp_c, sp - beer)
+        if now >= self.exclude_until and sp is not None and beer is not None:
             err = beer - sp
-            sq_sum += err * err
-            n_err += 1
-            max_abs = max(max_abs, abs(err))
-        prev_sp = sp if sp is not None else prev_sp
+            self.sq_sum += err * err
+            self.n_err += 1
+            self.max_abs = max(self.max_abs, abs(err))
+        self.prev_sp = sp if sp is not None else prev_sp
 
         cool = outputs.get(cool_role, 0.0) > 0.0
         heat = outputs.get("heat", 0.0)
-        if cool and not cooling:
-            starts += 1
-            cool_started_s = now
-            if now - cool_stopped_s < min_off_s - 1e-9:
-                violations += 1
-            if now - heat_until_s < dead_s - 1e-9:
-                dead_violations += 1
-        elif cooling and not cool:
-            cool_stopped_s = now
-            if now - cool_started_s < min_on_s - 1e-9:
-                on_violations += 1
-        if heat > 0.0 and not heating and not cool and not cooling and now - cool_stopped_s < dead_s - 1e-9:
-            dead_violations += 1
-        cooling, heating = cool, heat > 0.0
+        if cool and not self.cooling:
+            self.starts += 1
+            self.cool_started_s = now
+            if now - self.cool_stopped_s < self.min_off_s - 1e-9:
+                self.violations += 1
+            if now - self.heat_until_s < self.dead_s - 1e-9:
+                self.dead_violations += 1
+        elif self.cooling and not cool:
+            self.cool_stopped_s = now
+            if now - self.cool_started_s < self.min_on_s - 1e-9:
+                self.on_violations += 1
+        if (
+            heat > 0.0
+            and not self.heating
+            and not cool
+            and not self.cooling
+            and now - self.cool_stopped_s < self.dead_s - 1e-9
+        ):
+            self.dead_violations += 1
+        if cool != self.cooling:
+            self.cooling_since_s = now
+        self.cooling, self.heating = cool, heat > 0.0
         if cool:
-            cool_s += period_s
+            self.cool_s += period_s
         if heat > 0.0:
-            heat_until_s = now + period_s
-            heat_duty_s += heat * period_s
+            self.heat_until_s = now + period_s
+            self.heat_duty_s += heat * period_s
             if cool:
-                together += 1
+                self.together += 1
 
-        if k % trace_every == 0:
+        if k % self.trace_every == 0:
+            trace = self.trace
             trace.t_s.append(now)
             trace.beer_c.append(beer)
-            trace.chamber_c.append(chamber_probe.check(readings.get("chamber")).value_c)
-            trace.room_c.append(room_probe.check(readings.get("room")).value_c)
+            trace.chamber_c.append(self.chamber_probe.check(readings.get("chamber")).value_c)
+            trace.room_c.append(self.room_probe.check(readings.get("room")).value_c)
             trace.beer_setpoint_c.append(sp)
             trace.chamber_setpoint_c.append(result.chamber_setpoint_c)
             for role, value in outputs.items():
                 trace.outputs.setdefault(role, []).append(value)
+        return result
 
-    sim_days = n_steps * period_s / 86400.0
-    valve_rig = cool_role == "valve"
-    metrics: dict[str, float | int | None] = {
-        "days": round(sim_days, 4),
-        "rms_c": round(math.sqrt(sq_sum / n_err), 4) if n_err else None,
-        "max_abs_c": round(max_abs, 4) if n_err else None,
-        "crash_undershoot_c": (
-            round(max(0.0, crash_sp - crash_min), 4) if crash_sp is not None and crash_min is not None else None
-        ),
-        "compressor_starts_per_day": round(starts / sim_days, 3),
-        "compressor_starts": starts,
-        "min_off_violations": violations,
-        "min_on_violations": on_violations,
-        "dead_time_violations": dead_violations,
-        "heat_and_cool_together": together,
-        "cool_hours": round(cool_s / 3600.0, 3),
-        "heat_hours": round(heat_duty_s / 3600.0, 3),
-        "heat_kwh": round(heat_duty_s * heater_w / 3.6e6, 4) if isinstance(heater_w, int | float) else None,
-        "valve_openings_per_day": round(starts / sim_days, 3) if valve_rig else None,
-        "valve_strokes_per_day": round(driven.strokes / sim_days, 3) if driven is not None else None,
-    }
-    return SimResult(trace, metrics)
+    def result(self) -> SimResult:
+        """The trace and the metrics so far."""
+        sim_days = max(self.n_steps * self.period_s / 86400.0, 1e-9)
+        valve_rig = self.cool_role == "valve"
+        n_err, crash_sp, crash_min, heater_w = self.n_err, self.crash_sp, self.crash_min, self.heater_w
+        starts, driven = self.starts, self.driven
+        metrics: dict[str, float | int | None] = {
+            "days": round(sim_days, 4),
+            "rms_c": round(math.sqrt(self.sq_sum / n_err), 4) if n_err else None,
+            "max_abs_c": round(self.max_abs, 4) if n_err else None,
+            "crash_undershoot_c": (
+                round(max(0.0, crash_sp - crash_min), 4) if crash_sp is not None and crash_min is not None else None
+            ),
+            "compressor_starts_per_day": round(starts / sim_days, 3),
+            "compressor_starts": starts,
+            "min_off_violations": self.violations,
+            "min_on_violations": self.on_violations,
+            "dead_time_violations": self.dead_violations,
+            "heat_and_cool_together": self.together,
+            "cool_hours": round(self.cool_s / 3600.0, 3),
+            "heat_hours": round(self.heat_duty_s / 3600.0, 3),
+            "heat_kwh": round(self.heat_duty_s * heater_w / 3.6e6, 4) if isinstance(heater_w, int | float) else None,
+            "valve_openings_per_day": round(starts / sim_days, 3) if valve_rig else None,
+            "valve_strokes_per_day": round(driven.strokes / sim_days, 3) if driven is not None else None,
+        }
+        return SimResult(self.trace, metrics)
