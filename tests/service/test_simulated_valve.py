@@ -29,12 +29,15 @@ TOLERANCE = 0.02
 
 
 def example(*, fv3_mode: Mode, travel_s: float | None = None) -> Config:
-    """The example config, FV3 in ``fv3_mode``; ``travel_s`` shortens its valve (and lifts its guards) for 1x."""
+    """The example config, FV3 in ``fv3_mode``; ``travel_s`` shortens its valve (and lifts its guards,
+    and takes it off the shared chiller) for 1x."""
     cfg = load_config(EXAMPLE)
     fv3 = cfg.fermenters["fv3"].model_copy(update={"mode": fv3_mode})
     if travel_s is not None:
         guards = fv3.guards.model_copy(update={"valve_min_off_s": 0.0, "valve_min_on_s": 0.0})
         fv3 = fv3.model_copy(update={"guards": guards})
+    if travel_s is not None:  # off the shared chiller: no waiting for a turn (tests/service/test_chiller_daemon.py)
+        fv3 = fv3.model_copy(update={"chiller": None})
     fermenters = {**cfg.fermenters, "fv3": fv3}
     outputs = dict(cfg.outputs)
     if travel_s is not None:
