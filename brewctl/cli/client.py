@@ -23,7 +23,7 @@ from brewctl.units import f_to_c, format_duration
 
 if TYPE_CHECKING:  # pydantic models: imported where used, so `brewctl --help` starts fast
     from brewctl.cli import Commands
-    from brewctl.model import ChillerStatus, Command, CommandResult, FermenterStatus, NodeStatus, OutputStatus
+    from brewctl.model import Command, CommandResult, FermenterStatus, NodeStatus, OutputStatus
     from brewctl.service.client import OneShotApiClient
 
 __all__ = ["format_status", "register"]
@@ -291,19 +291,6 @@ def format_fermenter_line(f: FermenterStatus, units: str = "C") -> str:
     )
 
 
-def format_chiller_line(c: ChillerStatus, units: str = "C") -> str:
-    """One line per shared glycol chiller: reservoir (→ its setpoint), open valves, who waits."""
-    text = f"chiller {c.id}: reservoir {_pair(c.reservoir_c, c.setpoint_c, units)} °{units}"
-    if c.running is not None:
-        text += ", running" if c.running else ", idle"
-    text += f", valves open: {', '.join(c.open_valves) or 'none'}"
-    if c.budget is not None:
-        text += f" (at most {c.budget} at once)"
-    if c.waiting:
-        text += f", waiting: {', '.join(c.waiting)}"
-    return text
-
-
 def format_status(status: NodeStatus, units: str = "C") -> str:
     """A readable table of a node's fermenters (temperatures in ``units``), then its alarms."""
     from brewctl.wording import output_reason  # it imports the models: not needed for `--help`
@@ -313,7 +300,10 @@ def format_status(status: NodeStatus, units: str = "C") -> str:
     header = f"{'FERMENTER':<10} {'MODE':<8} {'BEER °' + units:<14} {'CHAMBER °' + units:<14} {'OUTPUTS':<24} PROFILE"
     lines.append(header)
     lines.extend(format_fermenter_line(f, units) for f in status.fermenters.values())
-    lines.extend(format_chiller_line(c, units) for c in status.chillers.values())
+    if status.chillers:
+        from brewctl.service.status import chiller_line
+
+        lines.extend(chiller_line(c, units) for c in status.chillers.values())
     alarms = [(None, a) for a in status.alarms] + [(f.id, a) for f in status.fermenters.values() for a in f.alarms]
     for fid, alarm in alarms:
         where = f"{fid}: " if fid else ""

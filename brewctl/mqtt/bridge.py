@@ -307,6 +307,7 @@ class MqttBridge:
             self.config.hydrometers,
             profiles_loaded,
             command_client=ha_client,
+            chillers=self.config.chillers,
         )
 
     async def _announce_climates(self, client: aiomqtt.Client, hub: Hub, status: NodeStatus) -> None:

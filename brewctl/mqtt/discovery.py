@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
-from brewctl.config import FermenterConfig, HydrometerConfig
+from brewctl.config import ChillerConfig, FermenterConfig, HydrometerConfig
 from brewctl.limits import SETPOINT_MAX_C, SETPOINT_MIN_C
 from brewctl.mqtt.state import ha_hold_mode
 from brewctl.mqtt.topics import Topics
@@ -62,6 +62,42 @@ def _duty_sensor(key: str, name: str) -> dict[str, Any]:
     }
 
 
+def _chiller_documents(
+    node: str, topics: Topics, chillers: Mapping[str, ChillerConfig], origin: dict[str, Any]
+) -> dict[str, dict[str, Any]]:
+    """Per shared glycol chiller, on the controller's device: the reservoir temperature and an
+    'overloaded' problem sensor, both read from the node document (``<base>/status``)."""
+    docs: dict[str, dict[str, Any]] = {}
+    node_uid = f"brewctl_{node}"
+    for cid, c in chillers.items():
+        common: dict[str, Any] = {
+            "availability_topic": topics.availability,
+            "payload_available": "online",
+            "payload_not_available": "offline",
+            "device": {"identifiers": [node_uid]},
+            "origin": origin,
+            "qos": 1,
+            "state_topic": topics.status,
+        }
+        label = c.name or f"Chiller {cid}"
+        docs[topics.discovery("sensor", node, f"chiller_{cid}_reservoir")] = {
+            **common,
+            **_temperature_sensor(f"chillers['{cid}'].reservoir_c", f"{label} reservoir"),
+            "unique_id": f"{node_uid}_chiller_{cid}_reservoir",
+        }
+        docs[topics.discovery("binary_sensor", node, f"chiller_{cid}_overloaded")] = {
+            **common,
+            "unique_id": f"{node_uid}_chiller_{cid}_overloaded",
+            "name": f"{label} overloaded",
+            "device_class": "problem",
+            "value_template": (
+                f"{{{{ 'ON' if value_json.chillers['{cid}'].alarms | selectattr('code', 'eq', "
+                "'chiller_overloaded') | list else 'OFF' }}"
+            ),
+        }
+    return docs
+
+
 def discovery_documents(
     node: str,
     version: str,
@@ -71,6 +107,7 @@ def discovery_documents(
     profiles_loaded: Collection[str] = (),
     *,
     command_client: str | None = None,
+    chillers: Mapping[str, ChillerConfig] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Every discovery config this node announces: ``{topic: payload}``.
 
@@ -105,6 +142,7 @@ def discovery_documents(
             "qos": 1,
         }
     }
+    docs.update(_chiller_documents(node, topics, chillers or {}, origin))
     for fid, f in fermenters.items():
         uid = f"brewctl_{node}_{fid}"
         common: dict[str, Any] = {

@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from brewctl.config import Mode
-from brewctl.model import Alarm, FermenterStatus, NodeStatus
+from brewctl.model import Alarm, ChillerStatus, FermenterStatus, NodeStatus
 from brewctl.rigs import COOL_ROLES, RIGS
 
 __all__ = [
@@ -40,6 +40,9 @@ class NodeInfo(BaseModel):
     simulated: bool = False
     fermenters: tuple[str, ...] = ()
     alarms: tuple[Alarm, ...] = Field((), description="Node-level alarms (outbox full, ...).")
+    chillers: dict[str, ChillerStatus] = Field(
+        default_factory=dict, description="Shared glycol chillers (reservoir to 0.1 °C); HA sensors read them."
+    )
     updated_s: float = 0.0
 
 
@@ -52,6 +55,10 @@ def node_info(status: NodeStatus, alarms: tuple[Alarm, ...], now_s: float) -> No
         simulated=status.simulated,
         fermenters=tuple(status.fermenters),
         alarms=alarms,
+        chillers={
+            cid: c.model_copy(update={"reservoir_c": None if c.reservoir_c is None else round(c.reservoir_c, 1)})
+            for cid, c in status.chillers.items()
+        },
         updated_s=now_s,
     )
 

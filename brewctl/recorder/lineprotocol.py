@@ -11,16 +11,19 @@ batch overwrites itself in InfluxDB (same series, same timestamp) instead of add
     fermenter_output,node=pi,fermenter=fv1,output=heat duty=0.4,active=1i 1764000000000
     fermenter_control,node=pi,fermenter=fv1 beer_setpoint_c=19,chamber_setpoint_c=18.5,p=1.2,...
     fermenter_gravity,node=pi,fermenter=fv1 sg=1.048,age_s=120 1764000000000
+    chiller,node=pi,chiller=main reservoir_c=-1.81,setpoint_c=-2,open_valves=1i,waiting=0i,overloaded=0i 1764000000000
+
+A chiller's line takes the cycle's time from its fermenters' statuses (the same cycle).
 """
 
 from __future__ import annotations
 
 import math
 
-from brewctl.model import FermenterStatus, NodeStatus
+from brewctl.model import ChillerStatus, FermenterStatus, NodeStatus
 from brewctl.recorder.codec import MODE_CODES
 
-__all__ = ["fermenter_lines", "status_lines"]
+__all__ = ["chiller_line", "fermenter_lines", "status_lines"]
 
 _TAG_ESCAPES = str.maketrans({",": r"\,", "=": r"\=", " ": r"\ ", "\\": "\\\\"})
 
@@ -84,4 +87,22 @@ def status_lines(status: NodeStatus, *, node: str | None = None) -> list[str]:
     lines: list[str] = []
     for fs in status.fermenters.values():
         lines += fermenter_lines(name, fs)
+    if status.fermenters:
+        updated_s = max(fs.updated_s for fs in status.fermenters.values())
+        lines += [chiller_line(name, c, updated_s) for c in status.chillers.values()]
     return lines
+
+
+def chiller_line(node: str, c: ChillerStatus, updated_s: float) -> str:
+    """One shared glycol chiller: reservoir, valves open and waiting, the overload alarm."""
+    fields = _fields(
+        [
+            ("reservoir_c", c.reservoir_c),
+            ("setpoint_c", c.setpoint_c),
+            ("open_valves", len(c.open_valves)),
+            ("waiting", len(c.waiting)),
+            ("budget", c.budget),
+            ("overloaded", any(a.code == "chiller_overloaded" for a in c.alarms)),
+        ]
+    )
+    return f"chiller,node={_tag(node)},chiller={_tag(c.id)} {fields} {round(updated_s * 1000)}"

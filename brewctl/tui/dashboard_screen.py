@@ -18,6 +18,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Static
 
 from brewctl.model import FermenterStatus, NodeStatus
+from brewctl.tui.chiller_line import ChillerLines
 from brewctl.tui.connection_bar import ConnectionBar
 from brewctl.tui.events_text import headline
 from brewctl.tui.fermenter_actions import FERMENTER_BINDINGS, FermenterActions
@@ -71,6 +72,7 @@ class DashboardScreen(FermenterActions):
         yield Static("", id="last-event")
         yield Static("", id="node-alarms")
         yield Cards(id="cards")
+        yield ChillerLines("", id="chillers")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -142,6 +144,7 @@ class DashboardScreen(FermenterActions):
         alarms = self.query_one("#node-alarms", Static)
         alarms.update("\n".join(f"⚠ {a.message}" for a in node.alarms))
         alarms.display = bool(node.alarms)
+        self.query_one(ChillerLines).show(node.chillers, self.brew.settings.units)
         cards = {card.fid: card for card in self.query(FermenterCard)}
         if list(cards) != list(node.fermenters):
             self._rebuild(node)

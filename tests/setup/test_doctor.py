@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from brewctl.cli import main
+from brewctl.config import load_config
 from brewctl.drivers.fake_w1 import FakeW1Bus
 from brewctl.setup.doctor import Finding, Probes, format_findings, run_checks
 from brewctl.setup.service import apply, plan_install
@@ -18,7 +19,7 @@ from tests.setup.conftest import FakeOS
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = PurePosixPath("/etc/brewctl/config.toml")
-EXAMPLE_IDS = ("28-0316a2795aff", "28-0416a27c3bff", "28-0516a2801cff", "28-0616a28b7dff", "28-0716a2911eff")
+EXAMPLE_IDS = tuple(p.id for p in load_config(ROOT / "config.example.toml").probes.values())
 GB = 10**9
 
 
