@@ -23,7 +23,11 @@ def example(**chiller: object) -> Config:
 
 async def test_the_reservoir_is_in_the_status(tmp_path: Path, short_dir: Path) -> None:
     async with running(example(), tmp_path / "state", short_dir / "s", clock=ScaledClock(300)) as daemon:
-        await wait_until(lambda: daemon.hub is not None and daemon.hub.latest is not None, 5)
+        def reservoir() -> float | None:
+            latest = daemon.hub.latest if daemon.hub is not None else None
+            return latest.chillers["main"].reservoir_c if latest is not None else None
+
+        await wait_until(lambda: reservoir() is not None, 5)
         assert daemon.hub is not None and daemon.hub.latest is not None
         chiller = daemon.hub.latest.chillers["main"]
     assert chiller.reservoir_c is not None and -4.0 < chiller.reservoir_c < 0.0
