@@ -90,11 +90,13 @@ class FleetClient:
         root: str = DEFAULT_ROOT,
         timeout_s: float = 10.0,
         clock: Callable[[], float] = time.time,
+        coalesce_s: float = 0.1,
     ) -> None:
         self.host, self.port = host, port
         self.username = username
         self.root = root
         self.timeout_s = timeout_s
+        self.coalesce_s = coalesce_s
         self.nodes: dict[str, NodeView] = {}
         self._clock = clock
         self._area = client_area(username, root)
@@ -112,6 +114,8 @@ class FleetClient:
         )
         self._replies: dict[bytes, asyncio.Future[bytes]] = {}
         self._ids: dict[str, tuple[str, str]] = {}
+        self._shown: dict[str, FermenterStatus] = {}
+        """Each fermenter as the fleet shows it (fleet id), copied once per message, not per merge."""
         self._changed = asyncio.Event()
         self._events: asyncio.Queue[Event] = asyncio.Queue(maxsize=200)
         self._reader: asyncio.Task[None] | None = None
@@ -196,10 +200,15 @@ class FleetClient:
                 self._alert(node.name, AlertMessage.model_validate_json(payload))
                 return
             elif len(parts) == 5 and parts[2] == "fermenters" and parts[4] == "state":
+                cid = fleet_id(node.name, parts[3])
                 if payload:
-                    node.fermenters[parts[3]] = FermenterStatus.model_validate_json(payload)
+                    f = FermenterStatus.model_validate_json(payload)
+                    node.fermenters[parts[3]] = f
+                    self._shown[cid] = f.model_copy(update={"id": cid, "name": f.name or parts[3]})
+                    self._ids[cid] = (node.name, parts[3])
                 else:  # cleared: the fermenter was removed from that node's config
                     node.fermenters.pop(parts[3], None)
+                    self._shown.pop(cid, None)
             else:
                 return
             node.seen_s = self._clock()
@@ -241,12 +250,11 @@ class FleetClient:
         for name, node in sorted(self.nodes.items()):
             offline = node.online is False
             gone = Alarm(code=OFFLINE_ALARM, severity="critical", message=f"controller {name} is offline (last will)")
-            for fid, f in sorted(node.fermenters.items()):
-                update: dict[str, Any] = {"id": fleet_id(name, fid), "name": f.name or fid}
+            for fid in sorted(node.fermenters):
+                shown = self._shown[fleet_id(name, fid)]
                 if offline:
-                    update["alarms"] = (*f.alarms, gone)
-                fermenters[fleet_id(name, fid)] = f.model_copy(update=update)
-                self._ids[fleet_id(name, fid)] = (name, fid)
+                    shown = shown.model_copy(update={"alarms": (*shown.alarms, gone)})
+                fermenters[fleet_id(name, fid)] = shown
             if offline:
                 alarms.append(gone)
             if node.info is not None:
@@ -274,6 +282,7 @@ class FleetClient:
             self._alive()
             if not self._changed.is_set():
                 continue
+            await asyncio.sleep(self.coalesce_s)  # a burst (every node's cycle) becomes one status
             self._changed.clear()
             while not self._events.empty():
                 yield self._events.get_nowait()

@@ -77,6 +77,7 @@ class NodeHeader(Static):
     NodeHeader { height: 1; padding: 0 1; text-style: bold; color: $accent; }
     NodeHeader.-offline { color: $text; background: $error; }
     """
+    text = ""
 
 
 def _fleet(app: Any) -> FleetSource | None:
@@ -132,5 +133,8 @@ def show_groups(app: Any, cards: Iterable[FermenterCard], headers: Iterable[Widg
         name = header.id.removeprefix("node-")
         node = fleet.client.nodes.get(name) if fleet.client is not None else None
         if node is not None:
-            header.update(_header_text(node, counts.get(name, 0), now))
+            text = _header_text(node, counts.get(name, 0), now)
+            if text != header.text:  # a relayout per status would cost every update
+                header.text = text
+                header.update(text)
             header.set_class(node.online is False, "-offline")

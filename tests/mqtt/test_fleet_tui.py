@@ -17,6 +17,7 @@ from brewctl.tui.app import BrewApp, Settings, make_app
 from brewctl.tui.confirm_screen import ConfirmScreen
 from brewctl.tui.dashboard_screen import DashboardScreen
 from brewctl.tui.fermenter_card import FermenterCard
+from brewctl.tui.fermenter_screen import FermenterScreen
 from brewctl.tui.fleet_source import FleetSource, NodeHeader
 from brewctl.tui.prompt_screen import PromptScreen
 from tests.mqtt.conftest import DAEMON_CONFIG, Broker, Recorder, start_daemon
@@ -85,6 +86,12 @@ async def test_the_fleet_tui_changes_a_setpoint_on_each_node(
                 # The reply was shown, and the node itself has it (not only the fleet's view).
                 assert any(f"{fid}: beer setpoint" in n.message for n in app._notifications)
                 assert await _beer_setpoint(tmp_path / node / "api.sock") == float(value)
+            # The chart of a remote fermenter: its history comes from its own node, over MQTT.
+            await until(pilot, lambda: isinstance(app.screen, DashboardScreen))
+            await pilot.press("enter")  # freezers--fv7 is selected
+            chart = await screen_of(pilot, FermenterScreen)
+            await until(pilot, lambda: chart.history_loaded, what="the remote history")
+            assert chart.fid == "freezers--fv7" and not chart.history_problem
 
 
 async def test_a_killed_node_shows_offline_and_its_peer_raises_the_alarm(
