@@ -56,3 +56,14 @@ def test_core_module_imports_nothing_impure(path: Path) -> None:
 
 def test_core_exists() -> None:
     assert core_files(), "brewctl/core has no modules"
+
+
+def test_the_layer_contracts_hold_transitively() -> None:
+    """import-linter's contracts in pyproject.toml: core <- profiles/sim/drivers <- service <-
+    recorder/mqtt/alerts <- tui/cli/setup, and the shared modules below them all."""
+    from importlinter import cli
+
+    pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
+    assert cli.lint_imports(config_filename=str(pyproject), no_cache=True, no_logo=True) == 0, (
+        "a layer imports one above it (see the report above)"
+    )

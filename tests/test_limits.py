@@ -6,10 +6,10 @@ import pytest
 from pydantic import ValidationError
 
 from brewctl.config import FermenterConfig
+from brewctl.core.profile import MAX_TEMP_C, MIN_TEMP_C
 from brewctl.limits import SETPOINT_MAX_C, SETPOINT_MIN_C
 from brewctl.model import SetBeerSetpoint, SetChamberSetpoint
 from brewctl.mqtt import discovery
-from brewctl.profiles.model import MAX_TEMP_C, MIN_TEMP_C
 
 
 def test_profiles_and_home_assistant_use_the_same_limits() -> None:

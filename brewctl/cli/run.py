@@ -69,6 +69,7 @@ def run(args: argparse.Namespace) -> int:
         logging.getLogger("brewctl").setLevel(logging.INFO)
     import asyncio
 
+    from brewctl.cli.components import optional_components
     from brewctl.config import load_config
 
     config = load_config(args.config)
@@ -76,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
         log.warning("%s: %s", args.config, problem)
     clock = ScaledClock(args.speed) if args.simulate and args.speed != 1.0 else Clock()
     options = DaemonOptions(simulate=args.simulate, state_dir=args.state_dir, socket_path=args.socket)
-    daemon = Daemon(config, options, clock=clock)
+    daemon = Daemon(config, options, clock=clock, components=optional_components)
     try:
         asyncio.run(daemon.run())
     except UserError:

@@ -25,9 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any, assert_never
 
-from brewctl.errors import CommandError
-from brewctl.model import Alarm, ProfileStatus
-from brewctl.profiles.model import (
+from brewctl.core.profile import (
     MAX_TEMP_C,
     MIN_TEMP_C,
     Attenuation,
@@ -42,6 +40,8 @@ from brewctl.profiles.model import (
     Until,
     WaitForBrewerStep,
 )
+from brewctl.errors import CommandError
+from brewctl.model import Alarm, ProfileStatus
 from brewctl.units import format_duration
 
 __all__ = [

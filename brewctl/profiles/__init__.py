@@ -15,8 +15,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from brewctl.profiles.files import dump_profile, find_profile, load_profile, parse_profile
-    from brewctl.profiles.model import (
+    from brewctl.core.profile import (
         FORMAT_VERSION,
         Attenuation,
         Condition,
@@ -31,6 +30,7 @@ if TYPE_CHECKING:
         Until,
         WaitForBrewerStep,
     )
+    from brewctl.profiles.files import dump_profile, find_profile, load_profile, parse_profile
 
 __all__ = [
     "FORMAT_VERSION",

@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal, assert_never
 
-from brewctl.core.profile_runner import advance, skip, start, status
-from brewctl.display import format_temp
-from brewctl.profiles.model import (
+from brewctl.core.profile import (
     Attenuation,
     Condition,
     FreeRiseStep,
@@ -19,6 +17,8 @@ from brewctl.profiles.model import (
     Until,
     WaitForBrewerStep,
 )
+from brewctl.core.profile_runner import advance, skip, start, status
+from brewctl.display import format_temp
 from brewctl.units import format_duration, sg_to_plato
 
 __all__ = ["planned_curve", "render_table", "step_rows", "total_s"]

@@ -2,7 +2,7 @@
 
 Temperatures are in the file's ``units`` (C or F), durations are ``"3d 12h"`` strings or
 seconds, gravities are in the file's ``gravity_units`` (SG or Plato). :func:`to_profile`
-converts a validated document into the normalised :class:`~brewctl.profiles.model.Profile`
+converts a validated document into the normalised :class:`~brewctl.core.profile.Profile`
 and :func:`from_profile` converts back (for writing files and exporting).
 """
 
@@ -23,7 +23,7 @@ from pydantic import (
 )
 
 from brewctl import validation
-from brewctl.profiles.model import (
+from brewctl.core.profile import (
     FORMAT_VERSION,
     MAX_DURATION_S,
     MAX_TEMP_C,
@@ -191,7 +191,7 @@ class WaitForBrewerDoc(_Doc):
 
 
 AnyStepDoc = HoldDoc | RampDoc | FreeRiseDoc | HoldUntilDoc | WaitForBrewerDoc
-"""Every step as a file writes it (one per ``brewctl.profiles.model.AnyStep`` kind)."""
+"""Every step as a file writes it (one per ``brewctl.core.profile.AnyStep`` kind)."""
 StepDoc = Annotated[AnyStepDoc, Field(discriminator="type")]
 
 STEP_ADAPTER: TypeAdapter[AnyStepDoc] = TypeAdapter(StepDoc)

@@ -15,6 +15,7 @@ import tomli_w
 from pydantic import ValidationError
 
 from brewctl import validation
+from brewctl.core.profile import FORMAT_VERSION, Profile
 from brewctl.errors import ProfileError
 from brewctl.profiles.document import (
     DOC_TAGS,
@@ -27,7 +28,6 @@ from brewctl.profiles.document import (
     to_profile,
 )
 from brewctl.profiles.locate import TomlLocator
-from brewctl.profiles.model import FORMAT_VERSION, Profile
 from brewctl.userfiles import parse_user_toml, read_user_text
 from brewctl.validation import format_loc
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from brewctl.core.profile import Profile
 from brewctl.errors import ProfileError
 from brewctl.profiles.files import find_profile, load_profile
-from brewctl.profiles.model import Profile
 from brewctl.resources import builtin_profiles_dir
 
 __all__ = ["LibraryEntry", "find_in_library", "library_dirs", "list_library"]

@@ -14,10 +14,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, WithJsonSchema
 
+from brewctl.core.profile import FORMAT_VERSION, Attenuation, FreeRiseStep, GravityAtOrBelow, HoldUntilStep, Profile
 from brewctl.errors import ProfileError
 from brewctl.profiles.document import Problem, ProfileDocument, _without_null, to_profile
 from brewctl.profiles.files import find_profile, format_problems, read_toml, validation_problems
-from brewctl.profiles.model import FORMAT_VERSION, Attenuation, FreeRiseStep, GravityAtOrBelow, HoldUntilStep, Profile
 from brewctl.resources import builtin_profiles_dir
 from brewctl.units import plato_to_sg
 from brewctl.userfiles import read_user_text

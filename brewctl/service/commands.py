@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from brewctl.config import FermenterConfig, Mode
 from brewctl.core import profile_runner
+from brewctl.core.profile import Profile
 from brewctl.errors import CommandError, UserError
 from brewctl.model import (
     AddNote,
@@ -21,7 +22,6 @@ from brewctl.model import (
     SetMode,
     StartProfile,
 )
-from brewctl.profiles.model import Profile
 from brewctl.service.state import FermenterState
 
 __all__ = ["Change", "apply_command"]

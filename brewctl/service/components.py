@@ -1,8 +1,9 @@
-"""Optional parts of the daemon (history recorder, MQTT bridge, ...) and their supervision.
+"""Supervision of the daemon's optional parts (history recorder, MQTT bridge, ...).
 
-``optional_components`` lists the components the configuration asks for; each engineer
-adding one adds a line here. ``supervise`` runs one: an exception is logged, becomes a node
-alarm and the component restarts after a growing delay. Control never stops for a component.
+``supervise`` runs one: an exception is logged, becomes a node alarm and the component restarts
+after a growing delay. Control never stops for a component. Which components run is decided
+above the service layer (``brewctl.cli.components.optional_components``) and handed to the
+daemon: the service never imports the recorder, MQTT or alerts.
 """
 
 from __future__ import annotations
@@ -10,42 +11,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 
 from brewctl.backoff import Backoff
-from brewctl.config import Config
 from brewctl.model import Alarm
-from brewctl.recorder.components import recorder_components
-from brewctl.service.clock import Clock
 from brewctl.service.hub import Component, Hub
 
-__all__ = ["backoff_s", "optional_components", "supervise"]
+__all__ = ["backoff_s", "supervise"]
 
 log = logging.getLogger(__name__)
-
-
-def optional_components(config: Config, state_dir: Path, clock: Clock | None = None) -> list[Component]:
-    """The optional components this configuration enables, each on the daemon's ``clock``
-    (``--simulate --speed 60`` scales their intervals, rate limits and timestamps too).
-    """
-    clock = clock or Clock()
-    components: list[Component] = []
-    components += recorder_components(config, state_dir, clock)  # history.sqlite; InfluxDB if [influx]
-    # Imported only when configured: a daemon without MQTT or Apprise keeps their libraries
-    # (aiomqtt, paho) out of its memory.
-    if config.mqtt is not None:
-        from brewctl.mqtt.bridge import mqtt_components
-
-        components += mqtt_components(config, state_dir, clock)
-    if config.ispindel_http.enabled:
-        from brewctl.mqtt.ispindel_http import ispindel_http_components
-
-        components += ispindel_http_components(config)
-    if config.alerts.apprise_urls:
-        from brewctl.alerts.component import alert_components
-
-        components += alert_components(config, clock)
-    return components
 
 
 def backoff_s(failures: int, *, first_s: float = 1.0, max_s: float = 300.0) -> float:

@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -32,6 +33,7 @@ from brewctl.config import Config, FermenterConfig, Mode
 from brewctl.core import profile_runner
 from brewctl.core.control import ControlResult, FermenterController, Target
 from brewctl.core.guards import HeatCool
+from brewctl.core.profile import Profile
 from brewctl.core.profile_runner import GravityReading, ProfileTarget
 from brewctl.core.stuck_probe import StuckProbeGuard, guarded
 from brewctl.drivers.outputs import OutputBank, exclusive_pairs
@@ -47,14 +49,13 @@ from brewctl.model import (
     StartProfile,
 )
 from brewctl.profiles.library import find_in_library, list_library
-from brewctl.profiles.model import Profile
 from brewctl.rigs import OUTPUT_ROLES, PROBE_ROLES, probe_field
 from brewctl.service import sdnotify
 from brewctl.service.api import ApiServer, make_app
 from brewctl.service.chillers import ChillerRuntime, valve_demand
 from brewctl.service.clock import Clock
 from brewctl.service.commands import apply_command
-from brewctl.service.components import optional_components, supervise
+from brewctl.service.components import supervise
 from brewctl.service.forced_off import LAST_GOOD_FILE, last_good_record
 from brewctl.service.hardening import RateLimitedLog, loop_exception_handler
 from brewctl.service.hub import Component, Hub
@@ -117,8 +118,17 @@ class _Fermenter:
     status: FermenterStatus | None = None
 
 
+ComponentFactory = Callable[[Config, Path, Clock], list[Component]]
+"""Builds the optional components for a configuration, a state folder and the daemon's clock."""
+
+
 class Daemon:
-    """The controller daemon. ``await Daemon(config, options, clock=...).run()``."""
+    """The controller daemon. ``await Daemon(config, options, clock=...).run()``.
+
+    ``components``: the optional components to run (history, MQTT, ...), or a factory
+    ``(config, state_dir, clock) -> components`` called at ``run`` (``brewctl run`` passes
+    ``brewctl.cli.components.optional_components``); None runs none.
+    """
 
     def __init__(
         self,
@@ -126,7 +136,7 @@ class Daemon:
         options: DaemonOptions | None = None,
         *,
         clock: Clock | None = None,
-        components: list[Component] | None = None,
+        components: list[Component] | ComponentFactory | None = None,
     ) -> None:
         self.config = config
         self.options = options or DaemonOptions()
@@ -184,11 +194,8 @@ class Daemon:
         self.hub = Hub(self.config.node.name, wall_clock=self.clock.wall, monotonic_clock=self.clock.monotonic)
         await asyncio.to_thread(self._record_outputs)
         self._load_state()
-        components = (
-            self._components
-            if self._components is not None
-            else optional_components(self.config, self.state_dir, self.clock)
-        )
+        wanted = self._components
+        components = wanted(self.config, self.state_dir, self.clock) if callable(wanted) else list(wanted or [])
         loop = asyncio.get_running_loop()
         if self.options.install_signal_handlers:
             for sig in STOP_SIGNALS:

@@ -23,10 +23,10 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from brewctl import atomic
 from brewctl.config import Config, FermenterConfig, Mode
+from brewctl.core.profile import Profile
 from brewctl.core.profile_runner import ProfileProgress
 from brewctl.errors import ConfigError
 from brewctl.limits import SetpointC
-from brewctl.profiles.model import Profile
 from brewctl.userfiles import hostile_reason, read_regular_file
 
 __all__ = [

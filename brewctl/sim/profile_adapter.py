@@ -6,8 +6,8 @@ gravity conditions end by their time fallback and a wait-for-brewer step is conf
 
 from __future__ import annotations
 
+from brewctl.core.profile import Profile
 from brewctl.core.profile_runner import PlannedSetpoints, start, status
-from brewctl.profiles.model import Profile
 
 __all__ = ["profile_duration_s", "profile_setpoints"]
 

@@ -99,7 +99,7 @@ class SimResult:
 
 
 def _as_setpoint_fn(profile: object, plant: Plant) -> SetpointFn:
-    from brewctl.profiles.model import Profile
+    from brewctl.core.profile import Profile
 
     if isinstance(profile, Profile):
         from brewctl.sim.profile_adapter import profile_setpoints

@@ -12,9 +12,9 @@ from typing import Any
 import aiohttp
 import pytest
 
+from brewctl.cli.components import optional_components
 from brewctl.config import Config
 from brewctl.mqtt.ispindel_http import IspindelHttpComponent, parse_post
-from brewctl.service.components import optional_components
 from brewctl.service.hub import Hub
 from tests.mqtt.conftest import Broker, Recorder, free_port, make_config, until
 

@@ -7,12 +7,12 @@ import contextlib
 from pathlib import Path
 
 from brewctl.alerts.component import AlertsComponent
+from brewctl.cli.components import optional_components
 from brewctl.config import parse_config
 from brewctl.model import Alarm
 from brewctl.mqtt.bridge import MqttBridge
 from brewctl.recorder.history_component import HistoryComponent
 from brewctl.service.clock import ScaledClock
-from brewctl.service.components import optional_components
 from brewctl.service.hub import Hub
 from tests.alerts.test_component import PROBE, Inbox, _status
 from tests.mqtt.conftest import Broker, Recorder, make_config, node_status

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from brewctl.core.profile import Attenuation
 from brewctl.errors import ProfileError
 from brewctl.profiles import (
     FreeRiseStep,
@@ -27,7 +28,6 @@ from brewctl.profiles import (
 )
 from brewctl.profiles.describe import planned_curve
 from brewctl.profiles.interchange import detect_format, export_profile, import_file, import_text
-from brewctl.profiles.model import Attenuation
 
 DATA = Path(__file__).parent / "data"
 D = 86400.0

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from brewctl.core.profile import STEP_KINDS
 from brewctl.profiles.document import DOC_TAGS, STEP_TYPES, json_schema
-from brewctl.profiles.model import STEP_KINDS
 from brewctl.tui.profile_draft import STEP_FIELDS
 
 

@@ -15,6 +15,7 @@ import pytest
 
 from brewctl.backoff import Backoff
 from brewctl.cli import build_parser
+from brewctl.cli.components import optional_components
 from brewctl.cli.history import history
 from brewctl.config import Mode, load_config
 from brewctl.model import SetMode
@@ -24,7 +25,6 @@ from brewctl.recorder.influx import InfluxComponent
 from brewctl.recorder.lineprotocol import status_lines
 from brewctl.service.client import ApiClient
 from brewctl.service.clock import ScaledClock
-from brewctl.service.components import optional_components
 from brewctl.service.daemon import Daemon
 from brewctl.service.hub import Component
 from tests.recorder.conftest import VictoriaMetrics

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from brewctl.core.profile import Profile
 from brewctl.errors import ProfileError
 from brewctl.profiles.files import format_loc, validation_problems
 from brewctl.profiles.formats import EXPORT_FORMATS, IMPORT_FORMATS
@@ -31,7 +32,6 @@ from brewctl.profiles.interchange.craftbeerpi import (
     yaml_available,
 )
 from brewctl.profiles.interchange.fermentrack import import_fermentrack, looks_like_fermentrack
-from brewctl.profiles.model import Profile
 from brewctl.userfiles import parse_user_json, read_user_text
 
 __all__ = [

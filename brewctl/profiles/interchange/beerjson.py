@@ -17,18 +17,7 @@ import json
 import math
 from typing import Any, Literal, assert_never
 
-from brewctl.errors import ProfileError
-from brewctl.profiles.interchange.common import (
-    DEFAULT_MAX_DURATION_S,
-    ExportResult,
-    ImportResult,
-    Warnings,
-    build_profile,
-    number,
-    pick,
-    temp_c,
-)
-from brewctl.profiles.model import (
+from brewctl.core.profile import (
     Attenuation,
     FreeRiseStep,
     GravityAtOrBelow,
@@ -40,6 +29,17 @@ from brewctl.profiles.model import (
     Step,
     Until,
     WaitForBrewerStep,
+)
+from brewctl.errors import ProfileError
+from brewctl.profiles.interchange.common import (
+    DEFAULT_MAX_DURATION_S,
+    ExportResult,
+    ImportResult,
+    Warnings,
+    build_profile,
+    number,
+    pick,
+    temp_c,
 )
 from brewctl.units import c_to_f, plato_to_sg
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import Any
 
+from brewctl.core.profile import HoldStep
 from brewctl.errors import ProfileError
 from brewctl.profiles.interchange.common import ImportResult, Warnings, build_profile, number, pick, temp_c
-from brewctl.profiles.model import HoldStep
 
 __all__ = ["import_beerxml", "looks_like_beerxml"]
 

@@ -15,6 +15,7 @@ import math
 from datetime import UTC, datetime, timedelta
 from typing import Literal, assert_never
 
+from brewctl.core.profile import FreeRiseStep, HoldStep, HoldUntilStep, Profile, RampStep, WaitForBrewerStep
 from brewctl.errors import ProfileError
 from brewctl.profiles.interchange.common import (
     ExportResult,
@@ -26,7 +27,6 @@ from brewctl.profiles.interchange.common import (
     points_to_steps,
     temp_c,
 )
-from brewctl.profiles.model import FreeRiseStep, HoldStep, HoldUntilStep, Profile, RampStep, WaitForBrewerStep
 from brewctl.units import c_to_f
 
 __all__ = ["export_brewpi_csv", "import_brewpi_csv", "looks_like_brewpi_csv"]

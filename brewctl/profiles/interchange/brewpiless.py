@@ -21,16 +21,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from brewctl.errors import ProfileError
-from brewctl.profiles.interchange.common import (
-    DEFAULT_MAX_DURATION_S,
-    ImportResult,
-    Warnings,
-    build_profile,
-    number,
-    temp_c,
-)
-from brewctl.profiles.model import (
+from brewctl.core.profile import (
     Attenuation,
     GravityAtOrBelow,
     GravityStable,
@@ -39,6 +30,15 @@ from brewctl.profiles.model import (
     RampStep,
     Step,
     Until,
+)
+from brewctl.errors import ProfileError
+from brewctl.profiles.interchange.common import (
+    DEFAULT_MAX_DURATION_S,
+    ImportResult,
+    Warnings,
+    build_profile,
+    number,
+    temp_c,
 )
 from brewctl.units import plato_to_sg
 

@@ -11,9 +11,7 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from brewctl.errors import ProfileError
-from brewctl.profiles.files import format_loc, validation_problems
-from brewctl.profiles.model import (
+from brewctl.core.profile import (
     MAX_TEMP_C,
     MIN_TEMP_C,
     FreeRiseStep,
@@ -22,6 +20,8 @@ from brewctl.profiles.model import (
     RampStep,
     Step,
 )
+from brewctl.errors import ProfileError
+from brewctl.profiles.files import format_loc, validation_problems
 from brewctl.units import f_to_c
 
 __all__ = [

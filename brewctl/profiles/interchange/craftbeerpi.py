@@ -20,9 +20,9 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Any, Literal
 
+from brewctl.core.profile import HoldStep, RampStep, Step, WaitForBrewerStep
 from brewctl.errors import ProfileError
 from brewctl.profiles.interchange.common import ImportResult, Warnings, build_profile, number, temp_c
-from brewctl.profiles.model import HoldStep, RampStep, Step, WaitForBrewerStep
 from brewctl.userfiles import hostile_reason
 
 __all__ = ["YAML_MISSING", "import_craftbeerpi", "looks_like_craftbeerpi", "read_yaml", "yaml_available"]
