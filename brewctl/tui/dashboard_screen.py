@@ -155,7 +155,6 @@ class DashboardScreen(FermenterActions):
                     cards[fid].set_trend(self.brew.trend(fid))
             show_groups(self.brew, cards.values(), self.query(NodeHeader))  # fleet: offline nodes dimmed
         self._show_last_event()
-        self.refresh_bindings()
 
     def _show_last_event(self) -> None:
         line = headline(list(self.brew.events), self.brew.settings.units)

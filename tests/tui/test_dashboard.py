@@ -120,3 +120,25 @@ async def test_alarms_pop_up_but_notices_do_not(tmp_path: Path) -> None:
         shown = [(n.message, n.severity) for n in app._notifications]
         assert shown == [("beer probe lost", "error")]
         assert len(app.events) == 2  # both are kept: the last-event line shows either
+
+
+async def test_live_updates_do_not_rebuild_the_key_bar(daemon: Daemon) -> None:
+    """A status update redraws the cards, not the footer: rebuilding its keys on every update
+    leaked every old key widget (the UI grew ~19 MB a minute against the 60x demo)."""
+    import gc
+
+    from textual.widgets._footer import FooterKey
+
+    def live_keys() -> int:
+        gc.collect()
+        return sum(isinstance(o, FooterKey) for o in gc.get_objects())
+
+    app = app_for(daemon)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: len(app.screen.query(FermenterCard)) == 3, what="three cards")
+        await pilot.pause(0.5)
+        before = live_keys()
+        for _ in range(10):  # ten newer statuses from the stream
+            first = app.node.fermenters["fv1"].updated_s  # type: ignore[union-attr]
+            await until(pilot, lambda: app.node.fermenters["fv1"].updated_s > first, what="a newer status")  # type: ignore[union-attr]  # noqa: B023
+        assert live_keys() <= before
