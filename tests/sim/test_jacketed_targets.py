@@ -53,3 +53,15 @@ def test_ball_valve_strokes_less_than_the_thermostat_and_tracks_twice_as_well(si
 def test_the_thermostat_strokes_a_ball_valve_twice_per_opening() -> None:
     yard = metrics("1000l", Rig.VALVE, True)
     assert yard["valve_strokes_per_day"] == pytest.approx(2 * yard["valve_openings_per_day"], abs=0.2)
+
+
+@pytest.mark.parametrize("rig", [Rig.GLYCOL, Rig.VALVE])
+def test_long_minimum_open_and_closed_times_are_kept_in_a_crash(rig: Rig) -> None:
+    cfg = default_config(rig)
+    cfg = cfg.model_copy(
+        update={"guards": cfg.guards.model_copy(update={"valve_min_on_s": 300, "valve_min_off_s": 900})}
+    )
+    m = simulate(parse_inline_profile("19:1d,2:1d"), jacketed_plant("20l"), days=2, config=cfg).metrics
+    assert m["valve_openings_per_day"] > 0
+    assert m["min_off_violations"] == m["min_on_violations"] == 0
+    assert m["heat_and_cool_together"] == m["dead_time_violations"] == 0
