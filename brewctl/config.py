@@ -149,7 +149,7 @@ class TuningConfig(_Frozen):
         600.0, ge=0.0, le=7200.0, description="Beer reading smoothing (time constant) for the PID."
     )
     direct_hysteresis_c: float = Field(
-        0.1, ge=0.0, le=5.0, description="Beer-only on/off control (a chamber rig without its chamber probe): dead band."
+        0.1, ge=0.0, le=5.0, description="Beer-only on/off control (chamber rig, no chamber probe): dead band."
     )
     valve_kp: float = Field(1.0, ge=0.0, description="Motorized valve: opening per degC beer above setpoint.")
     valve_ki: float = Field(1.0, ge=0.0, description="Motorized valve: integral gain (per hour).")
