@@ -107,9 +107,9 @@ class _Canvas:
             self.style[cy][cx] = STYLES[name]
             self.owner[cy][cx] = name
 
-    def line(self, points: Sequence[tuple[int, int]], name: str) -> None:
+    def line(self, points: Sequence[tuple[int, int]], name: str, *, solid: bool = False) -> None:
         """Join ``points``; a dashed series keeps the dots where (x or, on steep parts, y) fits its pattern."""
-        on, off = _DASH.get(name, (1, 0))
+        on, off = (1, 0) if solid else _DASH.get(name, (1, 0))
         period = on + off
         for (x0, y0), (x1, y1) in itertools.pairwise(points):
             n = max(abs(x1 - x0), abs(y1 - y0), 1)
@@ -205,7 +205,8 @@ def render_chart(data: ChartData, width: int, height: int) -> list[Text]:
     for name in ("chamber", "beer", "setpoint", "plan"):  # the setpoint last: on top
         series: list[Point] = getattr(data, name)
         for seg in _segments(series):
-            canvas.line([(px(t), py(v)) for t, v in seg], name)
+            # Alone (the editors' preview) the plan is a solid line; beside the history, dotted.
+            canvas.line([(px(t), py(v)) for t, v in seg], name, solid=data.plan_only)
 
     if not data.plan_only:
         lines.append(_marker_row(data, cols, left, px))
@@ -258,7 +259,7 @@ def _plot_rows(
             bits = canvas.bits[r][c]
             if bits:
                 text.append(chr(0x2800 + bits), style=canvas.style[r][c])
-            elif c == now_x // 2 and data.end_s > data.now_s:
+            elif c == now_x // 2 and data.end_s > data.now_s and not data.plan_only:
                 text.append("│", style=STYLES["now"])
             else:
                 text.append(" ")

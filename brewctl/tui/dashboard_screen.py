@@ -66,6 +66,9 @@ class DashboardScreen(FermenterActions):
         """The selected fermenter's place in the list."""
         self.shape: Shape = "card"
         self._stale_timer: Timer | None = None
+        self._rebuilding = False
+        self._chosen = ""
+        """The selected fermenter's id (kept across a rebuild of the cards)."""
 
     def compose(self) -> ComposeResult:
         yield ConnectionBar(id="connection")
@@ -133,8 +136,9 @@ class DashboardScreen(FermenterActions):
             card.set_stale(age)
 
     def _units_changed(self, units: str) -> None:
-        if self.brew.node is not None:
-            self._rebuild(self.brew.node)
+        for card in self.query(FermenterCard):
+            card.units = self.brew.settings.units
+            card.update_status(card.status)
 
     def _node_changed(self, node: NodeStatus | None) -> None:
         if node is None:
@@ -145,6 +149,8 @@ class DashboardScreen(FermenterActions):
         alarms.update("\n".join(f"⚠ {a.message}" for a in node.alarms))
         alarms.display = bool(node.alarms)
         self.query_one(ChillerLines).show(node.chillers, self.brew.settings.units)
+        if self._rebuilding:
+            return  # the new cards are on their way; they show this node when mounted
         cards = {card.fid: card for card in self.query(FermenterCard)}
         if list(cards) != list(node.fermenters):
             self._rebuild(node)
@@ -162,9 +168,20 @@ class DashboardScreen(FermenterActions):
             self.query_one("#last-event", Static).update(line)
 
     def _rebuild(self, node: NodeStatus) -> None:
+        """Cards anew (another shape, other fermenters): the old ones go first, then the new ones come."""
+        self._rebuilding = True
+        removal = self.query_one(Cards).remove_children()
+
+        async def then() -> None:
+            await removal
+            self._rebuilding = False
+            self._mount_cards(self.brew.node or node)
+
+        self.call_next(then)
+
+    def _mount_cards(self, node: NodeStatus) -> None:
         container = self.query_one(Cards)
-        chosen = self.selected()
-        container.remove_children()
+        chosen = self._chosen
         app = self.brew
         container.set_class(self.shape == "wide", "-wide")
         if self.shape == "wide":
@@ -183,7 +200,8 @@ class DashboardScreen(FermenterActions):
             container.mount(Static("The daemon has no fermenters configured.", id="empty"))
             return
         fids = [c.fid for c in cards]
-        self.index = fids.index(chosen.id) if chosen is not None and chosen.id in fids else 0
+        self.index = fids.index(chosen) if chosen in fids else 0
+        self._chosen = fids[self.index]
         cards[self.index].set_selected(True)
         container.mount_all(with_groups(app, cards, container.styles.grid_size_columns or 1))  # fleet: node lines
         self.call_after_refresh(self.refresh_bindings)  # the keys that need a fermenter now apply
@@ -204,6 +222,7 @@ class DashboardScreen(FermenterActions):
         if not cards:
             return
         self.index = max(0, min(len(cards) - 1, index))
+        self._chosen = cards[self.index].fid
         for i, card in enumerate(cards):
             card.set_selected(i == self.index)
         cards[self.index].scroll_visible(animate=False)

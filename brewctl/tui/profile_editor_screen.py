@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
+from rich.cells import cell_len
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -26,7 +27,10 @@ from brewctl.tui.step_form_screen import StepFormScreen
 if TYPE_CHECKING:
     from brewctl.tui.app import BrewApp
 
-__all__ = ["ProfileEditorScreen"]
+__all__ = ["COLUMNS", "ProfileEditorScreen"]
+
+COLUMNS = ("#", "type", "name", "temp", "length")
+"""The steps table's columns."""
 
 
 class ProfileEditorScreen(FileEditorScreen[ProfileDraft]):
@@ -78,9 +82,7 @@ class ProfileEditorScreen(FileEditorScreen[ProfileDraft]):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="title")
-        table: DataTable[str] = DataTable(cursor_type="row", zebra_stripes=True)
-        table.add_columns("#", "type", "name", "temp", "length")
-        yield table
+        yield DataTable(cursor_type="row", zebra_stripes=True)
         yield Static("", id="problems")
         yield Static("", id="notes")
         yield ProfilePreview(units=self.brew.settings.units)
@@ -101,10 +103,17 @@ class ProfileEditorScreen(FileEditorScreen[ProfileDraft]):
         bad = self.draft.problem_rows(self.problems)
         table = self.query_one(DataTable)
         row = table.cursor_row if cursor is None else cursor
-        table.clear()
-        for i, step in enumerate(self.draft.steps):
-            kind, name, temp, length = step_summary(step, self.draft.units)
-            table.add_row(f"{'⚠' if i in bad else ''}{i + 1}", kind, name, temp, length)
+        rows = [
+            (f"{'⚠' if i in bad else ''}{i + 1}", *step_summary(step, self.draft.units))
+            for i, step in enumerate(self.draft.steps)
+        ]
+        # Columns anew, each as wide as its widest cell: the table's own sizing kept the widths of
+        # its first rows on screen (a name cut to "Prim", columns out of line after a hold-until step).
+        table.clear(columns=True)
+        for c, label in enumerate(COLUMNS):
+            table.add_column(label, width=max([len(label), *(cell_len(r[c]) for r in rows)]))
+        for r in rows:
+            table.add_row(*r)
         if self.draft.steps:
             table.move_cursor(row=max(0, min(row, len(self.draft.steps) - 1)))
         shown = [f"⚠ {format_loc(loc)}: {msg}" for loc, msg in self.problems]

@@ -186,6 +186,18 @@ def app_for(daemon: Daemon) -> BrewApp:
     return make_app(socket_path=daemon.socket, settings=settings)
 
 
+def screen_text(app: BrewApp) -> str:
+    """What the terminal shows, as text: the compositor's frame, as ``App.export_screenshot`` takes it."""
+    import io
+
+    from rich.console import Console
+
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True, record=True)
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    return console.export_text()
+
+
 async def until(pilot: Pilot[None], predicate: Callable[[], bool], timeout_s: float = 10.0, what: str = "") -> None:
     """Let the app run until ``predicate()`` holds (the daemon works in its own time)."""
     deadline = time.monotonic() + timeout_s

@@ -11,7 +11,7 @@ from brewctl.tui.app import BrewApp, Settings, make_app
 from brewctl.tui.choice_screen import ChoiceScreen
 from brewctl.tui.dashboard_screen import DashboardScreen
 from brewctl.tui.fermenter_card import FermenterCard
-from tests.tui.conftest import Daemon, app_for, screen_of, until
+from tests.tui.conftest import Daemon, app_for, screen_of, screen_text, until
 from tests.tui.fakes import NOW_S, FakeSource, three_fermenters
 
 
@@ -184,10 +184,16 @@ async def test_6_profile_table_columns_fit_after_each_edit(tmp_path: Path) -> No
         await pilot.press("ctrl+s")
         await until(pilot, lambda: app.screen is editor, what="back in the editor")
         await pilot.pause()
+        assert "Primary fermentation" in screen_text(app), screen_text(app)  # what the terminal shows
         draft.put_step(1, {"type": "hold_until", "name": "Until FG", "temperature": 20, "max_duration": "14d",
                            "until": [{"type": "gravity", "at_or_below": 1.012}]})  # fmt: skip
         editor.refresh_all(cursor=1)
         await pilot.pause()
+        shown = screen_text(app).splitlines()
+        header = next(line for line in shown if " type " in line and " name " in line)
+        for line in shown:
+            if "Until FG" in line:
+                assert line.index("Until FG") == header.index("name"), "\n".join(shown)
         table = editor.query_one(DataTable)
         lines = [strip.text for strip in table.render_lines(table.region.reset_offset)[: table.row_count + 1]]
         assert any("Primary fermentation" in line for line in lines), "\n".join(lines)
