@@ -6,6 +6,7 @@ import asyncio
 import sqlite3
 import threading
 from collections.abc import AsyncIterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -61,7 +62,7 @@ async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
 
 
 def count(path: Path, table: str) -> int:
-    with sqlite3.connect(path) as conn:
+    with closing(sqlite3.connect(path)) as conn, conn:
         return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
 
@@ -162,7 +163,7 @@ async def test_shutdown_commits_everything_and_a_restart_merges_the_minute(tmp_p
     beer = COLUMNS.index("beer_c")
     assert minute.rows[0][0] == t
     assert minute.rows[0][beer] == pytest.approx(18 + 5.5, abs=0.01)  # mean of 18..29 across both runs
-    with sqlite3.connect(second.comp.store.path) as conn:
+    with closing(sqlite3.connect(second.comp.store.path)) as conn, conn:
         assert conn.execute("SELECT n, beer_min, beer_max FROM minute WHERE minute_s = ?", (t,)).fetchone() == (
             12,
             1800,
@@ -203,7 +204,7 @@ async def test_retention_drops_old_raw_rows_but_keeps_minutes(tmp_path: Path) ->
     store = HistoryStore(r.comp.store.path)
     raw = store.query("fv1", T0 + 4 * 86400 - 10)
     assert raw.resolution == "raw"
-    with sqlite3.connect(store.path) as conn:
+    with closing(sqlite3.connect(store.path)) as conn, conn:
         oldest_raw_ms = conn.execute("SELECT min(ts_ms) FROM sample").fetchone()[0]
         minute_days = {d for (d,) in conn.execute("SELECT DISTINCT (minute_s - ?) / 86400 FROM minute", (int(T0),))}
     newest_s = T0 + 4 * 86400 + 60

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import sqlite3
 import zlib
+from contextlib import closing
 from pathlib import Path
 
 import aiohttp
@@ -63,7 +64,7 @@ async def publish(hub: Hub | tuple[Hub, ...], t: float) -> None:
 
 
 def outbox_rows(state_dir: Path) -> int:
-    with sqlite3.connect(state_dir / "outbox.sqlite") as conn:
+    with closing(sqlite3.connect(state_dir / "outbox.sqlite")) as conn, conn:
         return int(conn.execute("SELECT count(*) FROM batch").fetchone()[0])
 
 
@@ -262,7 +263,7 @@ async def test_a_full_outbox_drops_the_oldest_points_with_an_alarm(
     assert comp.dropped_points == 100 * per_status - comp.outbox.points - comp.pending_points
     assert "outbox_full" in {a.code for a in hub.node_alarms}
     await running.stop()
-    with sqlite3.connect(tmp_path / "outbox.sqlite") as conn:
+    with closing(sqlite3.connect(tmp_path / "outbox.sqlite")) as conn, conn:
         rows = [zlib.decompress(lines).decode() for (lines,) in conn.execute("SELECT lines FROM batch ORDER BY id")]
     text = "\n".join(rows)
     stamps = [int(line.rsplit(" ", 1)[1]) for line in text.splitlines()]
@@ -282,7 +283,7 @@ def test_the_token_comes_from_its_file_and_a_missing_file_is_a_clear_error(tmp_p
 
 def test_the_outbox_compresses_and_still_reads_rows_an_older_brewctl_wrote(tmp_path: Path) -> None:
     path = tmp_path / "outbox.sqlite"
-    with sqlite3.connect(path) as conn:  # an outbox left by the previous version (schema 1, plain text)
+    with closing(sqlite3.connect(path)) as conn, conn:  # an outbox left by the previous version (schema 1, plain text)
         conn.executescript(migrations("outbox")[0][1] + "PRAGMA user_version = 1;")
         conn.execute("INSERT INTO batch (points, lines) VALUES (2, ?)", ("m f=1 1\nm f=2 2",))
     conn.close()
@@ -294,7 +295,7 @@ def test_the_outbox_compresses_and_still_reads_rows_an_older_brewctl_wrote(tmp_p
     assert batch is not None and batch.points == 2 + len(lines)
     assert batch.text.splitlines() == ["m f=1 1", "m f=2 2", *lines]  # oldest first, across both kinds
     outbox.close()
-    with sqlite3.connect(path) as conn:
+    with closing(sqlite3.connect(path)) as conn, conn:
         (stored,) = conn.execute("SELECT lines FROM batch WHERE points > 2").fetchone()
         version = conn.execute("PRAGMA user_version").fetchone()[0]
     conn.close()
