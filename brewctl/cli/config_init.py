@@ -8,9 +8,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from brewctl.paths import DEFAULT_CONFIG_PATH
+
 __all__ = ["add_setup_actions"]
 
-_DEFAULT_OUT = Path("/etc/brewctl/config.toml")
+_DEFAULT_OUT = DEFAULT_CONFIG_PATH
 
 
 def add_setup_actions(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

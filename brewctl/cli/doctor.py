@@ -8,6 +8,8 @@ import os
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
+from brewctl.paths import DEFAULT_CONFIG_PATH
+
 if TYPE_CHECKING:
     from brewctl.cli import Commands
 
@@ -23,7 +25,7 @@ def register(commands: Commands) -> None:
         "the service, the API socket's permissions, the clock, free disk) and say how to fix each. "
         "Exit 1 when a problem was found.",
     )
-    p.add_argument("--config", type=Path, default=Path("/etc/brewctl/config.toml"), metavar="FILE", help="config file")
+    p.add_argument("--config", type=Path, default=DEFAULT_CONFIG_PATH, metavar="FILE", help="config file")
     p.add_argument("--root", type=Path, default=Path("/"), metavar="DIR", help="check the system mounted at DIR")
     p.set_defaults(func=_doctor)
 

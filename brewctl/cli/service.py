@@ -8,13 +8,15 @@ import sys
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
+from brewctl.paths import DEFAULT_CONFIG_PATH
+
 if TYPE_CHECKING:
     from brewctl.cli import Commands
     from brewctl.setup.system import System
 
 __all__ = ["register"]
 
-_CONFIG = Path("/etc/brewctl/config.toml")
+_CONFIG = DEFAULT_CONFIG_PATH
 
 
 def register(commands: Commands) -> None:
