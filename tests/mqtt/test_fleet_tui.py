@@ -40,7 +40,7 @@ async def two_nodes(
             (tmp_path / node).mkdir()
             daemons[node] = await start_daemon(tmp_path / node, config)
         for node in NODES:
-            await recorder.wait(f"brewctl/{node}/fermenters/fv7/state", within_s=20)
+            await recorder.wait(f"brewctl/{node}/fermenters/fv7/state", within_s=60)  # a loaded CI machine
         yield daemons
     finally:
         for d in daemons.values():
@@ -64,7 +64,7 @@ async def test_the_fleet_tui_changes_a_setpoint_on_each_node(
     async with two_nodes(broker, recorder, tmp_path):
         app = _fleet_app(broker)
         async with app.run_test(size=(160, 50)) as pilot:
-            await until(pilot, lambda: len(app.screen.query(FermenterCard)) == 2, what="a card per node")
+            await until(pilot, lambda: len(app.screen.query(FermenterCard)) == 2, what="a card per node", timeout_s=30)
             headers = [str(h.content) for h in app.screen.query(NodeHeader)]
             assert headers == ["■ cellar: 1 fermenter, online", "■ freezers: 1 fermenter, online"]
             for index, (node, value) in enumerate((("cellar", "17.5"), ("freezers", "12.0"))):
@@ -82,6 +82,7 @@ async def test_the_fleet_tui_changes_a_setpoint_on_each_node(
                     pilot,
                     lambda: app.node is not None and app.node.fermenters[fid].beer_setpoint_c == float(value),  # noqa: B023
                     what=f"{fid} at {value}",
+                    timeout_s=30,
                 )
                 # The reply was shown, and the node itself has it (not only the fleet's view).
                 assert any(f"{fid}: beer setpoint" in n.message for n in app._notifications)
@@ -90,7 +91,7 @@ async def test_the_fleet_tui_changes_a_setpoint_on_each_node(
             await until(pilot, lambda: isinstance(app.screen, DashboardScreen))
             await pilot.press("enter")  # freezers--fv7 is selected
             chart = await screen_of(pilot, FermenterScreen)
-            await until(pilot, lambda: chart.history_loaded, what="the remote history")
+            await until(pilot, lambda: chart.history_loaded, what="the remote history", timeout_s=30)
             assert chart.fid == "freezers--fv7" and not chart.history_problem
 
 
@@ -100,11 +101,11 @@ async def test_a_killed_node_shows_offline_and_its_peer_raises_the_alarm(
     async with two_nodes(broker, recorder, tmp_path) as daemons:
         app = _fleet_app(broker)
         async with app.run_test(size=(60, 20)) as pilot:  # the smallest terminal: one line per fermenter
-            await until(pilot, lambda: len(app.screen.query(FermenterCard)) == 2, what="a card per node")
+            await until(pilot, lambda: len(app.screen.query(FermenterCard)) == 2, what="a card per node", timeout_s=30)
             daemons["freezers"].send_signal(signal.SIGKILL)  # no goodbye: the broker sends its last will
             await daemons["freezers"].wait()
             header = app.screen.query_one("#node-freezers", NodeHeader)
-            await until(pilot, lambda: "OFFLINE" in str(header.content), what="freezers offline")
+            await until(pilot, lambda: "OFFLINE" in str(header.content), what="freezers offline", timeout_s=30)
             card = app.screen.query_one("#card-freezers--fv7", FermenterCard)
             assert card.has_class("-stale") and card.stale_s is not None  # last values, dimmed with their age
             assert not app.screen.query_one("#card-cellar--fv7", FermenterCard).has_class("-stale")
@@ -114,6 +115,7 @@ async def test_a_killed_node_shows_offline_and_its_peer_raises_the_alarm(
                 pilot,
                 lambda: app.node is not None and any(a.code == "node_freezers_offline" for a in app.node.alarms),
                 what="cellar's node_freezers_offline alarm",
+                timeout_s=30,
             )
             async with ApiClient(tmp_path / "cellar" / "api.sock") as api:
                 assert "node_freezers_offline" in {a.code for a in (await api.status()).alarms}
