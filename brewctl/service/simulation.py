@@ -63,7 +63,8 @@ class SimulatedRigs:
         self._edges: list[tuple[float, str, bool]] = []
         self._on: dict[str, bool] = {}
         """Output channel -> energised, as of the plants' time (the edges applied so far)."""
-        self._resyncs = 0
+        self.resyncs = 0
+        """Times a pin was found at a level no reported edge explained (0 unless the bank misses one)."""
         self._plant_s = 0.0
         """The clock time the plants have been stepped to."""
         self._unplugged: set[str] = set()
@@ -192,7 +193,7 @@ class SimulatedRigs:
         """The replayed levels must be the pins' own: a switch the bank did not report is a bug."""
         for channel, level in self.pin_levels().items():
             if self._on.get(channel, False) != level:
-                self._resyncs += 1
+                self.resyncs += 1
                 log.warning("simulated %s: its pin is %s but no edge said so", channel, "on" if level else "off")
                 self._on[channel] = level
 

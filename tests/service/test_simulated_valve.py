@@ -81,6 +81,7 @@ async def test_plant_valve_equals_the_driver_estimate(speed: float, tmp_path: Pa
     async with running(cfg, tmp_path / "state", short_dir / "s", clock=ScaledClock(speed)) as daemon:
         await wait_homed(daemon)
         worst, n, seen = await track(daemon, 4.0)
+        assert daemon.rigs is not None and daemon.rigs.resyncs == 0, "the bank reported every switch"
     assert n > 100
     assert len(seen) > 3, f"the valve should have moved through several openings, saw {sorted(seen)}"
     assert worst <= TOLERANCE, f"plant and driver disagree by {worst:.1%} of the travel at {speed:g}x"
