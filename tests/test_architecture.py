@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -60,10 +62,15 @@ def test_core_exists() -> None:
 
 def test_the_layer_contracts_hold_transitively() -> None:
     """import-linter's contracts in pyproject.toml: core <- profiles/sim/drivers <- service <-
-    recorder/mqtt/alerts <- tui/cli/setup, and the shared modules below them all."""
-    from importlinter import cli
+    recorder/mqtt/alerts <- tui/cli/setup, and the shared modules below them all.
 
+    In a subprocess: import-linter configures logging with ``dictConfig``, which would disable
+    every logger the other tests' code already created.
+    """
     pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
-    assert cli.lint_imports(config_filename=str(pyproject), no_cache=True, no_logo=True) == 0, (
-        "a layer imports one above it (see the report above)"
+    code = (
+        "import sys; from importlinter.cli import lint_imports; "
+        f"sys.exit(lint_imports(config_filename={str(pyproject)!r}, no_cache=True, no_logo=True))"
     )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    assert run.returncode == 0, f"a layer imports one above it:\n{run.stdout}{run.stderr}"
