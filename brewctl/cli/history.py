@@ -1,5 +1,7 @@
 """``brewctl history FERMENTER``: export the local history (CSV, JSON or a table).
 
+``brewctl history chiller:NAME`` exports a shared chiller's reservoir and valves instead.
+
 Reads ``history.sqlite`` in the state dir directly and read-only, so it works whether the
 daemon runs or not.
 """
@@ -35,10 +37,11 @@ def register(commands: Commands) -> None:
         "history",
         help="export a fermenter's recorded history (CSV, JSON or a table)",
         description="Print a fermenter's history from the local database: temperatures, setpoints, "
-        "outputs, gravity, mode and profile step. Reads the state dir directly (read-only), so it "
+        "outputs, gravity, mode and profile step; for chiller:NAME, a shared chiller's reservoir, "
+        "open and waiting valves and overload. Reads the state dir directly (read-only), so it "
         "works with or without the daemon running.",
     )
-    p.add_argument("fermenter", metavar="FERMENTER", help="fermenter id, as in the config (e.g. fv1)")
+    p.add_argument("fermenter", metavar="FERMENTER", help="fermenter id, as in the config (e.g. fv1), or chiller:NAME")
     p.add_argument("--since", default="24h", help="how far back, e.g. 90m, 24h, 3d 12h (default %(default)s)")
     p.add_argument("--step", default=None, help="average into rows of this duration, e.g. 5m (table default 10m)")
     p.add_argument("--all", action="store_true", help="add room temperature and the P/I/D terms")
@@ -72,7 +75,7 @@ def _duration(text: str, option: str) -> float:
 
 def history(args: argparse.Namespace, *, out: TextIO | None = None, now_s: float | None = None) -> int:
     """Run ``brewctl history``."""
-    from brewctl.recorder.history import HISTORY_FILE, HistoryStore, UnknownFermenterError
+    from brewctl.recorder.history import CHILLER_PREFIX, HISTORY_FILE, HistoryStore, UnknownFermenterError
 
     out = out or sys.stdout
     since = _duration(args.since, "--since")
@@ -86,8 +89,10 @@ def history(args: argparse.Namespace, *, out: TextIO | None = None, now_s: float
     try:
         rows = store.query(args.fermenter, now - since, None, step, extra=args.all)
     except UnknownFermenterError:
-        known = ", ".join(store.fermenters()) or "none yet"
-        raise UserError(f"no history for fermenter {args.fermenter!r} (recorded: {known})") from None
+        known = ", ".join(store.fermenters() + [CHILLER_PREFIX + c for c in store.chillers()]) or "none yet"
+        what = "chiller" if args.fermenter.startswith(CHILLER_PREFIX) else "fermenter"
+        name = args.fermenter.removeprefix(CHILLER_PREFIX)
+        raise UserError(f"no history for {what} {name!r} (recorded: {known})") from None
     if args.json:
         payload = {"fermenter": rows.fermenter, "columns": list(rows.columns), "rows": rows.rows}
         json.dump(payload | {"resolution": rows.resolution}, out)
@@ -114,10 +119,12 @@ def write_csv(rows: HistoryRows, out: TextIO) -> None:
 def _cell(column: str, value: Any) -> str:
     if value is None:
         return "-"
-    if column in ("heat", "cool", "valve"):
+    if column in ("heat", "cool", "valve", "overloaded"):
         return f"{value * 100:.0f}%"
     if column == "gravity_sg":
         return f"{value:.4f}"
+    if column in ("open_valves", "waiting"):
+        return f"{value:.1f}"
     if isinstance(value, float):
         return f"{value:.2f}"
     return str(value)

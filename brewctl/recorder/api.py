@@ -1,6 +1,7 @@
 """Local API routes served by the history recorder (see docs/history.md).
 
-``GET /v1/fermenters/{id}/history?since_s=&until_s=&step_s=`` and ``GET /v1/events?since_s=``.
+``GET /v1/fermenters/{id}/history?since_s=&until_s=&step_s=``, the same for a shared chiller
+(``GET /v1/chillers/{id}/history``) and ``GET /v1/events?since_s=``.
 Queries run in a worker thread on their own read-only connection.
 """
 
@@ -15,6 +16,8 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from brewctl.recorder.history import (
+    CHILLER_COLUMNS,
+    CHILLER_PREFIX,
     COLUMNS,
     HistoryStore,
     NoHistoryError,
@@ -56,7 +59,16 @@ def history_routes(store: HistoryStore, hub: Callable[[], Hub | None]) -> Sequen
     """Route definitions for the daemon's local API."""
 
     async def history(request: web.Request) -> web.Response:
-        fermenter = request.match_info["id"]
+        return await _history(request, request.match_info["id"], chiller=False)
+
+    async def chiller_history(request: web.Request) -> web.Response:
+        return await _history(request, request.match_info["id"], chiller=True)
+
+    async def _history(request: web.Request, name: str, *, chiller: bool) -> web.Response:
+        kind = "chiller" if chiller else "fermenter"
+        if ":" in name:  # no fermenter or chiller id holds one; chiller:NAME is the chillers' route
+            return web.json_response({"error": f"no {kind} {name!r}"}, status=404)
+        series = CHILLER_PREFIX + name if chiller else name
         since_s = _number(request, "since_s", required=True)
         until_s = _number(request, "until_s")
         step_s = _number(request, "step_s")
@@ -64,18 +76,19 @@ def history_routes(store: HistoryStore, hub: Callable[[], Hub | None]) -> Sequen
         if step_s is not None and step_s < 1:
             raise _bad("step_s: at least 1 (seconds); omit it for every control cycle")
         try:
-            rows = await asyncio.to_thread(store.query, fermenter, since_s, until_s, step_s)
+            rows = await asyncio.to_thread(store.query, series, since_s, until_s, step_s)
         except UnknownFermenterError:
             current = hub()
             status = current.latest if current is not None else None
-            if status is None or fermenter not in status.fermenters:
-                return web.json_response({"error": f"no fermenter {fermenter!r}"}, status=404)
-            empty = {"fermenter": fermenter, "columns": list(COLUMNS), "rows": [], "resolution": "raw"}
-            return web.json_response(empty)
+            known = () if status is None else status.chillers if chiller else status.fermenters
+            if name not in known:
+                return web.json_response({"error": f"no {kind} {name!r}"}, status=404)
+            columns = CHILLER_COLUMNS if chiller else COLUMNS
+            return web.json_response({kind: name, "columns": list(columns), "rows": [], "resolution": "raw"})
         except (NoHistoryError, UnreadableHistoryError) as exc:
             return web.json_response({"error": str(exc)}, status=503)
         return web.json_response(
-            {"fermenter": fermenter, "columns": list(rows.columns), "rows": rows.rows, "resolution": rows.resolution}
+            {kind: name, "columns": list(rows.columns), "rows": rows.rows, "resolution": rows.resolution}
         )
 
     async def events(request: web.Request) -> web.Response:
@@ -88,4 +101,8 @@ def history_routes(store: HistoryStore, hub: Callable[[], Hub | None]) -> Sequen
             return web.json_response({"error": str(exc)}, status=503)
         return web.json_response({"events": [e.model_dump(mode="json") for e in found]})
 
-    return [web.get("/v1/fermenters/{id}/history", history), web.get("/v1/events", events)]
+    return [
+        web.get("/v1/fermenters/{id}/history", history),
+        web.get("/v1/chillers/{id}/history", chiller_history),
+        web.get("/v1/events", events),
+    ]

@@ -1,4 +1,4 @@
-"""Pure encoding of fermenter statuses into compact history rows, and 1-minute aggregation.
+"""Pure encoding of fermenter and chiller statuses into compact history rows, and 1-minute aggregation.
 
 Values are stored as scaled integers (SQLite packs small integers into 1-3 bytes, a float
 always takes 8): temperatures and P/I/D terms in hundredths, duties in thousandths, gravity
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from brewctl.config import Mode
-from brewctl.model import FermenterStatus
+from brewctl.model import ChillerStatus, FermenterStatus
 
 __all__ = [
     "AGGREGATE_FIELDS",
@@ -25,6 +25,7 @@ __all__ = [
     "MinuteRow",
     "Sample",
     "decode",
+    "encode_chiller",
     "encode_status",
     "mode_from_code",
 ]
@@ -48,8 +49,12 @@ SAMPLE_FIELDS = (
     "gravity",
     "mode",
     "step",
+    "reservoir",
+    "open_valves",
+    "waiting",
+    "overloaded",
 )
-"""Value columns of a raw history row, in schema order."""
+"""Value columns of a raw history row, in schema order (the last four: chillers only)."""
 
 SCALES: dict[str, int] = {
     "beer": 100,
@@ -66,12 +71,34 @@ SCALES: dict[str, int] = {
     "gravity": 10000,
     "mode": 1,
     "step": 1,
+    "reservoir": 100,
+    "open_valves": 100,
+    "waiting": 100,
+    "overloaded": 100,
 }
 """Stored integer = round(value * scale)."""
 
-AGGREGATE_FIELDS = ("beer", "chamber", "room", "beer_sp", "chamber_sp", "heat", "cool", "valve", "p", "i", "d")
+AGGREGATE_FIELDS = (
+    "beer",
+    "chamber",
+    "room",
+    "beer_sp",
+    "chamber_sp",
+    "heat",
+    "cool",
+    "valve",
+    "p",
+    "i",
+    "d",
+    "reservoir",
+    "open_valves",
+    "waiting",
+    "overloaded",
+)
 """Columns averaged per minute (beer and chamber also keep min and max)."""
 _LAST_FIELDS = ("gravity", "mode", "step")
+_AGGREGATE_AT = tuple(SAMPLE_FIELDS.index(name) for name in AGGREGATE_FIELDS)
+_LAST_AT = tuple(SAMPLE_FIELDS.index(name) for name in _LAST_FIELDS)
 
 
 class Sample(NamedTuple):
@@ -119,8 +146,20 @@ def encode_status(status: FermenterStatus) -> Sample:
         "mode": MODE_CODES[status.mode],
         "step": status.profile.step_index if status.profile is not None else None,
     }
-    values = tuple(_scaled(raw[name], SCALES[name]) for name in SAMPLE_FIELDS)
+    values = tuple(_scaled(raw.get(name), SCALES[name]) for name in SAMPLE_FIELDS)
     return Sample(ts_ms=round(status.updated_s * 1000), values=values)
+
+
+def encode_chiller(chiller: ChillerStatus, updated_s: float) -> Sample:
+    """Encode a shared chiller at the cycle's time ``updated_s`` (pure); fermenter columns stay None."""
+    raw: dict[str, float | None] = {
+        "reservoir": chiller.reservoir_c,
+        "open_valves": len(chiller.open_valves),
+        "waiting": len(chiller.waiting),
+        "overloaded": float(any(a.code == "chiller_overloaded" for a in chiller.alarms)),
+    }
+    values = tuple(_scaled(raw.get(name), SCALES[name]) for name in SAMPLE_FIELDS)
+    return Sample(ts_ms=round(updated_s * 1000), values=values)
 
 
 class MinuteRow(NamedTuple):
@@ -150,8 +189,8 @@ class _Bucket:
 
     def add(self, values: Sequence[int | None]) -> None:
         self.n += 1
-        for k, name in enumerate(AGGREGATE_FIELDS):
-            v = values[k]
+        for k, (name, at) in enumerate(zip(AGGREGATE_FIELDS, _AGGREGATE_AT, strict=True)):
+            v = values[at]
             if v is None:
                 continue
             self.sums[k] += v
@@ -159,7 +198,7 @@ class _Bucket:
             if name in ("beer", "chamber"):
                 self.lows[name] = min(self.lows.get(name, v), v)
                 self.highs[name] = max(self.highs.get(name, v), v)
-        self.last = tuple(values[SAMPLE_FIELDS.index(name)] for name in _LAST_FIELDS)
+        self.last = tuple(values[at] for at in _LAST_AT)
 
     def row(self) -> MinuteRow:
         means = tuple(round(s / c) if c else None for s, c in zip(self.sums, self.counts, strict=True))
@@ -176,7 +215,7 @@ class _Bucket:
 
 
 class MinuteAggregator:
-    """Folds samples of one fermenter into 1-minute mean/min/max rows (pure, no clock)."""
+    """Folds samples of one series (a fermenter or a chiller) into 1-minute mean/min/max rows (pure, no clock)."""
 
     def __init__(self) -> None:
         self._bucket: _Bucket | None = None

@@ -3,7 +3,9 @@
 ``HistoryStore`` is the blocking part (the recorder component calls it from its own thread);
 reading opens a separate read-only connection per query, so the API, the CLI and the TUI can
 read while the daemon writes. Raw samples are kept ``raw_days``, 1-minute aggregates
-``downsampled_days``; ``query`` picks one or the other by the range asked for.
+``downsampled_days``; ``query`` picks one or the other by the range asked for. A shared chiller
+is a series named ``chiller:NAME`` (a fermenter id cannot hold ``:``) with ``CHILLER_COLUMNS``;
+``fermenters()`` leaves it out, ``chillers()`` lists it.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from brewctl.recorder.codec import AGGREGATE_FIELDS, SAMPLE_FIELDS, SCALES, Minu
 from brewctl.recorder.sqlite import connect, open_read_only
 
 __all__ = [
+    "CHILLER_COLUMNS",
+    "CHILLER_PREFIX",
     "COLUMNS",
     "EXTRA_COLUMNS",
     "HISTORY_FILE",
@@ -53,6 +57,13 @@ COLUMNS = (
 EXTRA_COLUMNS = ("room_c", "p", "i", "d")
 """Appended with ``query(..., extra=True)`` (``brewctl history --all``)."""
 
+CHILLER_PREFIX = "chiller:"
+"""A chiller's series name is this prefix and the chiller's id."""
+
+CHILLER_COLUMNS = ("ts_s", "reservoir_c", "open_valves", "waiting", "overloaded")
+"""Columns of a chiller's rows: reservoir temperature, valves open and waiting their turn, the
+overload alarm (0/1; a mean of rows is the fraction of time)."""
+
 # Answer column -> stored column.
 _STORED = {
     "beer_c": "beer",
@@ -69,6 +80,10 @@ _STORED = {
     "p": "p",
     "i": "i",
     "d": "d",
+    "reservoir_c": "reservoir",
+    "open_valves": "open_valves",
+    "waiting": "waiting",
+    "overloaded": "overloaded",
 }
 _LAST = {"gravity", "mode", "step"}
 _RAW_QUERY_MAX_S = 2 * 86400.0
@@ -76,7 +91,7 @@ _RAW_QUERY_MAX_S = 2 * 86400.0
 
 
 class UnknownFermenterError(UserError):
-    """No history for that fermenter."""
+    """No history for that fermenter (or chiller)."""
 
 
 class NoHistoryError(UserError):
@@ -92,6 +107,7 @@ class HistoryRows:
     """The answer to a history query."""
 
     fermenter: str
+    """The series asked for: a fermenter id, or ``chiller:NAME``."""
     columns: tuple[str, ...]
     rows: list[list[Any]]
     resolution: str
@@ -250,7 +266,14 @@ class HistoryStore:
         return bool(conn.execute("PRAGMA user_version").fetchone()[0])
 
     def fermenters(self) -> list[str]:
-        """Fermenters with history, by name."""
+        """Fermenters with history, by name (chillers are not listed)."""
+        return [name for name in self._series() if not name.startswith(CHILLER_PREFIX)]
+
+    def chillers(self) -> list[str]:
+        """Shared chillers with history, by id (without the ``chiller:`` prefix)."""
+        return [name.removeprefix(CHILLER_PREFIX) for name in self._series() if name.startswith(CHILLER_PREFIX)]
+
+    def _series(self) -> list[str]:
         with self._reading() as conn:
             if not self._ready(conn):
                 return []
@@ -267,18 +290,22 @@ class HistoryStore:
     ) -> HistoryRows:
         """Rows of ``COLUMNS`` (plus ``EXTRA_COLUMNS`` if ``extra``) from ``since_s`` to ``until_s``.
 
+        ``fermenter`` may name a chiller, ``chiller:NAME``: its rows have ``CHILLER_COLUMNS``.
+
         Raw control cycles for ranges up to two days within the raw retention, 1-minute means
         otherwise. With ``step_s``, rows are averaged into ``step_s`` buckets (mode, profile
         step and gravity: the last value of the bucket); a bucket's ``ts_s`` is its start.
         """
         if step_s is not None and step_s <= 0:
             raise ValueError("step_s must be positive")
-        columns = COLUMNS + (EXTRA_COLUMNS if extra else ())
+        chiller = fermenter.startswith(CHILLER_PREFIX)
+        columns = CHILLER_COLUMNS if chiller else COLUMNS + (EXTRA_COLUMNS if extra else ())
         with self._reading() as conn:
             ready = self._ready(conn)
             row = conn.execute("SELECT id FROM fermenter WHERE name = ?", (fermenter,)).fetchone() if ready else None
             if row is None:
-                raise UnknownFermenterError(f"no history for fermenter {fermenter!r}")
+                what = f"chiller {fermenter.removeprefix(CHILLER_PREFIX)!r}" if chiller else f"fermenter {fermenter!r}"
+                raise UnknownFermenterError(f"no history for {what}")
             fid = int(row[0])
             newest_ms = conn.execute("SELECT max(ts_ms) FROM sample").fetchone()[0]
             end_s = until_s if until_s is not None else (newest_ms or 0) / 1000

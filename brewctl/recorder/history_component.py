@@ -144,7 +144,9 @@ class HistoryComponent:
         durable, self._durable = self._durable, False
         async with self._lock:
             try:
-                await self._call(functools.partial(self.store.write, batch, durable=durable))
+                # Shielded: cancelled (shutdown) before the thread took it, the batch would be lost;
+                # this way it is written first and the final commit queues after it.
+                await asyncio.shield(self._call(functools.partial(self.store.write, batch, durable=durable)))
             except Exception as exc:
                 log.warning("history: commit failed, will retry: %s", exc)
                 dropped = self._recording.put_back(batch)

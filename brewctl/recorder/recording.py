@@ -5,16 +5,18 @@ row when nothing in it changed (but writes one at least every ``heartbeat_s``, a
 last skipped row before a change, so a chart draws a flat line, not a slope), folds samples
 into 1-minute aggregates, and reports a state change (mode, profile step, alarms, safe) or an
 event that matters (an alarm, a mode or profile step change, anything a command did) as
-*urgent*: the component commits those at once instead of at the next batch.
+*urgent*: the component commits those at once instead of at the next batch. A shared chiller
+is a series of its own, ``chiller:NAME`` (see ``CHILLER_PREFIX``), recorded by the same rules
+at the time of the cycle's newest fermenter status.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from brewctl.model import Event, FermenterStatus, NodeStatus
-from brewctl.recorder.codec import MinuteAggregator, Sample, encode_status
-from brewctl.recorder.history import WriteBatch
+from brewctl.model import ChillerStatus, Event, FermenterStatus, NodeStatus
+from brewctl.recorder.codec import MinuteAggregator, Sample, encode_chiller, encode_status
+from brewctl.recorder.history import CHILLER_PREFIX, WriteBatch
 
 __all__ = ["CLOCK_BACK_MS", "URGENT_EVENTS", "HistoryRecording", "is_urgent"]
 
@@ -42,6 +44,10 @@ def _state(status: FermenterStatus) -> tuple[object, ...]:
     return (status.mode, step, status.safe, tuple(sorted(a.code for a in status.alarms)))
 
 
+def _chiller_state(chiller: ChillerStatus) -> tuple[object, ...]:
+    return ("chiller", tuple(sorted(a.code for a in chiller.alarms)))
+
+
 class HistoryRecording:
     """Accumulates history rows between commits (pure: time comes from the statuses)."""
 
@@ -54,15 +60,19 @@ class HistoryRecording:
         """Time of the newest status seen."""
 
     def add_status(self, status: NodeStatus) -> bool:
-        """Record a node status; True if a fermenter's state changed (commit now)."""
+        """Record a node status; True if a fermenter's (or chiller's) state changed (commit now)."""
         urgent = False
         for fid, fs in status.fermenters.items():
-            urgent |= self._add_fermenter(fid, fs)
+            urgent |= self._add(fid, encode_status(fs), _state(fs))
+        if status.fermenters:  # a chiller's row takes the cycle's time, as its InfluxDB line does
+            updated_s = max(fs.updated_s for fs in status.fermenters.values())
+            for cid, chiller in status.chillers.items():
+                urgent |= self._add(CHILLER_PREFIX + cid, encode_chiller(chiller, updated_s), _chiller_state(chiller))
         return urgent
 
-    def _add_fermenter(self, fid: str, fs: FermenterStatus) -> bool:
+    def _add(self, fid: str, sample: Sample, state: tuple[object, ...]) -> bool:
         track = self._tracks.setdefault(fid, _Track())
-        sample = encode_status(fs)
+        updated_s = sample.ts_ms / 1000
         last = track.held or track.written
         if last is not None and sample.ts_ms <= last.ts_ms:
             if last.ts_ms - sample.ts_ms < CLOCK_BACK_MS:
@@ -72,8 +82,8 @@ class HistoryRecording:
             if track.held is not None:
                 self._batch.samples.append((fid, track.held))
             track.written = track.held = None
-            self.newest_s = fs.updated_s
-        self.newest_s = max(self.newest_s or fs.updated_s, fs.updated_s)
+            self.newest_s = updated_s
+        self.newest_s = max(self.newest_s or updated_s, updated_s)
         done = self._minutes.setdefault(fid, MinuteAggregator()).add(sample)
         if done is not None:
             self._batch.minutes.append((fid, done))
@@ -86,7 +96,6 @@ class HistoryRecording:
                 track.held = None
             self._batch.samples.append((fid, sample))
             track.written = sample
-        state = _state(fs)
         changed = bool(track.state) and state != track.state
         track.state = state
         return changed
