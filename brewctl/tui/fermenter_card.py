@@ -126,6 +126,7 @@ class FermenterCard(Static):
     FermenterCard.-alarm.-selected { border: double $error; }
     FermenterCard.-stale { color: $text-disabled; }
     FermenterCard.-line { border: none !important; height: 1; padding: 0; }
+    FermenterCard.-line.-selected, FermenterCard.-line.-alarm.-selected { border: none; }
     FermenterCard.-line.-selected { background: $boost; text-style: bold; }
     FermenterCard.-wide { width: 1fr; }
     """
