@@ -114,12 +114,21 @@ class ApiClient:
         self, fermenter: str, since_s: float, until_s: float | None = None, step_s: float | None = None
     ) -> dict[str, Any]:
         """History rows of a fermenter (served by the history recorder)."""
+        return await self._history(f"/v1/fermenters/{fermenter}/history", since_s, until_s, step_s)
+
+    async def chiller_history(
+        self, chiller: str, since_s: float, until_s: float | None = None, step_s: float | None = None
+    ) -> dict[str, Any]:
+        """History rows of a shared chiller: reservoir, valves open and waiting, overloaded."""
+        return await self._history(f"/v1/chillers/{chiller}/history", since_s, until_s, step_s)
+
+    async def _history(self, path: str, since_s: float, until_s: float | None, step_s: float | None) -> dict[str, Any]:
         params = {"since_s": str(since_s)}
         if until_s is not None:
             params["until_s"] = str(until_s)
         if step_s is not None:
             params["step_s"] = str(step_s)
-        code, body = await self._request("GET", f"/v1/fermenters/{fermenter}/history", params=params)
+        code, body = await self._request("GET", path, params=params)
         if code != 200:
             raise ApiError(f"history: HTTP {code}: {body.get('error', body) if isinstance(body, dict) else body}")
         return dict(body)

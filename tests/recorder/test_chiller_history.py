@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
+import shutil
 import sqlite3
-from collections.abc import AsyncIterator
+import tempfile
+from collections.abc import AsyncIterator, Iterator
 from contextlib import closing
 from pathlib import Path
 
@@ -14,6 +17,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from brewctl.cli import build_parser, main
+from brewctl.cli.components import optional_components
 from brewctl.cli.history import history
 from brewctl.config import HistoryConfig
 from brewctl.model import Alarm, ChillerStatus, NodeStatus
@@ -21,9 +25,12 @@ from brewctl.recorder.history import CHILLER_COLUMNS, COLUMNS, HistoryStore, Unk
 from brewctl.recorder.history_component import HistoryComponent
 from brewctl.recorder.recording import HistoryRecording
 from brewctl.recorder.sqlite import migrations
+from brewctl.service.client import ApiClient
 from brewctl.service.hub import Hub
 from tests.recorder.statuses import T0, fermenter, node
 from tests.recorder.test_history import Rig
+from tests.service.conftest import running
+from tests.service.test_chiller_daemon import example
 
 OVERLOADED = Alarm(code="chiller_overloaded", severity="critical", message="chiller main: it cannot keep up")
 START = T0 // 60 * 60
@@ -161,3 +168,36 @@ async def test_api_serves_a_chillers_history(client: TestClient[web.Request, web
     assert r.status == 200 and (await r.json())["rows"] == []
     for path in ("/v1/chillers/fv1/history", "/v1/fermenters/chiller:main/history", "/v1/chillers/nope/history"):
         assert (await client.get(path, params={"since_s": "0"})).status == 404
+
+
+@pytest.fixture
+def short_dir() -> Iterator[Path]:
+    """A short folder for the Unix socket (paths are limited to ~100 bytes)."""
+    path = Path(tempfile.mkdtemp(prefix="bc-"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+async def test_the_daemon_records_its_chiller_and_the_cli_reads_it(tmp_path: Path, short_dir: Path) -> None:
+    """config.example.toml's chiller 'main', simulated at 100x, through the real daemon and recorder."""
+    config = example()
+    config = config.model_copy(update={"history": config.history.model_copy(update={"commit_interval_s": 1.0})})
+    state_dir = tmp_path / "state"
+    async with (
+        running(config, state_dir, short_dir / "s", components=optional_components(config, state_dir)),
+        ApiClient(short_dir / "s") as api,
+    ):
+        async with asyncio.timeout(20):  # the recorder commits every second (real time)
+            while True:
+                body = await api.chiller_history("main", since_s=0)
+                if len(body["rows"]) >= 2:
+                    break
+                await asyncio.sleep(0.1)
+    assert body["chiller"] == "main" and body["columns"] == list(CHILLER_COLUMNS)
+    assert all(-4.0 < row[1] < 0.0 for row in body["rows"])  # the reservoir, degC
+    store = HistoryStore(state_dir / "history.sqlite")
+    assert store.chillers() == ["main"] and "chiller:main" not in store.fermenters()
+    args = build_parser().parse_args(["history", "chiller:main", "--json", "--state-dir", str(state_dir)])
+    out = io.StringIO()
+    assert history(args, out=out, now_s=body["rows"][-1][0] + 60) == 0
+    assert len(json.loads(out.getvalue())["rows"]) >= len(body["rows"])
