@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from brewctl.model import Alarm, Note, OffCause, OutputReason, OutputStatus
 from brewctl.rigs import OUTPUT_ROLES
+from brewctl.units import format_duration
 
 __all__ = [
     "ALARM_WORDS",
@@ -194,6 +195,12 @@ ALARM_WORDS: Mapping[str, str] = {
     "all_probes_lost/beer_probe_lost": "beer probe lost: all outputs off",
     "all_probes_lost/every_probe_lost": "every probe lost: all outputs off",
     "beer_off_target": "beer {beer_c:.1f} °C is {error_c:.1f} °C off its setpoint {setpoint_c:.1f} °C",
+    "profile_finished/holding": "profile {profile!r} finished; holding {setpoint_c:.1f} °C",
+    "profile_finished/no_setpoint": "profile {profile!r} finished; no setpoint",
+    "waiting_for_brewer": "step {step:.0f} ({label}): {note}; confirm to go on",
+    "free_rise_out_of_bounds/below": "free rise: beer {beer_c:.1f} °C is below {bound_c:.1f} °C",
+    "free_rise_out_of_bounds/above": "free rise: beer {beer_c:.1f} °C is above {bound_c:.1f} °C",
+    "gravity_unknown": "step {step:.0f} ({label}): no fresh gravity; ends by time in {left}",
     "beer_probe_stuck/chamber_gap": "beer probe reads {reading_c:.2f} °C, flat for {hours:.1f} h, although the "
     "chamber has been {gap_c:.1f} K {side} all along: {action}",
     "beer_probe_stuck/chamber_far": "beer probe reads {reading_c:.2f} °C, flat for {hours:.1f} h, although the "
@@ -240,6 +247,12 @@ def alarm_message(alarm: Alarm, probe_error: str | None = None) -> str:
         values["problem"] = probe_problem(str(values["problem"]), values)
     if "action" in values:
         values["action"] = STUCK_ACTIONS.get(str(values["action"]), str(values["action"]))
+    if "step_kind" in values:  # a profile step: its name, else its kind ("hold until")
+        values["label"] = values.get("step_name") or str(values["step_kind"]).replace("_", " ")
+    if alarm.code == "waiting_for_brewer":
+        values["note"] = values.get("note") or "waiting for you"
+    if "left_s" in values:
+        values["left"] = format_duration(float(values["left_s"]))
     return words.format(role=alarm.role, **values)
 
 

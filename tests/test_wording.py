@@ -108,3 +108,47 @@ def test_an_idle_output_says_why(role: str, error_c: float | None, can_heat: boo
     status = out(role, code="idle")
     assert output_reason(status, beer_error_c=error_c, can_heat=can_heat) == text
     assert word_output(status, beer_error_c=error_c, can_heat=can_heat).reason == text
+
+
+@pytest.mark.parametrize(
+    ("alarm", "text"),
+    [
+        (
+            Alarm(code="profile_finished", values={"profile": "ale", "cause": "holding", "setpoint_c": 2.0}),
+            "profile 'ale' finished; holding 2.0 °C",
+        ),
+        (
+            Alarm(code="profile_finished", values={"profile": "ale", "cause": "no_setpoint"}),
+            "profile 'ale' finished; no setpoint",
+        ),
+        (
+            Alarm(
+                code="waiting_for_brewer",
+                values={"step": 3, "step_name": "dry hop", "step_kind": "wait_for_brewer", "note": "add hops"},
+            ),
+            "step 3 (dry hop): add hops; confirm to go on",
+        ),
+        (
+            Alarm(code="waiting_for_brewer", values={"step": 2, "step_name": "", "step_kind": "wait_for_brewer"}),
+            "step 2 (wait for brewer): waiting for you; confirm to go on",
+        ),
+        (
+            Alarm(code="free_rise_out_of_bounds", values={"cause": "above", "beer_c": 35.44, "bound_c": 35.0}),
+            "free rise: beer 35.4 °C is above 35.0 °C",
+        ),
+        (
+            Alarm(code="free_rise_out_of_bounds", values={"cause": "below", "beer_c": 14.0, "bound_c": 15.0}),
+            "free rise: beer 14.0 °C is below 15.0 °C",
+        ),
+        (
+            Alarm(
+                code="gravity_unknown",
+                values={"step": 1, "step_name": "", "step_kind": "hold_until", "left_s": 5 * 86400 - 3600},
+            ),
+            "step 1 (hold until): no fresh gravity; ends by time in 4d 23h",
+        ),
+    ],
+)
+def test_profile_alarms_read_as_before(alarm: Alarm, text: str) -> None:
+    assert alarm_message(alarm) == text
+    assert word_alarm(alarm).message == text

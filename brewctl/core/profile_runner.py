@@ -42,7 +42,6 @@ from brewctl.core.profile import (
 )
 from brewctl.errors import CommandError
 from brewctl.model import Alarm, ProfileStatus
-from brewctl.units import format_duration
 
 __all__ = [
     "GRAVITY_STALE_S",
@@ -410,43 +409,41 @@ def _target(
     setpoint = current_setpoint(profile, progress)
     alarms: list[Alarm] = []
     if progress.finished:
-        held = "no setpoint" if setpoint is None else f"holding {setpoint:.1f} °C"
-        alarms.append(
-            Alarm(code="profile_finished", severity="info", message=f"profile {profile.name!r} finished; {held}")
-        )
+        done: dict[str, float | str] = {"profile": profile.name, "cause": "no_setpoint"}
+        if setpoint is not None:
+            done |= {"cause": "holding", "setpoint_c": setpoint}
+        alarms.append(Alarm(code="profile_finished", severity="info", values=done))
     else:
         step = profile.steps[progress.step_index]
-        label = step.name or step.kind.replace("_", " ")
+        where: dict[str, float | str] = {
+            "step": progress.step_index + 1,
+            "step_name": step.name or "",
+            "step_kind": step.kind,
+        }
         if isinstance(step, WaitForBrewerStep) and not progress.confirmed:
             alarms.append(
-                Alarm(
-                    code="waiting_for_brewer",
-                    severity="warning",
-                    message=f"step {progress.step_index + 1} ({label}): "
-                    f"{step.message or 'waiting for you'}; confirm to go on",
-                )
+                Alarm(code="waiting_for_brewer", severity="warning", values=where | {"note": step.message or ""})
             )
         if isinstance(step, FreeRiseStep) and beer_c is not None and math.isfinite(beer_c):
             low = step.min_c is not None and beer_c < step.min_c
             high = step.max_c is not None and beer_c > step.max_c
-            if low or high:
-                bound = step.min_c if low else step.max_c
+            bound = step.min_c if low else step.max_c
+            if (low or high) and bound is not None:
                 alarms.append(
                     Alarm(
                         code="free_rise_out_of_bounds",
                         severity="warning",
-                        message=f"free rise: beer {beer_c:.1f} °C is {'below' if low else 'above'} {bound:.1f} °C",
+                        values={"cause": "below" if low else "above", "beer_c": beer_c, "bound_c": bound},
                     )
                 )
         until = step.until if isinstance(step, HoldUntilStep | FreeRiseStep) else None
         if until is not None and not _fresh(gravity, stale_s):
             length = step_duration_s(step, progress.step_start_c) or 0.0
-            left = format_duration(length - progress.step_elapsed_s)
             alarms.append(
                 Alarm(
                     code="gravity_unknown",
                     severity="info",
-                    message=f"step {progress.step_index + 1} ({label}): no fresh gravity; ends by time in {left}",
+                    values=where | {"left_s": round(length - progress.step_elapsed_s)},
                 )
             )
     return ProfileTarget(beer_setpoint_c=setpoint, status=status(profile, progress), alarms=tuple(alarms))

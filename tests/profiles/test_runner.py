@@ -35,6 +35,7 @@ from brewctl.profiles import (
     Until,
     WaitForBrewerStep,
 )
+from brewctl.wording import alarm_message
 
 from .conftest import profile_from
 
@@ -106,7 +107,7 @@ def test_free_rise_has_no_setpoint_and_alarms_out_of_bounds() -> None:
     assert t.beer_setpoint_c is None and t.alarms == ()
     _, t = advance(prof, start(prof), 60, beer_c=36.5)
     assert [a.code for a in t.alarms] == ["free_rise_out_of_bounds"]
-    assert "above 35.0" in t.alarms[0].message
+    assert "above 35.0" in alarm_message(t.alarms[0])
 
 
 def test_hold_until_gravity_or_stable(lager: Profile) -> None:
@@ -176,7 +177,7 @@ def test_stale_gravity_is_unknown_and_time_fallback_applies() -> None:
     p, t = advance(prof, start(prof), 60, gravity=old)
     assert p.step_index == 0
     assert [a.code for a in t.alarms] == ["gravity_unknown"]
-    assert "ends by time in 4d 23h" in t.alarms[0].message
+    assert "ends by time in 4d 23h" in alarm_message(t.alarms[0])
     p = run(prof, p, 5 * D, gravity=old)
     assert p.step_index == 1 and p.step_elapsed_s == pytest.approx(60.0)
 
@@ -197,7 +198,7 @@ def test_wait_for_brewer_holds_and_alarms_until_confirmed(lager: Profile) -> Non
     p, t = advance(lager, p, 5 * D)
     assert p.step_index == 3 and t.beer_setpoint_c == 16.0
     assert t.status.waiting_for_brewer and t.status.step_remaining_s is None
-    assert [a.code for a in t.alarms] == ["waiting_for_brewer"] and "dry hop" in t.alarms[0].message
+    assert [a.code for a in t.alarms] == ["waiting_for_brewer"] and "dry hop" in alarm_message(t.alarms[0])
     p, t = advance(lager, confirm(p), 60)
     assert (p.step_index, p.step_elapsed_s, p.confirmed, t.beer_setpoint_c) == (4, 60.0, False, 2.0)
 
@@ -213,7 +214,7 @@ def test_finished_holds_last_setpoint_and_says_so(lager: Profile) -> None:
     assert p.finished and t.beer_setpoint_c == 2.0
     assert t.status.finished and t.status.eta_s == 0.0
     assert [(a.code, a.severity) for a in t.alarms] == [("profile_finished", "info")]
-    assert "holding 2.0 °C" in t.alarms[0].message
+    assert "holding 2.0 °C" in alarm_message(t.alarms[0])
     assert p.total_elapsed_s == 3 * D
     assert run(lager, p, D) == p
 
