@@ -27,7 +27,7 @@ Units = Literal["C", "F"]
 
 
 def _t(c: float, units: Units) -> str:
-    return format_temp(c, units, sep=" ")
+    return format_temp(c, units)
 
 
 def _sg(sg: float, gravity_units: str) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from brewctl.config import FermenterConfig, Mode
 from brewctl.core.control import ControlResult
-from brewctl.display import format_temp, to_display_c
+from brewctl.display import format_temp, to_display_c, with_unit
 from brewctl.model import Alarm, ChillerStatus, FermenterStatus, GravityStatus, OutputStatus, PidTerms, ProfileStatus
 from brewctl.service.hub import GravitySample
 from brewctl.service.state import FermenterState
@@ -110,7 +110,7 @@ def chiller_line(c: ChillerStatus, units: str = "C") -> str:
             return "--"
         return f"{to_display_c(value_c, units):.1f}"
 
-    text = f"chiller {c.id}: reservoir {temp(c.reservoir_c)} → {temp(c.setpoint_c)} °{units}"
+    text = f"chiller {c.id}: reservoir {temp(c.reservoir_c)} → {with_unit(temp(c.setpoint_c), units)}"
     if c.running is not None:
         text += ", running" if c.running else ", idle"
     text += f", valves open: {', '.join(c.open_valves) or 'none'}"

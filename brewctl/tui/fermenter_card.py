@@ -14,8 +14,9 @@ from collections.abc import Callable, Sequence
 from rich.text import Text
 from textual.widgets import Static
 
+from brewctl.display import format_pair
 from brewctl.model import FermenterStatus
-from brewctl.tui.format import Units, format_gravity, format_output, format_profile, format_temp, format_temperatures
+from brewctl.tui.format import Units, format_gravity, format_output, format_profile, format_temperatures
 from brewctl.tui.layout import Shape
 from brewctl.units import format_duration
 
@@ -80,14 +81,11 @@ def card_text(f: FermenterStatus, units: Units, now_s: float) -> Text:
 
 
 def line_text(f: FermenterStatus, units: Units, *, selected: bool, stale_s: float | None = None) -> Text:
-    """One line: ``▶ FV1 19.2→19.0°C heat 40% ⚠ beer 3.1 °C above …`` (cut by the widget)."""
+    """One line: ``▶ FV1 19.2→19.0 °C heat 40% ⚠ beer 3.1 °C above …`` (cut by the widget)."""
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(f"{MARK if selected else ' '} ", style="bold")
     text.append(f"{f.id.upper():<4} ", style="bold")
-    beer = format_temp(f.beer_c, units)
-    if f.beer_setpoint_c is not None:
-        beer += f"→{format_temp(f.beer_setpoint_c, units)}"
-    text.append(beer)
+    text.append(format_pair(f.beer_c, f.beer_setpoint_c, units, arrow="→"))  # one unit for the pair: it fits
     active = [o for o in f.outputs if o.active or o.value > 0]
     for o in active:
         text.append(f" {o.role} {o.value:.0%}", style="red" if o.role == "heat" else "cyan")
@@ -206,8 +204,7 @@ class FermenterCard(Static):
                 line = sparkline(self.trend, width)
                 if line:
                     known = [v for v in self.trend[-width:] if v is not None]
-                    low, high = format_temp(min(known), self.units), format_temp(max(known), self.units)
                     text.append(f"\n{line} ", style="yellow")
-                    text.append(f"{low}–{high}", style="dim")
+                    text.append(format_pair(min(known), max(known), self.units, arrow="–"), style="dim")
         if text != self.content:
             self.update(text)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 
-from brewctl.display import MISSING, PAUSED, WAITING, Units, format_temp, from_display_c, to_display_c
+from brewctl.display import MISSING, PAUSED, WAITING, Units, format_pair, format_temp, from_display_c, to_display_c
 from brewctl.model import FermenterStatus, GravityStatus, OutputStatus, ProfileStatus
 from brewctl.units import format_duration, sg_to_plato
 from brewctl.wording import output_reason
@@ -29,15 +29,10 @@ NONE = MISSING
 
 
 def format_temperatures(f: FermenterStatus, units: Units = "C") -> str:
-    """``Beer 19.0°C → 19.0°C  Chamber 17.8°C → 17.5°C  Room 21.0°C``."""
-    parts = [f"Beer {format_temp(f.beer_c, units)}"]
-    if f.beer_setpoint_c is not None:
-        parts[-1] += f" → {format_temp(f.beer_setpoint_c, units)}"
+    """``Beer 19.0 → 19.0 °C  Chamber 17.8 → 17.5 °C  Room 21.0 °C`` (one unit per pair, to fit)."""
+    parts = [f"Beer {format_pair(f.beer_c, f.beer_setpoint_c, units)}"]
     if f.chamber_c is not None or f.chamber_setpoint_c is not None:
-        chamber = f"Chamber {format_temp(f.chamber_c, units)}"
-        if f.chamber_setpoint_c is not None:
-            chamber += f" → {format_temp(f.chamber_setpoint_c, units)}"
-        parts.append(chamber)
+        parts.append(f"Chamber {format_pair(f.chamber_c, f.chamber_setpoint_c, units)}")
     if f.room_c is not None:
         parts.append(f"Room {format_temp(f.room_c, units)}")
     return "  ".join(parts)

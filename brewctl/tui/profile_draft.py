@@ -13,6 +13,7 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from brewctl.display import with_unit
 from brewctl.errors import ProfileError
 from brewctl.profiles import Profile
 from brewctl.profiles.document import STEP_TYPES, Problem, from_profile
@@ -111,18 +112,18 @@ def step_summary(step: Mapping[str, Any], units: str) -> tuple[str, str, str, st
     """A table row: type, name, temperature, length (all as written in the file)."""
     kind = str(step.get("type", "?"))
     name = str(step.get("name", ""))
-    deg = f"°{units}"
     if kind == "free_rise":
         low, high = step.get("min"), step.get("max")
-        temp = f"{field_text(step, 'min') or '…'}–{field_text(step, 'max') or '…'}{deg}" if low or high else "free"
+        span = f"{field_text(step, 'min') or '…'}–{field_text(step, 'max') or '…'}"
+        temp = with_unit(span, units) if low or high else "free"
     elif kind == "ramp" and step.get("from") is not None:
-        temp = f"{field_text(step, 'from')}→{field_text(step, 'temperature')}{deg}"
+        temp = with_unit(f"{field_text(step, 'from')}→{field_text(step, 'temperature')}", units)
     elif kind == "ramp":
-        temp = f"→{field_text(step, 'temperature')}{deg}"
+        temp = with_unit(f"→{field_text(step, 'temperature')}", units)
     else:
-        temp = f"{field_text(step, 'temperature')}{deg}"
+        temp = with_unit(field_text(step, "temperature"), units)
     if kind == "ramp" and step.get("rate") is not None:
-        length = f"{field_text(step, 'rate')}{deg}/h"
+        length = with_unit(field_text(step, "rate"), units, per="/h")
     elif kind == "hold_until":
         length = f"≤ {field_text(step, 'max_duration')}, until gravity"
     elif kind == "wait_for_brewer":

@@ -28,7 +28,7 @@ def profile_length_s(profile: Profile) -> float:
 
 
 def step_lines(profile: Profile) -> list[str]:
-    """``1  hold  Primary  19°C  4d`` for each step, as the file writes it."""
+    """``1  hold  Primary  19 °C  4d`` for each step, as the file writes it."""
     import tomllib
 
     doc = tomllib.loads(dump_profile(profile))

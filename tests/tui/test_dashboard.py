@@ -34,7 +34,7 @@ async def test_all_fermenters_at_a_glance(daemon: Daemon) -> None:
         assert fv1.border_subtitle == "beer"
         text = str(fv1.content)
         setpoint = app.node.fermenters["fv1"].beer_setpoint_c  # type: ignore[union-attr]
-        assert "Beer " in text and f"→ {setpoint:.1f}°C" in text and "Chamber " in text
+        assert "Beer " in text and f"→ {setpoint:.1f} °C" in text and "Chamber " in text
         assert "Heat " in text and "Cool " in text  # each output and why
         assert "Valve" in str(card(app, "fv2").content)
         # Live: statuses keep coming from the stream (no polling).
@@ -90,13 +90,13 @@ async def test_setpoints_are_checked_then_confirmed(daemon: Daemon) -> None:
         prompt.query_one(Input).value = "99"
         await pilot.press("enter")
         assert app.screen is prompt  # refused, with the reason
-        assert "out of range: -5.0°C to 40.0°C" in str(prompt.query_one("#error", Static).content)
+        assert "out of range: -5.0 °C to 40.0 °C" in str(prompt.query_one("#error", Static).content)
         prompt.query_one(Input).value = "18.5"
         await pilot.press("enter")
         await screen_of(pilot, ConfirmScreen)
         await pilot.press("y")
         await until(pilot, lambda: app.node.fermenters["fv1"].beer_setpoint_c == 18.5, what="setpoint 18.5")  # type: ignore[union-attr]
-        assert "→ 18.5°C" in str(card(app, "fv1").content)
+        assert "→ 18.5 °C" in str(card(app, "fv1").content)
 
         await until(pilot, lambda: isinstance(app.screen, DashboardScreen))
         await pilot.press("c")
@@ -106,7 +106,7 @@ async def test_setpoints_are_checked_then_confirmed(daemon: Daemon) -> None:
         await pilot.press("y")
         await until(
             pilot,
-            lambda: any("chamber setpoint 4.0°C" in n.message for n in app._notifications),
+            lambda: any("chamber setpoint 4.0 °C" in n.message for n in app._notifications),
             what="the chamber setpoint acknowledged",
         )
 

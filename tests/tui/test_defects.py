@@ -314,7 +314,7 @@ def test_11_outputs_read_in_a_brewers_words() -> None:
     assert format_output(out("cool", code="blocked", guard="dead time", left_s=182.0)) == (
         "Cool off: pause before cooling, 3:02"
     )
-    assert format_temp(18.5) == "18.5°C"  # the one formatter of brewctl.display, as the CLI
+    assert format_temp(18.5) == "18.5 °C"  # the one formatter of brewctl.display, as the CLI
     glycol = fermenter("fv2", "FV2 glycol", rig="glycol", beer_c=7.0, beer_setpoint_c=12.0, chamber_c=None,
                        outputs=(out("valve", code="idle"),))  # fmt: skip
     assert "Valve off: no heater: cannot warm" in str(card_text(glycol, "C", NOW_S))

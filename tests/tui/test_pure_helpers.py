@@ -21,11 +21,11 @@ NOW = time.mktime((2026, 11, 26, 9, 0, 0, 0, 0, -1))
 
 
 def test_temperatures_in_both_units_and_a_missing_probe() -> None:
-    assert format_temp(19.0) == "19.0°C"
-    assert format_temp(20.0, "F") == "68.0°F"
+    assert format_temp(19.0) == "19.0 °C"
+    assert format_temp(20.0, "F") == "68.0 °F"
     assert format_temp(None) == "—"
     f = FermenterStatus(id="fv1", mode=Mode.BEER, beer_c=None, beer_setpoint_c=19.0, chamber_c=4.0)
-    assert format_temperatures(f) == "Beer — → 19.0°C  Chamber 4.0°C"
+    assert format_temperatures(f) == "Beer — → 19.0 °C  Chamber 4.0 °C"
 
 
 def test_outputs_say_what_and_why() -> None:
@@ -61,12 +61,12 @@ def test_profile_progress_time_left_and_eta() -> None:
         ("19,5", "C", None),
         ("abc", "C", "type a number"),
         ("nan", "C", "type a number"),
-        ("41", "C", "out of range: -5.0°C to 40.0°C"),
+        ("41", "C", "out of range: -5.0 °C to 40.0 °C"),
         ("66", "F", None),
         ("104", "F", None),
         # In °F the limits are said in °F: "40" would read as 40 °F, a cold crash the daemon takes.
-        ("110", "F", "out of range: 23.0°F to 104.0°F"),
-        ("22", "F", "out of range: 23.0°F to 104.0°F"),
+        ("110", "F", "out of range: 23.0 °F to 104.0 °F"),
+        ("22", "F", "out of range: 23.0 °F to 104.0 °F"),
     ],
 )
 def test_setpoint_check(text: str, units: str, problem: str | None) -> None:
@@ -122,7 +122,7 @@ def test_profile_draft_edits_and_validation() -> None:
     assert draft.move_step(0, 5) == 1 and draft.steps[1]["duration"] == "3x"
     draft.remove_step(1)
     assert draft.check()[0] is not None and draft.modified
-    assert step_summary({"type": "ramp", "temperature": 21.0, "rate": 1.5}, "C") == ("ramp", "", "→21°C", "1.5°C/h")
+    assert step_summary({"type": "ramp", "temperature": 21.0, "rate": 1.5}, "C") == ("ramp", "", "→21 °C", "1.5 °C/h")
 
 
 def test_backoff_doubles_to_a_ceiling() -> None:

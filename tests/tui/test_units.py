@@ -18,16 +18,16 @@ async def test_u_switches_every_temperature_between_celsius_and_fahrenheit(tmp_p
     )
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: len(app.screen.query(FermenterCard)) == 3, what="cards")
-        assert "Beer 19.2°C → 19.0°C" in str(app.screen.query(FermenterCard).first().content)
+        assert "Beer 19.2 → 19.0 °C" in str(app.screen.query(FermenterCard).first().content)
         await pilot.press("u")
-        await until(pilot, lambda: "Beer 66.6°F → 66.2°F" in str(app.screen.query(FermenterCard).first().content))
+        await until(pilot, lambda: "Beer 66.6 → 66.2 °F" in str(app.screen.query(FermenterCard).first().content))
         assert app.settings.units == "F"
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, FermenterScreen))
         assert app.screen.query_one(HistoryChart).units == "F"
-        assert "66.6°F" in str(app.screen.query_one(FermenterCard).content)
+        assert "66.6 → 66.2 °F" in str(app.screen.query_one(FermenterCard).content)
         await pilot.press("u")
-        await until(pilot, lambda: "19.2°C" in str(app.screen.query_one(FermenterCard).content))
+        await until(pilot, lambda: "19.2 → 19.0 °C" in str(app.screen.query_one(FermenterCard).content))
         assert app.screen.query_one(HistoryChart).units == "C"
         await pilot.press("escape")
-        await until(pilot, lambda: "Beer 19.2°C" in str(app.screen.query(FermenterCard).first().content))
+        await until(pilot, lambda: "Beer 19.2 → 19.0 °C" in str(app.screen.query(FermenterCard).first().content))
