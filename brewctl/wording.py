@@ -28,6 +28,7 @@ __all__ = [
     "format_left",
     "idle_cause",
     "output_reason",
+    "probe_error_text",
     "probe_problem",
     "word_alarm",
     "word_output",
@@ -187,6 +188,22 @@ def probe_problem(code: str, values: Mapping[str, float | str]) -> str:
     return PROBE_PROBLEMS.get(code, code).format(**values)
 
 
+PROBE_ERROR_WORDS: Mapping[str, str] = {
+    "crc": "CRC error",
+    "power_on_reset": "power-on reset value",
+    "missing": "not on the bus",
+    "timeout": "read timed out",
+    "unreadable": "unreadable: {detail}",
+}
+"""Why the bus gave no reading (``brewctl.drivers.probes`` ``ERROR_*``; ``{detail}`` is the exception)."""
+
+
+def probe_error_text(code: str, detail: str | None = None) -> str:
+    """``not on the bus``: why a probe gave no reading (an unknown code reads as itself)."""
+    words = PROBE_ERROR_WORDS.get(code)
+    return code if words is None else words.format(detail=detail or "?")
+
+
 ALARM_WORDS: Mapping[str, str] = {
     "probe_lost": "{role} probe lost (missing, stale or implausible)",
     "probe_implausible": "{role} probe: {problem}",
@@ -233,12 +250,15 @@ def _alarm_key(alarm: Alarm) -> str:
 def alarm_message(alarm: Alarm, probe_error: str | None = None) -> str:
     """The text of an alarm from its code and values (its own ``message`` if it has no entry).
 
-    ``probe_error``: what the bus said about a lost probe (``not on the bus``), which then
-    replaces the generic cause: ``chamber probe lost (not on the bus)``.
+    What the bus said about a lost probe (its ``bus_error`` value or ``probe_error``: a code of
+    :data:`PROBE_ERROR_WORDS`, ``bus_detail`` for an unreadable one) replaces the generic cause:
+    ``chamber probe lost (not on the bus)``.
     """
     key = _alarm_key(alarm)
-    if key == "probe_lost" and probe_error:
-        return f"{alarm.role} probe lost ({probe_error})"
+    bus_error = alarm.values.get("bus_error", probe_error)
+    if key == "probe_lost" and bus_error:
+        detail = alarm.values.get("bus_detail")
+        return f"{alarm.role} probe lost ({probe_error_text(str(bus_error), None if detail is None else str(detail))})"
     words = ALARM_WORDS.get(key)
     if words is None:
         return alarm.message

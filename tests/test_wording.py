@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 
 from brewctl.model import Alarm, OutputReason, OutputStatus
-from brewctl.wording import OFF_WORDS, alarm_message, format_left, output_reason, word_alarm, word_output
+from brewctl.wording import (
+    OFF_WORDS,
+    alarm_message,
+    format_left,
+    output_reason,
+    probe_error_text,
+    word_alarm,
+    word_output,
+)
 
 
 def out(role: str, **why: object) -> OutputStatus:
@@ -152,3 +160,22 @@ def test_an_idle_output_says_why(role: str, error_c: float | None, can_heat: boo
 def test_profile_alarms_read_as_before(alarm: Alarm, text: str) -> None:
     assert alarm_message(alarm) == text
     assert word_alarm(alarm).message == text
+
+
+@pytest.mark.parametrize(
+    ("code", "detail", "text"),
+    [
+        ("crc", None, "CRC error"),
+        ("power_on_reset", None, "power-on reset value"),
+        ("missing", None, "not on the bus"),
+        ("timeout", None, "read timed out"),
+        ("unreadable", "ValueError: bad line", "unreadable: ValueError: bad line"),
+        ("something new", None, "something new"),
+    ],
+)
+def test_probe_errors_read_as_before(code: str, detail: str | None, text: str) -> None:
+    assert probe_error_text(code, detail) == text
+    lost = Alarm(
+        code="beer_probe_lost", role="beer", values={"bus_error": code} | ({"bus_detail": detail} if detail else {})
+    )
+    assert alarm_message(lost) == f"beer probe lost ({text})"

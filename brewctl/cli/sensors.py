@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from brewctl.cli import Commands
 from brewctl.paths import DEFAULT_CONFIG_PATH
 from brewctl.units import c_to_f
+from brewctl.wording import probe_error_text
 
 if TYPE_CHECKING:  # the drivers pull in w1thermsensor, the config pydantic: imported when a command needs them
     from brewctl.config import Config
@@ -87,7 +88,7 @@ def format_sensors(found: list[BusProbe], config: Config | None) -> str:
     for probe in found:
         sensor_id, value_c = probe.id, probe.value_c
         if value_c is None:
-            reading = probe.error or "no reading"
+            reading = probe_error_text(probe.error, probe.detail) if probe.error else "no reading"
         elif fahrenheit:
             reading = f"{c_to_f(value_c):.2f} °F"
         else:

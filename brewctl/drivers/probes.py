@@ -38,12 +38,14 @@ from w1thermsensor import (
 from brewctl.config import ProbeConfig
 from brewctl.drivers.daemon_threads import DaemonThreadPool
 from brewctl.errors import UserError
+from brewctl.wording import probe_error_text
 
 __all__ = [
     "ERROR_CRC",
     "ERROR_MISSING",
     "ERROR_RESET",
     "ERROR_TIMEOUT",
+    "ERROR_UNREADABLE",
     "BusProbe",
     "ProbeReader",
     "ProbeSample",
@@ -52,10 +54,12 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-ERROR_CRC = "CRC error"
-ERROR_RESET = "power-on reset value"
-ERROR_MISSING = "not on the bus"
-ERROR_TIMEOUT = "read timed out"
+# Why a probe gave no reading, as codes (``brewctl.wording.probe_error_text`` words them).
+ERROR_CRC = "crc"
+ERROR_RESET = "power_on_reset"
+ERROR_MISSING = "missing"
+ERROR_TIMEOUT = "timeout"
+ERROR_UNREADABLE = "unreadable"
 
 _MAX_THREADS = 16
 
@@ -70,6 +74,8 @@ class ProbeSample:
     attempts: int = 1
     """Reads it took (more than one after a CRC error or a power-on value; 0 while an earlier
     read of this probe is still stuck, see ``ProbeReader``)."""
+    detail: str | None = None
+    """What went wrong with an ``unreadable`` read (the exception), else None."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +85,7 @@ class BusProbe:
     id: str
     value_c: float | None
     error: str | None = None
+    detail: str | None = None
 
 
 def _sensor_class(base_directory: Path | None) -> type[W1ThermSensor]:
@@ -98,17 +105,17 @@ def _read_celsius(cls: type[W1ThermSensor], sensor_id: str, offset_c: float) -> 
     return round(value, 4)
 
 
-def _classify(exc: BaseException) -> tuple[str, bool]:
-    """(error text, worth retrying within the cycle)."""
+def _classify(exc: BaseException) -> tuple[str, str | None, bool]:
+    """(error code, detail, worth retrying within the cycle)."""
     if isinstance(exc, SensorNotReadyError):
-        return ERROR_CRC, True
+        return ERROR_CRC, None, True
     if isinstance(exc, ResetValueError):
-        return ERROR_RESET, True
+        return ERROR_RESET, None, True
     if isinstance(exc, NoSensorFoundError):
-        return ERROR_MISSING, False
+        return ERROR_MISSING, None, False
     if isinstance(exc, TimeoutError):
-        return ERROR_TIMEOUT, False
-    return f"unreadable: {type(exc).__name__}: {exc}", True
+        return ERROR_TIMEOUT, None, False
+    return ERROR_UNREADABLE, f"{type(exc).__name__}: {exc}", True
 
 
 class ProbeReader:
@@ -178,7 +185,7 @@ class ProbeReader:
                 log.debug("probe %s (%s): the previous read is still stuck", name, probe.id)
                 return ProbeSample(name, None, ERROR_TIMEOUT, 0)
             del self._stuck[name]
-        error = ""
+        error, detail = "", None
         attempt = 0
         for attempt in range(1, self.retries + 2):
             future = self._pool.submit(_read_celsius, self._cls, probe.id, probe.offset_c)
@@ -186,17 +193,17 @@ class ProbeReader:
                 async with asyncio.timeout(self.timeout_s):  # not wait_for: 3.11's can lose a cancel
                     value = await asyncio.wrap_future(future)
             except (W1ThermSensorError, OSError, ValueError, IndexError, TimeoutError) as exc:
-                error, retry = _classify(exc)
+                error, detail, retry = _classify(exc)
                 if error == ERROR_TIMEOUT and not future.done():
                     self._stuck[name] = future
                 if not retry or attempt > self.retries:
                     break
-                log.debug("probe %s (%s): %s, reading again", name, probe.id, error)
+                log.debug("probe %s (%s): %s, reading again", name, probe.id, probe_error_text(error, detail))
                 await self._sleep(self.retry_delay_s)
             else:
                 return ProbeSample(name, value, None, attempt)
-        log.info("probe %s (%s): %s", name, probe.id, error)
-        return ProbeSample(name, None, error, attempt)
+        log.info("probe %s (%s): %s", name, probe.id, probe_error_text(error, detail))
+        return ProbeSample(name, None, error, attempt, detail)
 
 
 def scan_bus(base_directory: Path | None = None) -> list[BusProbe]:
@@ -216,7 +223,8 @@ def scan_bus(base_directory: Path | None = None) -> list[BusProbe]:
         try:
             return BusProbe(sensor_id, _read_celsius(cls, sensor_id, 0.0))
         except (W1ThermSensorError, OSError, ValueError, IndexError) as exc:
-            return BusProbe(sensor_id, None, _classify(exc)[0])
+            error, detail, _ = _classify(exc)
+            return BusProbe(sensor_id, None, error, detail)
 
     if not found:
         return []

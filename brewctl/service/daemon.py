@@ -153,7 +153,7 @@ class Daemon:
         self.chillers: dict[str, ChillerRuntime] = {}
         self._probe_values: dict[str, tuple[float, float]] = {}
         """probe name -> (calibrated °C, monotonic time of the read)."""
-        self._probe_errors: dict[str, str] = {}
+        self._probe_errors: dict[str, tuple[str, str | None]] = {}
         """probe name -> why its last read gave no value (CRC error, not on the bus, ...)."""
         self._stop = asyncio.Event()
         self._readings = asyncio.Event()
@@ -355,7 +355,7 @@ class Daemon:
                     self._probe_values[name] = (sample.value_c, now)
                     self._probe_errors.pop(name, None)
                 elif sample.error is not None:
-                    self._probe_errors[name] = sample.error
+                    self._probe_errors[name] = (sample.error, sample.detail)
             self._readings.set()
             await self.clock.sleep(self.period_s - (self.clock.monotonic() - started))
 

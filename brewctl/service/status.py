@@ -72,13 +72,23 @@ def _worded_outputs(
     return tuple(word_output(o, beer_error_c=error, can_heat=can_heat, can_cool=can_cool) for o in outputs)
 
 
-def word_alarms(alarms: Sequence[Alarm], probe_errors: Mapping[str, str]) -> tuple[Alarm, ...]:
+def word_alarms(alarms: Sequence[Alarm], probe_errors: Mapping[str, tuple[str, str | None]]) -> tuple[Alarm, ...]:
     """The alarms with their messages worded (``brewctl.wording``); a lost probe says what the
     bus said about it: ``chamber probe lost (not on the bus)``.
 
-    ``probe_errors`` maps a probe role (``beer``, ``chamber``) to the probe reader's last error.
+    ``probe_errors`` maps a probe role (``beer``, ``chamber``) to the probe reader's last error
+    code and detail (``brewctl.drivers.probes``); a lost probe's alarm carries them as its
+    ``bus_error`` and ``bus_detail`` values.
     """
-    return tuple(word_alarm(a, probe_errors.get(a.role) if a.role is not None else None) for a in alarms)
+    out = []
+    for alarm in alarms:
+        error = probe_errors.get(alarm.role) if alarm.role is not None else None
+        if error is not None and alarm.code == f"{alarm.role}_probe_lost":
+            code, detail = error
+            values = alarm.values | {"bus_error": code} | ({"bus_detail": detail} if detail else {})
+            alarm = alarm.model_copy(update={"values": values})
+        out.append(word_alarm(alarm))
+    return tuple(out)
 
 
 def stamp_alarms(before: Sequence[Alarm], now: Sequence[Alarm], wall_s: float) -> tuple[Alarm, ...]:

@@ -18,6 +18,7 @@ from brewctl.drivers.probes import (
     ERROR_MISSING,
     ERROR_RESET,
     ERROR_TIMEOUT,
+    ERROR_UNREADABLE,
     BusProbe,
     ProbeReader,
     ProbeSample,
@@ -118,7 +119,7 @@ async def test_garbled_file_is_an_error_sample_not_a_crash(bus: FakeW1Bus) -> No
     async with reader(bus, retries=0) as r:
         sample = (await r.read_all())["chamber"]
     assert sample.value_c is None
-    assert sample.error is not None and sample.error.startswith("unreadable")
+    assert sample.error == ERROR_UNREADABLE and sample.detail is not None and sample.detail.startswith("IndexError")
 
 
 async def test_probes_are_read_concurrently_off_the_event_loop(bus: FakeW1Bus, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -28,10 +28,13 @@ def test_lost_probe_alarms_say_why() -> None:
 
     lost = Alarm(code="chamber_probe_lost", role="chamber")
     other = Alarm(code="all_probes_lost", severity="critical", values={"cause": "every_probe_lost"})
-    explained = word_alarms((lost, other), {"chamber": "CRC error", "beer": "not on the bus"})
+    explained = word_alarms((lost, other), {"chamber": ("crc", None), "beer": ("missing", None)})
     assert [(a.code, a.message) for a in explained] == [
         ("chamber_probe_lost", "chamber probe lost (CRC error)"),
         ("all_probes_lost", "every probe lost: all outputs off"),
     ]
+    assert explained[0].values == {"bus_error": "crc"}  # the code, for MQTT and automations
+    garbled = word_alarms((lost,), {"chamber": ("unreadable", "ValueError: bad line")})[0]
+    assert garbled.message == "chamber probe lost (unreadable: ValueError: bad line)"
     # no reason known (implausible values): the generic cause
     assert word_alarms((lost,), {})[0].message == "chamber probe lost (missing, stale or implausible)"
