@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from brewctl.cli import Commands
 from brewctl.paths import DEFAULT_CONFIG_PATH
 from brewctl.units import c_to_f
-from brewctl.wording import probe_error_text
 
 if TYPE_CHECKING:  # the drivers pull in w1thermsensor, the config pydantic: imported when a command needs them
     from brewctl.config import Config
@@ -81,6 +80,8 @@ def snippet_names(config: Config | None, count: int) -> list[str]:
 
 def format_sensors(found: list[BusProbe], config: Config | None) -> str:
     """The report: one line per probe on the bus, configured probes not found, a snippet for new ones."""
+    from brewctl.wording import probe_error_text  # pydantic: not for `brewctl --help`
+
     by_id = {p.id: name for name, p in config.probes.items()} if config is not None else {}
     fahrenheit = config is not None and config.node.units == "F"
     lines = [f"{'ID':<17}{'TEMPERATURE':<22}CONFIG"]
