@@ -32,6 +32,7 @@ __all__ = [
     "Profile",
     "RampStep",
     "Step",
+    "StepTimeAtLeast",
     "Until",
     "WaitForBrewerStep",
     "union_tags",
@@ -92,7 +93,14 @@ class Attenuation(_Frozen):
     og_sg: SG | None = None
 
 
-AnyCondition = GravityAtOrBelow | GravityStable | Attenuation
+class StepTimeAtLeast(_Frozen):
+    """Met once the step has run at least ``duration_s`` (a minimum time, AND-ed with gravity)."""
+
+    type: Literal["step_time_at_least"] = "step_time_at_least"
+    duration_s: PositiveSeconds
+
+
+AnyCondition = GravityAtOrBelow | GravityStable | Attenuation | StepTimeAtLeast
 """Every hold-until condition; dispatch on it with ``match`` and ``assert_never``."""
 Condition = Annotated[AnyCondition, Field(discriminator="type")]
 

@@ -28,6 +28,7 @@ from typing import Any, assert_never
 from brewctl.core.profile import (
     MAX_TEMP_C,
     MIN_TEMP_C,
+    AnyCondition,
     Attenuation,
     FreeRiseStep,
     GravityAtOrBelow,
@@ -37,6 +38,7 @@ from brewctl.core.profile import (
     Profile,
     RampStep,
     Step,
+    StepTimeAtLeast,
     Until,
     WaitForBrewerStep,
 )
@@ -208,36 +210,58 @@ def _fresh(gravity: Sequence[GravityReading], stale_s: float) -> list[GravityRea
 
 
 def _condition_met(
-    cond: GravityAtOrBelow | GravityStable | Attenuation,
+    cond: AnyCondition,
     gravity: Sequence[GravityReading],
     stale_s: float,
     og_sg: float | None,
+    elapsed_s: float,
 ) -> bool:
+    if isinstance(cond, StepTimeAtLeast):
+        return elapsed_s >= cond.duration_s - _EPS  # the step's own clock: no hydrometer needed
     fresh = _fresh(gravity, stale_s)
     if not fresh:
         return False
     newest = min(fresh, key=lambda g: g.age_s)
-    if isinstance(cond, GravityAtOrBelow):
-        return newest.sg <= cond.sg + _EPS
-    if isinstance(cond, GravityStable):
-        usable = [g for g in gravity if _plausible(g)]
-        before = [g for g in usable if g.age_s >= cond.period_s]
-        if not before:
-            return False  # the history does not cover the period yet
-        # The window starts at the gravity in force then (the newest reading at or before its
-        # start): one fresh reading after a silent hydrometer is not "stable".
-        window = [g.sg for g in usable if g.age_s <= cond.period_s]
-        window.append(min(before, key=lambda g: g.age_s).sg)
-        return (max(window) - min(window)) * 1000.0 <= cond.within_points + _EPS
-    og = cond.og_sg if cond.og_sg is not None else og_sg
-    if og is None or og <= 1.0 + _EPS:
-        return False
-    return (og - newest.sg) / (og - 1.0) * 100.0 >= cond.percent - _EPS
+    match cond:
+        case GravityAtOrBelow():
+            return newest.sg <= cond.sg + _EPS
+        case GravityStable():
+            usable = [g for g in gravity if _plausible(g)]
+            before = [g for g in usable if g.age_s >= cond.period_s]
+            if not before:
+                return False  # the history does not cover the period yet
+            # The window starts at the gravity in force then (the newest reading at or before its
+            # start): one fresh reading after a silent hydrometer is not "stable".
+            window = [g.sg for g in usable if g.age_s <= cond.period_s]
+            window.append(min(before, key=lambda g: g.age_s).sg)
+            return (max(window) - min(window)) * 1000.0 <= cond.within_points + _EPS
+        case Attenuation():
+            og = cond.og_sg if cond.og_sg is not None else og_sg
+            if og is None or og <= 1.0 + _EPS:
+                return False
+            return (og - newest.sg) / (og - 1.0) * 100.0 >= cond.percent - _EPS
+        case _:
+            assert_never(cond)
 
 
-def _until_met(until: Until, gravity: Sequence[GravityReading], stale_s: float, og_sg: float | None) -> bool:
-    results = (_condition_met(c, gravity, stale_s, og_sg) for c in until.conditions)
+def _until_met(
+    until: Until, gravity: Sequence[GravityReading], stale_s: float, og_sg: float | None, elapsed_s: float
+) -> bool:
+    results = (_condition_met(c, gravity, stale_s, og_sg, elapsed_s) for c in until.conditions)
     return all(results) if until.combine == "all" else any(results)
+
+
+def _next_time_mark(until: Until | None, elapsed_s: float) -> float | None:
+    """The next step time at which a ``step_time_at_least`` condition turns true (None: none left)."""
+    if until is None:
+        return None
+    marks = [c.duration_s for c in until.conditions if isinstance(c, StepTimeAtLeast)]
+    later = [m for m in marks if m > elapsed_s + _EPS]
+    return min(later) if later else None
+
+
+def _needs_gravity(until: Until | None) -> bool:
+    return until is not None and any(not isinstance(c, StepTimeAtLeast) for c in until.conditions)
 
 
 def _to_step(profile: Profile, progress: ProfileProgress, index: int, beer_c: float | None) -> ProfileProgress:
@@ -329,14 +353,19 @@ def advance(
     if not p.finished and not p.paused:
         remaining = dt_s
         passes = 0
-        while not p.finished and passes <= 2 * n + 2:  # each pass ends a step or spends all of dt
+        marks = sum(
+            len(st.until.conditions)
+            for st in profile.steps
+            if isinstance(st, HoldUntilStep | FreeRiseStep) and st.until
+        )
+        while not p.finished and passes <= 2 * n + 2 + marks:  # each pass ends a step, reaches a mark or spends dt
             passes += 1
             step = profile.steps[p.step_index]
             if p.step_start_c is None and isinstance(step, RampStep):
                 begin = _start_c_for(profile, p.step_index, None, beer_c)
                 p = replace(p, step_start_c=step.temperature_c if begin is None else begin)
             until = step.until if isinstance(step, HoldUntilStep | FreeRiseStep) else None
-            if (until is not None and _until_met(until, gravity, gravity_stale_s, og)) or (
+            if (until is not None and _until_met(until, gravity, gravity_stale_s, og, p.step_elapsed_s)) or (
                 isinstance(step, WaitForBrewerStep) and p.confirmed
             ):
                 p = _to_step(profile, p, p.step_index + 1, beer_c)
@@ -348,10 +377,16 @@ def advance(
                 )
                 break
             spend = min(remaining, max(0.0, length - p.step_elapsed_s))
+            mark = _next_time_mark(until, p.step_elapsed_s)
+            at_mark = mark is not None and mark - p.step_elapsed_s <= spend
+            if mark is not None and at_mark:
+                spend = mark - p.step_elapsed_s  # stop at the mark: the conditions are checked again there
             p = replace(p, step_elapsed_s=p.step_elapsed_s + spend, total_elapsed_s=p.total_elapsed_s + spend)
             remaining -= spend
             if p.step_elapsed_s >= length - _EPS:
                 p = _to_step(profile, p, p.step_index + 1, beer_c)
+                continue
+            if at_mark:
                 continue
             break
     return p, _target(profile, p, beer_c, gravity, gravity_stale_s)
@@ -437,7 +472,7 @@ def _target(
                     )
                 )
         until = step.until if isinstance(step, HoldUntilStep | FreeRiseStep) else None
-        if until is not None and not _fresh(gravity, stale_s):
+        if _needs_gravity(until) and not _fresh(gravity, stale_s):
             length = step_duration_s(step, progress.step_start_c) or 0.0
             alarms.append(
                 Alarm(

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         Profile,
         RampStep,
         Step,
+        StepTimeAtLeast,
         Until,
         WaitForBrewerStep,
     )
@@ -44,6 +45,7 @@ __all__ = [
     "Profile",
     "RampStep",
     "Step",
+    "StepTimeAtLeast",
     "Until",
     "WaitForBrewerStep",
     "dump_profile",

@@ -10,10 +10,12 @@ from brewctl.core.profile import (
     Condition,
     FreeRiseStep,
     GravityAtOrBelow,
+    GravityStable,
     HoldStep,
     HoldUntilStep,
     Profile,
     RampStep,
+    StepTimeAtLeast,
     Until,
     WaitForBrewerStep,
 )
@@ -35,12 +37,18 @@ def _sg(sg: float, gravity_units: str) -> str:
 
 
 def _condition(cond: Condition, gravity_units: str) -> str:
-    if isinstance(cond, GravityAtOrBelow):
-        return f"gravity ≤ {_sg(cond.sg, gravity_units)}"
-    if isinstance(cond, Attenuation):
-        og = f" of OG {_sg(cond.og_sg, gravity_units)}" if cond.og_sg is not None else ""
-        return f"attenuation ≥ {cond.percent:g} %{og}"
-    return f"stable within {cond.within_points:g} pt for {format_duration(cond.period_s)}"
+    match cond:
+        case GravityAtOrBelow():
+            return f"gravity ≤ {_sg(cond.sg, gravity_units)}"
+        case Attenuation():
+            og = f" of OG {_sg(cond.og_sg, gravity_units)}" if cond.og_sg is not None else ""
+            return f"attenuation ≥ {cond.percent:g} %{og}"
+        case GravityStable():
+            return f"stable within {cond.within_points:g} pt for {format_duration(cond.period_s)}"
+        case StepTimeAtLeast():
+            return f"at least {format_duration(cond.duration_s)} in the step"
+        case _:
+            assert_never(cond)
 
 
 def _until(until: Until, gravity_units: str) -> str:

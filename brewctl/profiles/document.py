@@ -28,6 +28,7 @@ from brewctl.core.profile import (
     MAX_DURATION_S,
     MAX_TEMP_C,
     MIN_TEMP_C,
+    AnyCondition,
     AnyStep,
     Attenuation,
     FreeRiseStep,
@@ -37,6 +38,7 @@ from brewctl.core.profile import (
     HoldUntilStep,
     Profile,
     RampStep,
+    StepTimeAtLeast,
     Until,
     WaitForBrewerStep,
     union_tags,
@@ -119,7 +121,14 @@ class AttenuationDoc(_Doc):
     )
 
 
-AnyConditionDoc = GravityDoc | StableDoc | AttenuationDoc
+class StepTimeDoc(_Doc):
+    """Met once the step has run at least ``at_least`` (a minimum time; combine with ``all``)."""
+
+    type: Literal["step_time"]
+    at_least: Duration
+
+
+AnyConditionDoc = GravityDoc | StableDoc | AttenuationDoc | StepTimeDoc
 ConditionDoc = Annotated[AnyConditionDoc, Field(discriminator="type")]
 
 
@@ -282,7 +291,7 @@ def _until(
     loc: tuple[str | int, ...],
     problems: list[Problem],
 ) -> Until:
-    out: list[GravityAtOrBelow | GravityStable | Attenuation] = []
+    out: list[AnyCondition] = []
     for j, cond in enumerate(conds):
         here = (*loc, j)
         match cond:
@@ -296,6 +305,10 @@ def _until(
             case AttenuationDoc():
                 og = None if cond.og is None else _check_gravity(cond.og, gravity_units, (*here, "og"), problems)
                 out.append(Attenuation(percent=cond.percent, og_sg=og))
+            case StepTimeDoc():
+                if cond.at_least <= 0:
+                    problems.append(((*here, "at_least"), "the time must be longer than zero"))
+                out.append(StepTimeAtLeast(duration_s=max(cond.at_least, 1.0)))
             case _:
                 assert_never(cond)
     return Until(combine=combine, conditions=tuple(out))
@@ -441,6 +454,8 @@ def _out_until(until: Until, gravity_units: str) -> list[dict[str, Any]]:
                 if cond.og_sg is not None:
                     item["og"] = _out_gravity(cond.og_sg, gravity_units)
                 out.append(item)
+            case StepTimeAtLeast():
+                out.append({"type": "step_time", "at_least": _out_duration(cond.duration_s)})
             case _:
                 assert_never(cond)
     return out

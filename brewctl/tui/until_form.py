@@ -1,6 +1,7 @@
 """The hold-until conditions as form fields instead of TOML (pure).
 
-"gravity ≤ [1.012]", "stable within [1] pt for [24] h", "attenuation ≥ [75] %", combined by
+"gravity ≤ [1.012]", "stable within [1] pt for [24] h", "attenuation ≥ [75] %", "days ≥ [3]"
+(the step's minimum time: with "all", gravity cannot end it sooner), combined by
 any (OR) or all (AND). Each field is checked on its own and a problem names its field, so a
 brewer typing ``1.0x`` on a phone reads "gravity ≤: type a gravity like 1.012", not a TOML
 parser's column number. Conditions the form cannot show (two gravity conditions, an OG of
@@ -17,7 +18,7 @@ from brewctl.units import format_duration, parse_duration
 
 __all__ = ["UNTIL_KEYS", "UNTIL_LABELS", "until_from_texts", "until_texts"]
 
-UNTIL_KEYS: tuple[str, ...] = ("gravity_le", "stable_points", "stable_hours", "attenuation_ge")
+UNTIL_KEYS: tuple[str, ...] = ("gravity_le", "stable_points", "stable_hours", "attenuation_ge", "days_ge")
 """The form's condition fields, in order."""
 
 UNTIL_LABELS: dict[str, str] = {
@@ -25,12 +26,16 @@ UNTIL_LABELS: dict[str, str] = {
     "stable_points": "stable within",
     "stable_hours": "  for (hours)",
     "attenuation_ge": "attenuation ≥",
+    "days_ge": "days ≥",
 }
+MAX_DAYS = 365.0
+"""The longest minimum time the form takes (a year; the file allows more)."""
 HINTS: dict[str, str] = {
     "gravity_le": "e.g. 1.012 (empty: not used)",
     "stable_points": "SG points, 1 = 0.001 (empty: not used)",
     "stable_hours": "e.g. 24",
     "attenuation_ge": "percent, e.g. 75 (empty: not used)",
+    "days_ge": "step time, e.g. 3 (empty: not used)",
 }
 
 
@@ -67,6 +72,12 @@ def until_texts(until: Any) -> dict[str, str] | None:
             texts["stable_hours"] = f"{hours:g}"
         elif kind == "attenuation" and keys == {"percent"} and not texts["attenuation_ge"]:
             texts["attenuation_ge"] = f"{cond['percent']:g}" if isinstance(cond["percent"], int | float) else ""
+        elif kind == "step_time" and keys == {"at_least"} and not texts["days_ge"]:
+            try:
+                days = parse_duration(cond["at_least"]) / 86400.0
+            except (ValueError, TypeError):
+                return None
+            texts["days_ge"] = f"{days:g}"
         else:
             return None
     return texts
@@ -111,8 +122,15 @@ def until_from_texts(
             problems.append(("attenuation_ge", "type a percent above 0 and at most 100, e.g. 75"))
         else:
             conditions.append({"type": "attenuation", "percent": value})
+    days = texts.get("days_ge", "").strip()
+    if days:
+        value = _number(days)
+        if value is None or not 0 < value <= MAX_DAYS:
+            problems.append(("days_ge", f"type the days the step runs at least, above 0 and at most {MAX_DAYS:g}"))
+        else:
+            conditions.append({"type": "step_time", "at_least": f"{value:g}d"})
     if not conditions and not problems:
-        problems.append(("gravity_le", "fill in at least one condition (gravity, stable or attenuation)"))
+        problems.append(("gravity_le", "fill in at least one condition (gravity, stable, attenuation or days)"))
     return conditions, problems
 
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from brewctl.core.profile import Attenuation
+from brewctl.core.profile import Attenuation, StepTimeAtLeast
 from brewctl.errors import ProfileError
 from brewctl.profiles import (
     FreeRiseStep,
@@ -231,7 +231,7 @@ def test_fermentrack_points_are_cumulative() -> None:
 def test_brewpiless_conditions() -> None:
     result = import_file(DATA / "brewpiless_profile.json")
     p = result.profile
-    assert kinds(p) == ["hold", "hold_until", "ramp", "hold_until", "hold", "hold_until", "hold"]
+    assert kinds(p) == ["hold", "hold_until", "ramp", "hold_until", "hold_until", "hold"]
     time_or_gravity = p.steps[1]
     assert isinstance(time_or_gravity, HoldUntilStep) and time_or_gravity.max_duration_s == 10 * D
     assert time_or_gravity.until.conditions == (GravityAtOrBelow(sg=1.012),)
@@ -240,10 +240,10 @@ def test_brewpiless_conditions() -> None:
     assert isinstance(stable, HoldUntilStep) and stable.until.conditions == (
         GravityStable(within_points=1, period_s=48 * 3600),
     )
-    # 'a' = time AND gravity: the minimum time, then the condition with a fallback (warned)
-    assert p.steps[4] == HoldStep(name="Minimum time", temperature_c=21.0, duration_s=2 * D)
-    att = p.steps[5]
-    assert isinstance(att, HoldUntilStep) and att.until.conditions == (Attenuation(percent=75),)
+    # 'a' = time AND gravity: one step, both conditions (all), a fallback (warned)
+    att = p.steps[4]
+    assert isinstance(att, HoldUntilStep) and att.temperature_c == 21.0 and att.until.combine == "all"
+    assert att.until.conditions == (Attenuation(percent=75), StepTimeAtLeast(duration_s=2 * D))
     assert any("t[4]: condition 'a' has no time limit" in w for w in result.warnings)
 
 

@@ -32,6 +32,7 @@ from brewctl.profiles import (
     HoldUntilStep,
     Profile,
     RampStep,
+    StepTimeAtLeast,
     Until,
     WaitForBrewerStep,
 )
@@ -129,6 +130,56 @@ def test_hold_until_or_needs_only_one() -> None:
     assert run(prof, start(prof), 60, gravity=flat).finished
     wobbly = [GravityReading(1.015 + 0.002 * (i % 2), i * H) for i in range(26)]
     assert not run(prof, start(prof), 60, gravity=wobbly).finished
+
+
+def _min_time_profile(combine: str, days: float = 3.0) -> Profile:
+    until = Until(combine=combine, conditions=(GravityAtOrBelow(sg=1.010), StepTimeAtLeast(duration_s=days * D)))  # type: ignore[arg-type]
+    return Profile(
+        name="t",
+        steps=(
+            HoldUntilStep(temperature_c=18, until=until, max_duration_s=10 * D),
+            HoldStep(temperature_c=2, duration_s=D),
+        ),
+    )
+
+
+def test_step_time_at_least_and_gravity_needs_both() -> None:
+    prof = _min_time_profile("all")
+    low = [GravityReading(1.008, 60)]
+    p = run(prof, start(prof), 60, gravity=low)
+    assert p.step_index == 0  # gravity reached on day 0: the step still runs its 3 days
+    p = run(prof, p, 3 * D - 120, gravity=low)
+    assert p.step_index == 0
+    p = run(prof, p, 120, gravity=low)
+    assert p.step_index == 1 and p.step_elapsed_s == pytest.approx(60)  # left exactly at 3 days
+    high = run(prof, start(prof), 5 * D, gravity=[GravityReading(1.020, 60)])
+    assert high.step_index == 0  # the time alone is not enough
+    _, target = advance(prof, start(prof), 60)
+    assert any(a.code == "gravity_unknown" for a in target.alarms)
+
+
+def test_step_time_alone_needs_no_hydrometer() -> None:
+    until = Until(conditions=(StepTimeAtLeast(duration_s=2 * D),))
+    prof = Profile(name="t", steps=(HoldUntilStep(temperature_c=18, until=until, max_duration_s=5 * D),))
+    p, target = advance(prof, start(prof), D)
+    assert not p.finished and not any(a.code == "gravity_unknown" for a in target.alarms)
+    assert run(prof, p, D).finished
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.floats(min_value=0.0, max_value=2 * D), min_size=1, max_size=12), st.floats(0.5, 8.0))
+def test_a_minimum_time_or_gravity_ends_at_the_minimum_however_time_is_sliced(deltas: list[float], days: float) -> None:
+    prof = _min_time_profile("any", days)
+    p = start(prof)
+    for dt in deltas:
+        p = run(prof, p, dt, gravity=[GravityReading(1.020, 60)])
+    spent = sum(deltas)
+    if spent < days * D - 1e-6:
+        assert p.step_index == 0 and p.step_elapsed_s == pytest.approx(spent)
+    else:  # the step ended at exactly its minimum time, whatever the slices: the rest went to step 2
+        assert p.total_elapsed_s == pytest.approx(min(spent, days * D + D), abs=1e-3)
+        if not p.finished:
+            assert p.step_index == 1 and p.step_elapsed_s == pytest.approx(spent - days * D, abs=1e-3)
 
 
 def test_stable_compares_with_the_gravity_at_the_start_of_the_period() -> None:
@@ -418,3 +469,23 @@ def _ramp_from_beer(prof: Profile) -> bool:
         if isinstance(s, RampStep) and s.rate_c_per_h is not None and s.from_c is None and unknown_start:
             return True
     return False
+
+
+def test_step_time_round_trips_through_the_file() -> None:
+    from brewctl.profiles import dump_profile, parse_profile
+    from brewctl.profiles.describe import step_rows
+
+    text = """
+name = "min time"
+[[steps]]
+type = "hold_until"
+temperature = 19
+max_duration = "14d"
+combine = "all"
+until = [{ type = "gravity", at_or_below = 1.012 }, { type = "step_time", at_least = "3d 12h" }]
+"""
+    prof = parse_profile(text, "t.toml")
+    step = prof.steps[0]
+    assert isinstance(step, HoldUntilStep) and step.until.conditions[1] == StepTimeAtLeast(duration_s=3.5 * D)
+    assert 'type = "step_time"' in dump_profile(prof) and parse_profile(dump_profile(prof), "again.toml") == prof
+    assert "at least 3d 12h in the step" in str(step_rows(prof))

@@ -18,10 +18,8 @@ import math
 from typing import Any, Literal, assert_never
 
 from brewctl.core.profile import (
-    Attenuation,
     FreeRiseStep,
     GravityAtOrBelow,
-    GravityStable,
     HoldStep,
     HoldUntilStep,
     Profile,
@@ -275,7 +273,7 @@ def export_beerjson(profile: Profile) -> ExportResult:
                 item["start_temperature"] = item["end_temperature"] = _temp_out(step.temperature_c, u)
                 item["step_time"] = _time_out(step.max_duration_s)
                 gravities = [c for c in step.until.conditions if isinstance(c, GravityAtOrBelow)]
-                others = [c for c in step.until.conditions if isinstance(c, GravityStable | Attenuation)]
+                others = [c for c in step.until.conditions if not isinstance(c, GravityAtOrBelow)]
                 if gravities:
                     item["end_gravity"] = {"unit": "sg", "value": round(min(g.sg for g in gravities), 4)}
                 if others or len(gravities) > 1 or (step.until.combine == "all" and len(step.until.conditions) > 1):

@@ -13,7 +13,7 @@ s      stable                      hold-until stable (14-day fallback, warned)
 o/u/e  time OR gravity/stable/both  hold-until (any) with ``max_duration`` = ``d``
 b      gravity OR stable           hold-until (any) (14-day fallback, warned)
 x      gravity AND stable          hold-until (all) (14-day fallback, warned)
-a/v/w  time AND ...                hold ``d`` days, then hold-until (fallback, warned)
+a/v/w  time AND ...                hold-until (all) with ``step_time`` >= ``d`` (fallback, warned)
 =====  =========================  =================================================
 """
 
@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from brewctl.core.profile import (
+    AnyCondition,
     Attenuation,
     GravityAtOrBelow,
     GravityStable,
@@ -29,6 +30,7 @@ from brewctl.core.profile import (
     HoldUntilStep,
     RampStep,
     Step,
+    StepTimeAtLeast,
     Until,
 )
 from brewctl.errors import ProfileError
@@ -123,7 +125,7 @@ def import_brewpiless(data: dict[str, Any], source: str, name: str | None) -> Im
                 f"{source}: {where}.c: unknown condition {raw.get('c')!r} (t, r, g, s, a, o, u, v, b, x, w, e)"
             )
         uses_time, uses_gravity, uses_stable, combine = _CONDITIONS[cond]
-        conditions: list[GravityAtOrBelow | GravityStable | Attenuation] = []
+        conditions: list[AnyCondition] = []
         if uses_gravity:
             if "g" not in raw:
                 raise ProfileError(f"{source}: {where}.g: condition {cond!r} needs a gravity")
@@ -146,8 +148,10 @@ def import_brewpiless(data: dict[str, Any], source: str, name: str | None) -> Im
             until = Until(combine="any", conditions=tuple(conditions))
             steps.append(HoldUntilStep(temperature_c=temp, until=until, max_duration_s=seconds))
             continue
-        if uses_time:  # time AND ...: the time first, then the rest
-            steps.append(HoldStep(name="Minimum time", temperature_c=temp, duration_s=seconds))
+        if uses_time:  # time AND ...: a minimum step time, one condition among the others
+            if seconds <= 0:
+                raise ProfileError(f"{source}: {where}.d: condition {cond!r} needs days above zero")
+            conditions.append(StepTimeAtLeast(duration_s=seconds))
         until = Until(combine=combine if len(conditions) > 1 else "any", conditions=tuple(conditions))
         warnings.add(
             where,
