@@ -16,9 +16,7 @@ import fcntl
 import os
 import pty
 import select
-import shutil
 import signal
-import socket
 import statistics
 import struct
 import subprocess
@@ -28,31 +26,9 @@ import termios
 import time
 from pathlib import Path
 
+from _sim_daemon import start_daemon
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def start_daemon(folder: Path) -> tuple[subprocess.Popen[bytes], Path, Path]:
-    config = folder / "config.toml"
-    shutil.copy(ROOT / "config.example.toml", config)
-    sock = folder / "brewctl.sock"
-    env = {**os.environ, "W1THERMSENSOR_NO_KERNEL_MODULE": "1"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "brewctl", "run", "--simulate", "--speed", "60", "--config", str(config),
-         "--state-dir", str(folder / "state"), "--socket", str(sock)],
-        cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if sock.exists():
-            with socket.socket(socket.AF_UNIX) as s:
-                try:
-                    s.connect(str(sock))
-                    return proc, config, sock
-                except OSError:
-                    pass
-        time.sleep(0.05)
-    proc.kill()
-    raise SystemExit("the simulated daemon did not start")
 
 
 def one_run(config: Path, sock: Path) -> tuple[float, float]:
