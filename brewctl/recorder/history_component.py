@@ -129,7 +129,8 @@ class HistoryComponent:
             await self.flush()
 
     async def flush(self) -> None:
-        """Commit what is in memory now (and apply retention once an hour of status time)."""
+        """Commit what is in memory now, after any commit already under way (and apply retention once an
+        hour of status time)."""
         await self._write(self._recording.take())
         newest = self._recording.newest_s
         if newest is not None and (self._last_prune_s is None or newest - self._last_prune_s >= PRUNE_EVERY_S):
@@ -140,7 +141,8 @@ class HistoryComponent:
     async def _write(self, batch: Any) -> None:
         self._last_commit = self._monotonic()
         if not batch:
-            return
+            async with self._lock:  # a write already under way (the commit loop's) ends first
+                return
         durable, self._durable = self._durable, False
         async with self._lock:
             try:

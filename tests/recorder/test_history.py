@@ -133,6 +133,29 @@ async def test_cycles_published_while_the_file_opens_are_recorded(tmp_path: Path
     assert [row[0] for row in r.comp.store.query("fv1", T0).rows] == [T0, T0 + 5, T0 + 10]
 
 
+async def test_flush_waits_for_a_commit_already_under_way(rig: Rig) -> None:
+    """A mode change commits at once; a flush just after it must not return before that commit ends."""
+    writing, release = threading.Event(), threading.Event()
+    store_write = rig.comp.store.write
+
+    def slow_write(*args: object, **kwargs: object) -> None:
+        writing.set()
+        release.wait(5)
+        store_write(*args, **kwargs)  # type: ignore[arg-type]
+
+    rig.comp.store.write = slow_write  # type: ignore[method-assign]
+    await rig.publish(node(T0, fermenter("fv1", T0)), dt=1)
+    await rig.comp.flush()  # (and the first hourly retention pass, which would queue behind the commit)
+    await rig.publish(node(T0 + 5, fermenter("fv1", T0 + 5, mode=Mode.CHAMBER)), dt=1)  # urgent: the loop commits
+    await until(writing.is_set)
+    flush = asyncio.create_task(rig.comp.flush())  # nothing left in memory: everything is in that commit
+    await settle()
+    assert not flush.done()
+    release.set()
+    await asyncio.wait_for(flush, 5)
+    assert [row[0] for row in rig.comp.store.query("fv1", T0).rows] == [T0, T0 + 5]
+
+
 async def test_unchanged_rows_are_skipped_but_the_hold_is_kept(rig: Rig) -> None:
     for k in range(10):
         await rig.publish(node(T0 + 5 * k, fermenter("fv1", T0 + 5 * k, beer=19.0)), dt=1)
