@@ -23,6 +23,7 @@ def example(**chiller: object) -> Config:
 
 async def test_the_reservoir_is_in_the_status(tmp_path: Path, short_dir: Path) -> None:
     async with running(example(), tmp_path / "state", short_dir / "s", clock=ScaledClock(300)) as daemon:
+
         def reservoir() -> float | None:
             latest = daemon.hub.latest if daemon.hub is not None else None
             return latest.chillers["main"].reservoir_c if latest is not None else None
