@@ -4,6 +4,10 @@ Rows, top to bottom: a marker row (profile steps, commands, alarms, the brewer's
 plot (beer, chamber, setpoint and, ahead of now, the profile's planned setpoint; gravity on a
 second axis at the right), a heating strip, a cooling strip, and the time axis.
 
+Both axes say their unit: the temperature labels carry °C or °F (worded by
+:mod:`brewctl.display`, as everywhere), and the time axis is headed ``hours`` or ``days`` (from
+now: ``-6h … now … +2h``).
+
 Each line has its own colour *and* its own dash pattern, so it reads in 256 colours and in
 monochrome: beer solid, chamber dotted, setpoint dashed and drawn last (on top), the plan
 sparsely dotted. The colours are xterm-256 palette entries, so a 256-colour terminal shows
@@ -18,6 +22,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from rich.text import Text
+
+from brewctl.display import Units, with_unit
 
 __all__ = [
     "MARKER_GLYPHS",
@@ -81,7 +87,8 @@ class ChartData:
     heat: list[tuple[float, float]] = field(default_factory=list)
     cool: list[tuple[float, float]] = field(default_factory=list)
     markers: list[Marker] = field(default_factory=list)
-    unit: str = "°C"
+    units: Units = "C"
+    """The display units the temperatures are in (°C or °F): the axis labels say it."""
     axis_unit_s: float = 3600.0
     """The time axis counts in hours (3600) or days (86400) from now."""
     plan_only: bool = False
@@ -145,6 +152,19 @@ def _nice_range(values: Sequence[float], min_span: float) -> tuple[float, float]
     return mid - span / 2 - pad, mid + span / 2 + pad
 
 
+def _temp_labels(low: float, high: float, units: Units) -> tuple[str, str, str]:
+    """The temperature axis' top, middle and bottom labels: ``21.5 °C``."""
+    top, middle, bottom = (with_unit(f"{v:.1f}", units) for v in (high, (high + low) / 2, low))
+    return top, middle, bottom
+
+
+def _time_unit_s(data: ChartData, span_s: float, cols: int) -> tuple[float, float]:
+    """The tick step of the time axis and the unit its labels count in (3600 or 86400 s)."""
+    wanted = max(1, cols // 12)
+    step = next((s for s in _TICK_STEPS_S if span_s / s <= wanted), _TICK_STEPS_S[-1])
+    return step, (data.axis_unit_s if step >= 86400 else 3600.0)
+
+
 def _axis_label(offset_s: float, unit_s: float) -> str:
     value = offset_s / unit_s
     suffix = "d" if unit_s >= 86400 else "h"
@@ -173,7 +193,13 @@ def chart_key(has_gravity: bool = False, has_plan: bool = False) -> Text:
 def render_chart(data: ChartData, width: int, height: int) -> list[Text]:
     """The chart as ``height`` lines of at most ``width`` cells."""
     has_gravity = any(v is not None for _, v in data.gravity)
-    left = 7  # "-12.5°" and a space
+    temps = [v for series in (data.beer, data.chamber, data.setpoint, data.plan) for _, v in series if v is not None]
+    lines: list[Text] = []
+    if not temps:
+        temps = [0.0, 1.0]
+    low, high = _nice_range(temps, 1.0)
+    labels = _temp_labels(low, high, data.units)
+    left = max(len(_TIME_HEADS[86400.0]), *(len(label) for label in labels)) + 1  # "-12.5 °C" and a space
     right = 6 if has_gravity else 1
     cols = max(4, width - left - right)
     plot_rows = max(2, height - (1 if data.plan_only else 4))
@@ -182,12 +208,6 @@ def render_chart(data: ChartData, width: int, height: int) -> list[Text]:
 
     def px(t: float) -> int:
         return round((t - data.start_s) / span_s * (cols * 2 - 1))
-
-    temps = [v for series in (data.beer, data.chamber, data.setpoint, data.plan) for _, v in series if v is not None]
-    lines: list[Text] = []
-    if not temps:
-        temps = [0.0, 1.0]
-    low, high = _nice_range(temps, 1.0)
 
     def py(v: float) -> int:
         return round((high - v) / (high - low) * (plot_rows * 4 - 1))
@@ -210,7 +230,7 @@ def render_chart(data: ChartData, width: int, height: int) -> list[Text]:
 
     if not data.plan_only:
         lines.append(_marker_row(data, cols, left, px))
-    lines += _plot_rows(canvas, data, plot_rows, left, cols, (low, high), now_x, gravity_range)
+    lines += _plot_rows(canvas, data, plot_rows, left, cols, labels, now_x, gravity_range)
     if not data.plan_only:
         lines += _strips(data, cols, left, px)
     lines.append(_time_axis(data, cols, left, now_x, span_s))
@@ -239,21 +259,21 @@ def _plot_rows(
     plot_rows: int,
     left: int,
     cols: int,
-    temp_range: tuple[float, float],
+    labels: tuple[str, str, str],
     now_x: int,
     gravity_range: tuple[float, float] | None,
 ) -> list[Text]:
-    low, high = temp_range
+    top, middle, bottom = labels
     lines = []
     for r in range(plot_rows):
         text = Text()
         label = ""
         if r == 0:
-            label = f"{high:.1f}°"
+            label = top
         elif r == plot_rows - 1:
-            label = f"{low:.1f}°"
+            label = bottom
         elif r == plot_rows // 2:
-            label = f"{(high + low) / 2:.1f}°"
+            label = middle
         text.append(f"{label:>{left - 1}} ", style=STYLES["axis"])
         for c in range(cols):
             bits = canvas.bits[r][c]
@@ -304,12 +324,15 @@ _TICK_STEPS_S = (
     28 * 86400,
 )
 
+_TIME_HEADS = {3600.0: "hours", 86400.0: "days"}
+"""The word before the time axis: what its labels count."""
+
 
 def _time_axis(data: ChartData, cols: int, left: int, now_x: int, span_s: float) -> Text:
-    """Labels at round times from now (every 2 h, every day ...), about 12 columns apart."""
+    """Labels at round times from now (every 2 h, every day ...), about 12 columns apart, headed by
+    what they count (``hours``, ``days``)."""
     axis = [" "] * cols
-    wanted = max(1, cols // 12)
-    step = next((s for s in _TICK_STEPS_S if span_s / s <= wanted), _TICK_STEPS_S[-1])
+    step, unit_s = _time_unit_s(data, span_s, cols)
     first = math.ceil((data.start_s - data.now_s) / step)
     last = math.floor((data.end_s - data.now_s) / step)
     for k in [0, *range(first, last + 1)]:  # "now" first: it wins a crowded spot
@@ -318,8 +341,9 @@ def _time_axis(data: ChartData, cols: int, left: int, now_x: int, span_s: float)
         if not data.start_s <= t <= data.end_s:
             continue
         c = min(cols - 1, round((t - data.start_s) / span_s * (cols * 2 - 1)) // 2)
-        label = "now" if k == 0 else _axis_label(offset, data.axis_unit_s if step >= 86400 else 3600.0)
+        label = "now" if k == 0 else _axis_label(offset, unit_s)
         at = max(0, min(cols - len(label), c - len(label) // 2))
         if all(ch == " " for ch in axis[max(0, at - 1) : at + len(label) + 1]):
             axis[at : at + len(label)] = list(label)
-    return Text(" " * left + "".join(axis), style=STYLES["axis"])
+    head = _TIME_HEADS.get(unit_s, "")
+    return Text(f"{head:>{left - 1}} " + "".join(axis), style=STYLES["axis"])

@@ -61,7 +61,7 @@ def chart_data(
         heat=list(zip(series.ts_s, series.heat, strict=True)),
         cool=list(zip(series.ts_s, series.cool, strict=True)),
         markers=markers,
-        unit=f"°{units}",
+        units=units,
         axis_unit_s=zoom.axis_unit_s,
     )
 

@@ -42,7 +42,7 @@ class ProfilePreview(Widget):
             end_s=max(total, 3600.0),
             now_s=0.0,
             plan=[(t, None if v is None else to_display_c(v, self.units)) for t, v in points],
-            unit=f"°{self.units}",
+            units=self.units,
             axis_unit_s=86400.0,
             plan_only=True,
         )

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
 from rich.color import Color, ColorSystem
 from rich.text import Text
 
 from brewctl.profiles import parse_profile
 from brewctl.tui.chart import STYLES, ChartData, Marker, chart_key, render_chart
 from brewctl.tui.curve import plan_ahead
+from brewctl.tui.format import Units, to_display_c
 
 H = 3600.0
 NOW = 1_780_000_000.0
@@ -102,3 +106,44 @@ def test_plan_ahead_continues_the_current_step_then_the_rest() -> None:
     assert plan[-1] == (NOW + 3 * 86400.0, 21.0)  # then a day of ramp and a day of hold
     midway = plan_ahead(profile, 1, 43200.0, NOW)  # half way up the ramp
     assert midway[0] == (NOW, 19.5)
+
+
+LABEL = re.compile(r"\s*(-?\d+\.\d °[CF]) ")
+"""A temperature axis label at the start of a plot row, then the plot: ``  19.5 °C ⠉⠁``."""
+
+
+def axis_labels(lines: list[Text]) -> list[str]:
+    """The temperature axis' labels, from the plot rows' left gutter."""
+    return [m.group(1) for line in lines[1:-3] if (m := LABEL.match(line.plain))]
+
+
+@pytest.mark.parametrize("size", [(60, 20), (160, 50)])
+@pytest.mark.parametrize("units", ["C", "F"])
+def test_the_axes_say_their_units(size: tuple[int, int], units: Units) -> None:
+    width, height = size
+    beer = [(t, None if v is None else to_display_c(v, units)) for t, v in flat(19.0)]
+    day = ChartData(start_s=NOW - 24 * H, end_s=NOW, now_s=NOW, beer=beer, units=units)
+    lines = render_chart(day, width, height)
+    assert len(lines) == height and all(len(line.plain) <= width for line in lines)
+    labels = axis_labels(lines)
+    assert len(labels) == 3 and all(label.endswith(f" °{units}") for label in labels), labels  # "19.5 °C"
+    assert lines[-1].plain.split()[:2] == ["hours", "-24h"] and "now" in lines[-1].plain
+    week = ChartData(start_s=NOW - 7 * 86400, end_s=NOW, now_s=NOW, beer=beer, units=units, axis_unit_s=86400.0)
+    axis = render_chart(week, width, height)[-1].plain.split()
+    assert axis[0] == "days" and axis[-1] == "now" and all(label.endswith("d") for label in axis[1:-1]), axis
+
+
+@pytest.mark.parametrize(("values", "units"), [((-12.5, -4.0), "C"), ((98.0, 104.0), "F")])
+def test_a_wide_temperature_label_is_whole(values: tuple[float, float], units: Units) -> None:
+    low, high = values
+    beer = [(t, low + (high - low) * i / 60) for i, (t, _) in enumerate(flat(0.0))]
+    lines = render_chart(ChartData(start_s=NOW - 6 * H, end_s=NOW, now_s=NOW, beer=beer, units=units), 60, 20)
+    assert all(len(line.plain) <= 60 for line in lines)
+    labels = axis_labels(lines)
+    assert len(labels) == 3 and all(label.endswith(f" °{units}") for label in labels), labels
+    tops = [float(label.split()[0]) for label in labels]
+    assert tops[0] > high and tops[2] < low  # nothing cut: "-13.2 °C", not "13.2 °C"
+    # The gutter fits the widest label: each stands whole, right-aligned, a space before the plot.
+    gutter = max(len(label) for label in labels) + 1
+    rows = [line.plain[:gutter] for line in lines[1:-3] if LABEL.match(line.plain)]
+    assert rows == [f"{label:>{gutter - 1}} " for label in labels]
