@@ -9,10 +9,12 @@ runtime dependencies <= 70 MB. (Daemon memory: ``bench/daemon_resources.py``.) R
 CPU is user + system time of a fresh ``python -m brewctl ...`` process (the median of
 ``--runs``), from ``resource.getrusage(RUSAGE_CHILDREN)``, run from a temporary folder so that
 ``PYTHONPATH`` chooses the brewctl tree measured; ``brewctl status`` asks a simulated daemon
-started for the purpose. The dependency size is the sum of the files every installed
-distribution in brewctl's runtime dependency closure lists in its RECORD (the hard
-dependencies with the extras they request, not brewctl's own extras; pip and setuptools
-aside), read from the environment this script runs in, so no download is needed.
+started for the purpose, without a config file and with one (as on an installed controller,
+where ``/etc/brewctl/config.toml`` gives the socket and the display units). The dependency
+size is the sum of the files every installed distribution in brewctl's runtime dependency
+closure lists in its RECORD (the hard dependencies with the extras they request, not brewctl's
+own extras; pip and setuptools aside), read from the environment this script runs in, so no
+download is needed.
 
 ``--venv DIR`` measures a venv on disk instead, as ``du`` does: make one with only brewctl in
 it (``python3 -m venv DIR && DIR/bin/pip install .``) to see what a user's install weighs.
@@ -147,7 +149,12 @@ def main() -> int:
                 if sock.exists():
                     break
                 time.sleep(0.1)
-            for label, argv in (("brewctl --help", ["--help"]), ("brewctl status", ["status", "--socket", str(sock)])):
+            runs = (
+                ("brewctl --help", ["--help"]),
+                ("brewctl status", ["status", "--socket", str(sock)]),
+                ("  with a config", ["status", "--socket", str(sock), "--config", str(CONFIG)]),
+            )
+            for label, argv in runs:
                 cpu, peak = cpu_of(argv, args.runs, env, Path(tmp))
                 ok &= cpu <= 0.3
                 print(f"{label:<16} CPU {cpu:.2f} s (median of {args.runs}; target <= 0.3 s)")

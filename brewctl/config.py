@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from brewctl.errors import ConfigError
 from brewctl.limits import SetpointC
 from brewctl.modes import Mode
-from brewctl.paths import DEFAULT_CONFIG_PATH
+from brewctl.paths import DEFAULT_CONFIG_PATH, DEFAULT_SOCKET_PATH
 from brewctl.pins import pin_problems
 from brewctl.rigs import OUTPUT_ROLES, PROBE_ROLES, RIGS, OutputKind, Rig, probe_field
 from brewctl.userfiles import parse_user_toml, read_user_text
@@ -61,7 +61,7 @@ class NodeConfig(_Frozen):
 
     name: Name = Field(default_factory=lambda: _hostname(), description="Node name in MQTT topics and tags.")
     state_dir: Path = Field(Path("/var/lib/brewctl"), description="Persistent state and history.")
-    socket_path: Path = Field(Path("/run/brewctl/brewctl.sock"), description="Local API socket.")
+    socket_path: Path = Field(DEFAULT_SOCKET_PATH, description="Local API socket.")
     socket_group: str | None = Field(None, description="Group that may use the API socket (mode 0660).")
     probe_period_s: float = Field(5.0, ge=1.0, le=300.0, description="Seconds between probe reads.")
     stale_after_s: float = Field(30.0, ge=2.0, le=3600.0, description="A probe silent this long is lost.")

@@ -6,15 +6,19 @@ way: degC or degF to one decimal, a dash for a missing probe, ``[PAUSED]`` for a
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from brewctl.units import c_to_f
+
+if TYPE_CHECKING:
+    from brewctl.model import ChillerStatus
 
 __all__ = [
     "MISSING",
     "PAUSED",
     "WAITING",
     "Units",
+    "chiller_line",
     "format_pair",
     "format_temp",
     "from_display_c",
@@ -62,3 +66,23 @@ def format_pair(
     if setpoint_c is None:
         return format_temp(actual_c, units)
     return f"{format_temp(actual_c, units, unit=False)}{arrow}{format_temp(setpoint_c, units)}"
+
+
+def chiller_line(c: ChillerStatus, units: str = "C") -> str:
+    """One line per shared glycol chiller (``brewctl status``, the TUI):
+    ``chiller main: reservoir -1.9 → -2.0 °C, valves open: fv2, waiting: fv3``."""
+
+    def temp(value_c: float | None) -> str:
+        if value_c is None:
+            return "--"
+        return f"{to_display_c(value_c, units):.1f}"
+
+    text = f"chiller {c.id}: reservoir {temp(c.reservoir_c)} → {with_unit(temp(c.setpoint_c), units)}"
+    if c.running is not None:
+        text += ", running" if c.running else ", idle"
+    text += f", valves open: {', '.join(c.open_valves) or 'none'}"
+    if c.budget is not None:
+        text += f" (at most {c.budget} at once)"
+    if c.waiting:
+        text += f", waiting: {', '.join(c.waiting)}"
+    return text

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from brewctl.model import Alarm, Note, OffCause, OutputReason, OutputStatus
 from brewctl.rigs import OUTPUT_ROLES
 from brewctl.units import format_duration
+
+if TYPE_CHECKING:  # it reads the models' fields only: `brewctl status` words a status without building them
+    from brewctl.model import Alarm, Note, OffCause, OutputReason, OutputStatus
 
 __all__ = [
     "ALARM_WORDS",

@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from brewctl.config import FermenterConfig, Mode
 from brewctl.core.control import ControlResult
-from brewctl.display import format_temp, to_display_c, with_unit
-from brewctl.model import Alarm, ChillerStatus, FermenterStatus, GravityStatus, OutputStatus, PidTerms, ProfileStatus
+from brewctl.display import chiller_line, format_temp
+from brewctl.model import Alarm, FermenterStatus, GravityStatus, OutputStatus, PidTerms, ProfileStatus
 from brewctl.service.hub import GravitySample
 from brewctl.service.state import FermenterState
 from brewctl.wording import word_alarm, word_output
@@ -109,23 +109,3 @@ def _t(value: float | None) -> str:
 def summary_line(statuses: Iterable[FermenterStatus]) -> str:
     """``fv1 beer 19.1/19.0; fv2 off 12.0/--`` (mode, beer temperature / setpoint)."""
     return "; ".join(f"{s.id} {s.mode.value} {_t(s.beer_c)}/{_t(s.beer_setpoint_c)}" for s in statuses)
-
-
-def chiller_line(c: ChillerStatus, units: str = "C") -> str:
-    """One line per shared glycol chiller (``brewctl status``, the TUI):
-    ``chiller main: reservoir -1.9 → -2.0 °C, valves open: fv2, waiting: fv3``."""
-
-    def temp(value_c: float | None) -> str:
-        if value_c is None:
-            return "--"
-        return f"{to_display_c(value_c, units):.1f}"
-
-    text = f"chiller {c.id}: reservoir {temp(c.reservoir_c)} → {with_unit(temp(c.setpoint_c), units)}"
-    if c.running is not None:
-        text += ", running" if c.running else ", idle"
-    text += f", valves open: {', '.join(c.open_valves) or 'none'}"
-    if c.budget is not None:
-        text += f" (at most {c.budget} at once)"
-    if c.waiting:
-        text += f", waiting: {', '.join(c.waiting)}"
-    return text

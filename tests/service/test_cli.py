@@ -145,3 +145,111 @@ async def test_a_bad_config_is_reported_before_anything_is_sent(
         assert await asyncio.to_thread(main, argv) == 2
         assert daemon.fermenters["fv1"].state.mode is Mode.BEER
     assert "units" in capsys.readouterr().err
+
+
+def _rich_status() -> NodeStatus:
+    """Every part the table shows: profile, alarms, a guard holding an output, a chiller."""
+    from brewctl.model import ChillerStatus, OutputReason
+
+    blocked = OutputReason(code="blocked", guard="min off", left_s=160.0)
+    return NodeStatus(
+        node="pi",
+        version="1.0",
+        uptime_s=5000.0,
+        simulated=True,
+        alarms=(Alarm(code="component_mqtt_failed", message="mqtt failed"),),
+        fermenters={
+            "fv1": FermenterStatus(
+                id="fv1",
+                mode=Mode.PROFILE,
+                beer_c=18.94,
+                chamber_c=None,
+                beer_setpoint_c=19.0,
+                outputs=(
+                    OutputStatus(role="heat", value=0.35, active=True),
+                    OutputStatus(role="cool", value=0.0, active=False, blocked_s=160.0, why=blocked),
+                ),
+                profile=ProfileStatus(name="Ale", step_index=1, step_count=4, paused=True, waiting_for_brewer=True),
+                alarms=(Alarm(code="beer_off_target", values={"beer_c": 21.0}, message="beer off target"),),
+            ),
+            "fv2": FermenterStatus(
+                id="fv2", mode=Mode.BEER, outputs=(OutputStatus(role="valve", value=0.5, active=True),)
+            ),
+        },
+        chillers={
+            "main": ChillerStatus(
+                id="main", reservoir_c=-1.9, running=True, budget=1, open_valves=("fv2",), waiting=("fv1",)
+            )
+        },
+    )
+
+
+@pytest.mark.parametrize("units", ["C", "F"])
+def test_the_daemons_json_reads_as_the_validated_status(units: str) -> None:
+    """`brewctl status` formats the daemon's answer without building the models: same table."""
+    import json
+
+    from brewctl.cli.client import JsonView
+
+    status = _rich_status()
+    view = JsonView(json.loads(status.model_dump_json()))
+    assert format_status(view, units) == format_status(status, units)  # type: ignore[arg-type]
+    assert "fv1 cool: compressor resting, 2:40" in format_status(status, units)
+
+
+def test_a_status_this_brewctl_cannot_read_is_an_error_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A daemon of another version: a missing field with a default still formats; a wrong one is named."""
+    from brewctl.service.client import OneShotApiClient
+
+    body = _rich_status().model_dump(mode="json")
+    del body["simulated"], body["fermenters"]["fv2"]["outputs"]  # defaults the model fills in
+    monkeypatch.setattr(OneShotApiClient, "status_json", lambda self: body)
+    assert main(["status", "--socket", str(tmp_path / "s")]) == 0
+    assert capsys.readouterr().out.startswith("pi (brewctl 1.0, up 1h 23m)\n")
+    body["fermenters"]["fv1"]["beer_c"] = "warm"
+    assert main(["status", "--socket", str(tmp_path / "s")]) == 2
+    err = capsys.readouterr().err
+    assert "not a status this brewctl reads: fermenters.fv1.beer_c:" in err and "Traceback" not in err
+
+
+def test_status_reads_only_the_nodes_socket_and_units_of_the_config(tmp_path: Path) -> None:
+    """The rest of the file is the daemon's business; a bad units or socket is reported as by every command."""
+    from brewctl.errors import ConfigError
+
+    config = tmp_path / "config.toml"
+    config.write_text('[node]\nunits = "F"\nsocket_path = "/x/y.sock"\n[fermenters.fv1]\nrig = "no-such-rig"\n')
+    args = argparse.Namespace(socket=None, config=config)
+    assert socket_path(args) == Path("/x/y.sock")
+    config.write_text('[node]\nunits = "K"\n')
+    with pytest.raises(ConfigError, match=r"node\.units"):
+        socket_path(args)
+    config.write_text("[node]\nsocket_path = 5\n")
+    with pytest.raises(ConfigError, match=r"node\.socket_path"):
+        socket_path(args)
+
+
+async def test_status_as_a_brewer_runs_it_builds_no_model(tmp_path: Path, short_dir: Path) -> None:
+    """A fresh `brewctl status --config FILE` against a running daemon: the table, and pydantic never imported."""
+    import asyncio
+    import subprocess
+    import sys
+
+    from brewctl.config import load_config
+
+    from .conftest import running
+
+    path = write_config(tmp_path)
+    sock = short_dir / "s"
+    code = (
+        f"import sys\nfrom brewctl.cli import main\n"
+        f"assert main(['status', '--config', {str(path)!r}, '--socket', {str(sock)!r}]) == 0\n"
+        "print('pydantic' in sys.modules, 'brewctl.model' in sys.modules)"
+    )
+    async with running(load_config(path), tmp_path / "state", sock):
+        out = await asyncio.to_thread(subprocess.run, [sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[1].split()[:2] == ["FERMENTER", "MODE"] and lines[2].startswith("fv1")
+    assert lines[-1] == "False False"
