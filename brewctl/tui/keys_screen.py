@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-__all__ = ["KeysScreen", "key_lines"]
+__all__ = ["KeysScreen", "key_lines", "key_pairs"]
 
 _KEY_NAMES = {
     "enter": "Enter",
@@ -42,9 +43,18 @@ def _key_name(key: str) -> str:
     return key
 
 
+KEY_WIDTH = 18
+"""The key column of the panel (the description wraps beside it, never under it)."""
+
+
 def key_lines(screen: Screen[object]) -> list[str]:
     """``"m                  Mode"`` lines: the screen's bindings in order, then the app's."""
-    lines: list[str] = []
+    return [f"{keys:<{KEY_WIDTH}} {text}" for keys, text in key_pairs(screen)]
+
+
+def key_pairs(screen: Screen[object]) -> list[tuple[str, str]]:
+    """``("m", "Mode")``: the screen's bindings in order, then the app's."""
+    lines: list[tuple[str, str]] = []
     seen: set[str] = set()
     for owner in (screen, screen.app):
         keys_of: dict[str, list[str]] = {}
@@ -65,7 +75,7 @@ def key_lines(screen: Screen[object]) -> list[str]:
             seen.add(action)
             if owner.check_action(action.split("(")[0], ()) is False:
                 continue
-            lines.append(f"{', '.join(keys_of[action]):<18} {text}")
+            lines.append((", ".join(keys_of[action]), text))
     return lines
 
 
@@ -91,14 +101,34 @@ class KeysScreen(ModalScreen[None]):
 
     def __init__(self, screen: Screen[object], title: str = "Keys") -> None:
         super().__init__()
-        self.lines = key_lines(screen)
+        self.pairs = key_pairs(screen)
+        self.lines = [f"{keys:<{KEY_WIDTH}} {text}" for keys, text in self.pairs]
         self.title_text = title
+        self.help_text = f"{title} (PgDn/PgUp scroll, ? or Esc closes)"
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(f"{self.title_text} (PgDn/PgUp scroll, ? or Esc closes)", id="help")
+            yield Static(self.help_text, id="help")
             with VerticalScroll(id="keys"):
-                yield Static("\n".join(self.lines), markup=False)
+                table = Table.grid(padding=(0, 1))
+                table.add_column(no_wrap=True, width=KEY_WIDTH)
+                table.add_column(ratio=1)
+                for keys, text in self.pairs:
+                    table.add_row(keys, text)
+                yield Static(table)
+
+    def on_mount(self) -> None:
+        self._fit()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """Keep the panel inside the terminal: the list scrolls instead of running off its edge."""
+        width, height = self.app.size
+        inner = max(1, min(64, width) - 4)  # the panel's border and padding
+        help_rows = -(-len(self.help_text) // inner)
+        self.query_one("#keys", VerticalScroll).styles.max_height = max(3, min(20, height - 2 - help_rows))
 
     def action_page(self, direction: int) -> None:
         body = self.query_one("#keys", VerticalScroll)
