@@ -9,6 +9,7 @@ from typing import ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.timer import Timer
 from textual.widgets import Footer, Static
 
 from brewctl.errors import BrewctlError
@@ -27,6 +28,9 @@ __all__ = ["FermenterScreen"]
 
 REDRAW_MIN_S = 2.0
 """Live points redraw the chart at most this often (wall time): plotting is the costly part."""
+
+STALE_TICK_S = 1.0
+"""While the daemon is away, the card's age is redrawn this often."""
 
 
 class FermenterScreen(FermenterActions):
@@ -59,6 +63,7 @@ class FermenterScreen(FermenterActions):
         self.profile: Profile | None = None
         """The running profile's definition (for its plan ahead), when it was found."""
         self._profile_name = ""
+        self._stale_timer: Timer | None = None
 
     @property
     def zoom(self) -> Zoom:
@@ -109,6 +114,21 @@ class FermenterScreen(FermenterActions):
             self.load_history()
         elif not connected and self.brew.source_factory is not None and self.brew.link_state:
             bar.show_lost(self.brew.link_state, self.brew.retry_in_s, ever_connected=self.brew.connections > 0)
+        if not connected and not self.history_loaded:
+            chart = self.query_one(HistoryChart)
+            chart.show_problem(self.zoom, "daemon not connected; the chart follows when it is back")
+            self.query_one("#chart-note", Static).update(chart.caption)
+        # The card dims and says how old it is while the daemon is away, as on the dashboard.
+        self._show_age()
+        if connected and self._stale_timer is not None:
+            self._stale_timer.stop()
+            self._stale_timer = None
+        elif not connected and self._stale_timer is None and node is not None:
+            self._stale_timer = self.set_interval(STALE_TICK_S, self._show_age)
+
+    def _show_age(self) -> None:
+        fresh = self.brew.connected or self.brew.source_factory is None
+        self.query_one(FermenterCard).set_stale(None if fresh else self.brew.data_age_s())
 
     def _units_changed(self, units: str) -> None:
         card = self.query_one(FermenterCard)

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+from brewctl.errors import TransientError
+from brewctl.model import Event, NodeStatus
 from brewctl.tui.app import BrewApp, Settings, make_app
 from brewctl.tui.dashboard_screen import DashboardScreen
 from brewctl.tui.fermenter_card import FermenterCard
-from tests.tui.conftest import screen_of, screen_text, until
+from tests.tui.conftest import screen_text, until
 from tests.tui.fakes import FakeSource, three_fermenters
 
 
@@ -28,7 +36,8 @@ async def test_5_keys_panel_fits_60x20_and_pagedown_reaches_the_last_key(tmp_pat
     async with app.run_test(size=(60, 20)) as pilot:
         await until(pilot, lambda: len(cards(app)) == 3, what="three fermenters")
         await pilot.press("question_mark")
-        keys = await screen_of(pilot, KeysScreen)
+        await until(pilot, lambda: isinstance(app.screen, KeysScreen), what="the keys panel")
+        keys = app.screen
         await pilot.pause()
         shown = screen_text(app)
         assert "Keys (PgDn/PgUp scroll" in shown and "Enter" in shown, shown
@@ -40,3 +49,77 @@ async def test_5_keys_panel_fits_60x20_and_pagedown_reaches_the_last_key(tmp_pat
         assert "All keys" in screen_text(app), screen_text(app)  # ... and PageDown brings it up
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, DashboardScreen), what="the dashboard")
+
+
+class DroppingSource(FakeSource):
+    """A fake daemon that can go away: the stream breaks and reconnections are refused until it is back."""
+
+    def __init__(self, node: NodeStatus) -> None:
+        super().__init__(node)
+        self.up = True
+        self._drop = asyncio.Event()
+
+    def go_down(self) -> None:
+        self.up = False
+        self._drop.set()
+
+    def come_back(self) -> None:
+        self.up = True
+        self._drop = asyncio.Event()
+
+    async def stream(self) -> AsyncIterator[NodeStatus | Event]:
+        yield self.node
+        await self._drop.wait()
+        raise TransientError("the brewctl daemon is not running")
+
+    def __call__(self) -> Any:
+        @asynccontextmanager
+        async def opened() -> AsyncIterator[FakeSource]:
+            if not self.up:
+                raise TransientError("the brewctl daemon is not running")
+            yield self
+
+        return opened()
+
+
+def dropping_app(tmp_path: Path, source: DroppingSource) -> BrewApp:
+    settings = Settings(profiles_dir=tmp_path, recipes_dir=tmp_path, backoff_first_s=0.1, backoff_max_s=0.2)
+    return make_app(source=source, settings=settings)
+
+
+# Issue 14, item 10 on the fermenter's own screen: with the daemon down its card kept the last
+# values at full brightness with no age (only the dashboard's cards went stale), and a chart
+# opened then said "loading history …" for ever.
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)])
+async def test_10_the_fermenter_screen_dims_its_card_and_says_why_there_is_no_chart(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    from brewctl.tui.fermenter_screen import FermenterScreen
+
+    source = DroppingSource(three_fermenters())
+    app = dropping_app(tmp_path, source)
+    async with app.run_test(size=size) as pilot:
+        await until(pilot, lambda: len(cards(app)) == 3, what="three fermenters")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, FermenterScreen), what="the fermenter")
+        card = app.screen.query_one(FermenterCard)
+        assert not card.has_class("-stale")
+        source.go_down()
+        await until(pilot, lambda: not app.connected, what="the loss")
+        await until(pilot, lambda: card.has_class("-stale"), what="a dimmed card")
+        age = "⌛" if size == (60, 20) else "no data for"
+        await until(pilot, lambda: age in str(card.content), what="the data's age")
+        # Back to the dashboard and in again while the daemon is away: no endless "loading".
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, DashboardScreen), what="the dashboard")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, FermenterScreen), what="the fermenter again")
+        await pilot.pause(0.3)
+        shown = screen_text(app)
+        assert "loading history" not in shown, shown
+        assert "not connected" in shown, shown
+        assert app.screen.query_one(FermenterCard).has_class("-stale")
+        source.come_back()
+        await until(pilot, lambda: app.connected, what="the reconnection")
+        await until(pilot, lambda: not app.screen.query_one(FermenterCard).has_class("-stale"), what="a live card")
+        await until(pilot, lambda: "not connected" not in screen_text(app), what="the chart back")
