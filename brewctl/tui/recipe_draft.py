@@ -89,6 +89,8 @@ class RecipeDraft:
     def set_text(self, key: str, text: str) -> None:
         """Set ``key`` from typed text; empty removes an optional key."""
         text = text.strip()
+        if text == self.text_of(key).strip():
+            return  # what the form shows for the current value (23 for 23, US-05 for ["US-05"]): no edit
         if key == "profile" and self.inline_profile and not text:
             return  # the inline table stays until a reference replaces it
         value: Any

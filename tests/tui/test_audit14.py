@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.widgets import Input
 
 from brewctl.errors import TransientError
 from brewctl.model import Event, NodeStatus
@@ -123,3 +124,32 @@ async def test_10_the_fermenter_screen_dims_its_card_and_says_why_there_is_no_ch
         await until(pilot, lambda: app.connected, what="the reconnection")
         await until(pilot, lambda: not app.screen.query_one(FermenterCard).has_class("-stale"), what="a live card")
         await until(pilot, lambda: "not connected" not in screen_text(app), what="the chart back")
+
+
+# Found with item 12 (the recipe editor): every shipped recipe opened as "(modified)" (a batch
+# size of 23, a yeast list of one, as the form shows them, were taken for edits), so Esc on a
+# recipe only looked at asked "Leave without saving your changes?".
+@pytest.mark.parametrize("name", ["kveik-ipa.toml", "munich-helles.toml", "session-pale-ale.toml"])
+async def test_12_a_recipe_opened_and_left_untouched_is_not_modified(tmp_path: Path, name: str) -> None:
+    from brewctl.tui.recipe_editor_screen import RecipeEditorScreen
+    from tests.tui.conftest import ROOT
+
+    settings = Settings(profiles_dir=ROOT / "profiles", recipes_dir=ROOT / "recipes")
+    app = make_app(settings=settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        editor = RecipeEditorScreen.open(ROOT / "recipes" / name, app.settings)
+        await app.push_screen(editor)
+        await pilot.pause()
+        assert not editor.draft.modified
+        assert "(modified)" not in screen_text(app), screen_text(app)
+        await pilot.press("escape")  # nothing to lose: no question
+        await until(pilot, lambda: app.screen is not editor, what="the editor closed")
+        assert isinstance(app.screen, DashboardScreen)  # not a "leave without saving?" question
+        # A real edit still counts.
+        editor = RecipeEditorScreen.open(ROOT / "recipes" / name, app.settings)
+        await app.push_screen(editor)
+        await pilot.pause()
+        editor.query_one("#f-style", Input).value = "Something else"
+        await pilot.pause()
+        assert editor.draft.modified and "(modified)" in screen_text(app)
