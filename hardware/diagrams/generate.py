@@ -25,7 +25,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from brewctl.config import Config, FermenterConfig, OutputConfig, OutputKind, Rig, load_config
-from brewctl.drivers.outputs import output_channels
+from brewctl.drivers.outputs import Channel, output_channels
 from brewctl.errors import UserError
 from brewctl.pins import HEADER_PIN, pin_problems
 
@@ -279,7 +279,9 @@ def supply(
     for i, line in enumerate(heading):
         svg.text(x + w / 2, y + 32 + 16 * i, line, "h" if i == 0 else "small", anchor="middle")
     svg.terminal((x + plus_dx, y))
-    svg.text(x + plus_dx + 8, y + 16, "+", "h")
+    # Each sign on its terminal's outer side, so two terminals close together never share one.
+    right = minus_below or minus_dx < plus_dx
+    svg.text(x + plus_dx + (8 if right else -8), y + 16, "+", "h", anchor="start" if right else "end")
     my = y + 58 if minus_below else y
     svg.terminal((x + minus_dx, my))
     svg.text(x + minus_dx + 8, my + (-6 if minus_below else 16), "−", "h")
@@ -295,10 +297,26 @@ def resistor_v(svg: Svg, x: float, y1: float, y2: float, top: str, bottom: str) 
 
 
 def inline_h(svg: Svg, x: float, y: float, w: float, label: str) -> None:
-    """A fuse or thermal cut-off sitting on a horizontal wire, centred at (x, y), label above."""
+    """A fuse (or a heater's element) sitting on a horizontal wire, centred at (x, y), label above."""
     svg.rect(x - w / 2, y - 7, w, 14, "sym", rx=2)
     svg.raw(f'<line class="wire gnd" x1="{_n(x - w / 2)}" y1="{_n(y)}" x2="{_n(x + w / 2)}" y2="{_n(y)}"/>')
     svg.text(x, y - 13, label, "small", anchor="middle")
+
+
+def nc_contact_h(svg: Svg, x: float, y: float, w: float, label: str, bg: str = "#eef5ff") -> None:
+    """A thermostat's normally-closed contact on a horizontal wire, centred at (x, y), label above.
+
+    Drawn as a switch (IEC: the blade rests on the fixed contact), never as a fuse's box, so a
+    thermostat or thermal cut-off is not mistaken for a fuse; a small θ marks it thermal.
+    """
+    x1, x2 = x - w / 2, x + w / 2
+    svg.raw(f'<rect x="{_n(x1 + 4)}" y="{_n(y - 4)}" width="{_n(w - 8)}" height="8" fill="{bg}" stroke="none"/>')
+    svg.raw(f'<line class="wire gnd" x1="{_n(x2)}" y1="{_n(y)}" x2="{_n(x2)}" y2="{_n(y + 9)}"/>')
+    svg.raw(f'<line class="wire gnd" x1="{_n(x1)}" y1="{_n(y)}" x2="{_n(x2 + 4)}" y2="{_n(y + 9)}"/>')
+    for px in (x1, x2):
+        svg.raw(f'<circle class="sym" cx="{_n(px)}" cy="{_n(y)}" r="3"/>')
+    svg.text(x1 + 2, y + 19, "θ", "small")
+    svg.text(x, y - 10, label, "small", anchor="middle")
 
 
 def fuse_v(svg: Svg, x: float, y: float, label: str, left: bool = False) -> None:
@@ -661,7 +679,7 @@ def chest_freezer(cfg: Config) -> Svg:
     svg.wire("mainsL", (1144, 650), (1360, 650), (1360, 700))
     svg.wire("mainsN", (1360, 700), (1144, 700))
     svg.wire("pe", (1144, 725), (1170, 725))
-    inline_h(svg, 1195, 650, 40, "TCO 55 °C NC")
+    nc_contact_h(svg, 1195, 650, 40, "TCO 55 °C NC", bg="#fafafa")
     inline_h(svg, 1295, 650, 90, "heater 25-100 W")
     svg.raw('<path class="wire gnd" style="stroke-dasharray: 4 4; stroke-width: 1.5" d="M1195,660 v20 h100 v-20"/>')
     svg.text(1245, 694, "clamped together", "small", anchor="middle")
@@ -766,6 +784,7 @@ def glycol(cfg: Config) -> Svg:
     pull_up(svg, 270, board["VCC"][1], board["IN2"][1], "sigC")
     relay_supply(svg, board, 370)
     plus_x, minus_x = supply(svg, 300, 480, 210, ["24 V DC supply", "valve coils"], 150, 185)
+    svg.text(300, 554, "AC in: mains through F3 (system.svg)", "small")
 
     # pipes first, so the valve box sits on top of them
     svg.pipe((880, 530), (750, 530), (750, 280))
@@ -787,7 +806,7 @@ def glycol(cfg: Config) -> Svg:
         left=[("+", 60), ("−", 95)],
     )
     svg.wire("v24", board["NO2"], (600, board["NO2"][1]), (600, valve["+"][1]), valve["+"])
-    inline_h(svg, 570, board["NO2"][1], 30, "TS2")
+    nc_contact_h(svg, 560, board["NO2"][1], 34, "TS2")
     svg.wire("v24", (plus_x, 480), (plus_x, 450), (540, 450), (540, board["COM2"][1]), board["COM2"])
     fuse_v(svg, 540, 348, FUSE_LABEL["F5"], left=True)
     svg.wire("gnd", (minus_x, 480), (minus_x, 465), (580, 465), (580, valve["−"][1]), valve["−"])
@@ -815,16 +834,17 @@ def glycol(cfg: Config) -> Svg:
     )
     svg.lines(
         24,
-        580,
+        574,
         [
             "Relay board as in chest-freezer.svg: VCC from the Pi's 3V3, JD-VCC jumper removed, "
             "GND pin beside VCC free.",
             "D1: a 1N4007 diode across the coil, band (cathode) to +; it absorbs the kick at turn-off.",
-            "TS2: low-temperature backstop, the contact of a 24 V thermostat (e.g. an STC-1000, 24 V model), its",
-            "probe on the tank, opens a few degrees below your coldest setpoint: a stuck relay cannot freeze the beer.",
+            "TS2 (a thermostat's contact, not a fuse): low-temperature backstop. A 24 V thermostat (e.g. an",
+            "STC-1000, 24 V model) powered from the 24 V supply after F5, its probe on the tank, its cooling contact",
+            "opens a few degrees below your coldest setpoint: a stuck relay cannot freeze the beer.",
         ],
     )
-    fuse_table(svg, 24, 645, ["F4", "F5"])
+    fuse_table(svg, 24, 652, ["F4", "F5"])
     legend(
         svg,
         20,
@@ -869,7 +889,7 @@ def motorized_valve(cfg: Config) -> Svg:
     for y, ch in ((board["IN3"][1], 3), (board["IN4"][1], 4)):  # the contacts' terminals are drawn in A and B
         svg.raw(
             f'<path class="wire gnd" style="stroke-dasharray: 5 4; stroke-width: 1.5" '
-            f'd="M510,{_n(y)} h{_n(30 + 8 * ch)}"/>'
+            f'd="M510,{_n(y)} h{_n(80 + 8 * ch)}"/>'
         )
         svg.text(505, y - 8, f"K{ch}", "small", anchor="end")
     relay_supply(svg, board, 410)
@@ -895,7 +915,7 @@ def motorized_valve(cfg: Config) -> Svg:
     # A: 3-wire valve (one common wire, an open wire and a close wire)
     svg.rect(560, 90, 595, 355, "box", rx=8)
     svg.text(575, 112, "A. 3-wire valve: + on 'open' opens it, + on 'close' closes it", "h")
-    svg.rect(585, 120, 180, 250, "zone-out", rx=6)
+    svg.rect(624, 120, 148, 250, "zone-out", rx=6)  # right of the + wire and F5: they are not on the board
     k3 = contact(svg, (650, 195), 710, f"K3, GPIO{op}: open", no_label_inside=True, suffix="3")
     k4 = contact(svg, (650, 320), 710, f"K4, GPIO{cp}: close", no_label_inside=True, suffix="4")
     va = module(svg, 960, 125, 170, 215, ["Valve", "3-wire"], left=[("open", 30), ("close", 155), ("common", 190)])
@@ -962,6 +982,13 @@ def motorized_valve(cfg: Config) -> Svg:
     _warn_pins(svg, cfg, [name])
     svg.text(20, 935, "A dot joins wires; a wire that hops over another (a small arc) is not connected to it.", "small")
     return svg
+
+
+def _signal_name(out: OutputConfig, ch: Channel) -> str:
+    """A legend entry: a motorized valve's colour also marks the 24 V wire from its relay to the valve."""
+    if out.kind is OutputKind.MOTORIZED_VALVE:
+        return f"GPIO{ch.pin} / valve {ch.name.rsplit('.', 1)[-1]} (24 V)"
+    return f"GPIO{ch.pin} signal"
 
 
 def system(cfg: Config) -> Svg:
@@ -1096,7 +1123,7 @@ def system(cfg: Config) -> Svg:
         elif out.kind is OutputKind.SOLENOID:
             v = loads[name]
             svg.wire("v24", no, (x, no[1]), (x, v["+"][1]), v["+"])
-            inline_h(svg, 690, v["+"][1], 28, "TS2")
+            nc_contact_h(svg, 690, v["+"][1], 32, "TS2")
             svg.wire("gnd", v["−"], (zero_x, v["−"][1]))
             zero_ends.append(v["−"][1])
         else:
@@ -1207,7 +1234,7 @@ def system(cfg: Config) -> Svg:
         20,
         ny + 95,
         [("v33", "3V3"), ("v5", "5 V"), ("v24", "24 V DC +"), ("gnd", "GND / 0 V")]
-        + [(SIGNALS[i % len(SIGNALS)], f"GPIO{ch.pin} signal") for i, (_, _, ch) in enumerate(channels)]
+        + [(SIGNALS[i % len(SIGNALS)], _signal_name(out, ch)) for i, (_, out, ch) in enumerate(channels)]
         + [("sigB", f"GPIO{o.pin} signal (SSR)") for _, o in ssrs],
         per_row=6,
     )

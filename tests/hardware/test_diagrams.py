@@ -416,3 +416,75 @@ def test_the_system_drawing_refuses_more_than_one_board(tmp_path: Path, capsys: 
     path.write_text(_relays(9), encoding="utf-8")
     assert _generator().main(["--config", str(path), "--out", str(tmp_path / "svg")]) == 0
     assert "skipped system.svg: config: 9 relay channels; the system drawing shows 8 at most" in capsys.readouterr().err
+
+
+def _labels_and_outlines(svg: str) -> tuple[list[tuple[str, float, float, float, float]], list[tuple[float, ...]]]:
+    """Each <text>: (text, x0, x1, y0, y1), its width estimated from DejaVu Sans' average advance;
+    each dashed terminal or heater outline (``zone-out``): (x, y, w, h)."""
+    root = ET.fromstring(svg)
+    texts = []
+    for el in root.iter(f"{SVG_NS}text"):
+        s = "".join(el.itertext())
+        size = 11.0 if el.get("class") == "small" else 13.0
+        width = 0.55 * size * len(s)
+        x, y = float(el.get("x", "0")), float(el.get("y", "0"))
+        anchor = el.get("text-anchor", "start")
+        x0 = x if anchor == "start" else x - width if anchor == "end" else x - width / 2
+        texts.append((s, x0, x0 + width, y - 0.75 * size, y))
+    outlines = [
+        tuple(float(el.get(k, "0")) for k in ("x", "y", "width", "height"))
+        for el in root.iter(f"{SVG_NS}rect")
+        if el.get("class") == "zone-out"
+    ]
+    return texts, outlines
+
+
+def label_crossings(svg: str) -> list[str]:
+    """Fuse, thermostat and cut-off labels that a dashed outline's edge runs through (unreadable)."""
+    texts, outlines = _labels_and_outlines(svg)
+    found = []
+    for s, x0, x1, y0, y1 in texts:
+        if not re.match(r"(F\d|TS\d|TCO)\b", s):
+            continue
+        for rx, ry, rw, rh in outlines:
+            if y0 < ry + rh and y1 > ry and any(x0 < edge < x1 for edge in (rx, rx + rw)):
+                found.append(s)
+    return found
+
+
+def test_no_fuse_or_thermostat_label_is_crossed_by_an_outline() -> None:
+    for name, svg in committed().items():
+        assert label_crossings(svg) == [], name
+
+
+def test_the_label_checker_notices_a_crossed_label() -> None:
+    svg = committed()["motorized-valve.svg"].replace('<rect class="zone-out" x="624"', '<rect class="zone-out" x="585"')
+    assert label_crossings(svg) == ["F5 2 A"]
+
+
+def test_thermostats_and_cut_offs_are_drawn_as_contacts_not_as_fuses() -> None:
+    """A TS or TCO label sits over a switch's blade; a fuse's box (rect.sym) under it would read as a fuse."""
+    for name in ("chest-freezer.svg", "glycol.svg", "system.svg"):
+        root = ET.fromstring(committed()[name])
+        labels = [
+            (float(el.get("x", "0")), float(el.get("y", "0")))
+            for el in root.iter(f"{SVG_NS}text")
+            if re.match(r"(TS\d|TCO)\b", "".join(el.itertext())) and el.get("text-anchor") == "middle"
+        ]
+        fuses = [
+            (float(el.get("x", "0")) + float(el.get("width", "0")) / 2, float(el.get("y", "0")))
+            for el in root.iter(f"{SVG_NS}rect")
+            if el.get("class") == "sym"
+        ]
+        assert labels, name
+        for lx, ly in labels:
+            assert not any(abs(fx - lx) < 3 and 0 < fy - ly < 12 for fx, fy in fuses), (name, lx, ly)
+
+
+def test_a_supplys_signs_sit_on_the_outer_sides_of_its_terminals() -> None:
+    """Two terminals close together never share a sign between them (the glycol drawing's 24 V supply)."""
+    gen = _generator()
+    svg = gen.Svg(400, 200, "t", "d")
+    plus_x, minus_x = gen.supply(svg, 0, 100, 210, ["24 V DC supply"], 150, 185)
+    signs = {sign: float(x) for x, sign in re.findall(r'<text x="([\d.]+)"[^>]*>([+−])</text>', "\n".join(svg.parts))}
+    assert signs["+"] < plus_x < minus_x < signs["−"]
