@@ -16,14 +16,15 @@ Pure data: no I/O, importable from the core.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Literal
+from typing import Literal, Protocol
 
 __all__ = [
     "COOL_ROLES",
+    "HEAT_ROLE",
     "OUTPUT_ROLES",
     "PROBE_ROLES",
     "RIGS",
@@ -33,9 +34,12 @@ __all__ = [
     "PlantKind",
     "Rig",
     "RigSpec",
+    "can_heat_cool",
     "output_roles",
     "probe_field",
+    "probe_lost_code",
     "spec",
+    "wired_roles",
 ]
 
 
@@ -65,6 +69,11 @@ class OutputKind(StrEnum):
 
 PROBE_ROLES: tuple[str, ...] = ("beer", "chamber", "room")
 """Probe roles; a fermenter's probe for role R is its ``R_probe`` key."""
+
+
+def probe_lost_code(role: str) -> str:
+    """The code of the alarm raised for a lost probe of ``role`` (``beer_probe_lost``)."""
+    return f"{role}_probe_lost"
 
 
 def probe_field(role: str) -> str:
@@ -191,6 +200,13 @@ RIGS: Mapping[Rig, RigSpec] = MappingProxyType(
 
 COOL_ROLES: frozenset[str] = frozenset(s.cool_role for s in RIGS.values() if s.cool_role is not None)
 """The output roles that cool, on any rig."""
+HEAT_ROLE = "heat"
+"""The output role that heats, on any rig."""
+
+
+def can_heat_cool(roles: Collection[str]) -> tuple[bool, bool]:
+    """Whether outputs with these roles can heat, and whether they can cool."""
+    return HEAT_ROLE in roles, not COOL_ROLES.isdisjoint(roles)
 
 
 def spec(rig: Rig | str) -> RigSpec:
@@ -210,3 +226,17 @@ def output_roles(rig: Rig, configured: Mapping[str, str | None]) -> dict[str, st
         if name is not None:
             roles[role] = name
     return roles
+
+
+class _Wired(Protocol):
+    """A configured fermenter (``brewctl.config.FermenterConfig``): its rig, and its outputs
+    under the ``OUTPUT_ROLES`` fields."""
+
+    @property
+    def rig(self) -> Rig: ...
+
+
+def wired_roles(fermenter: _Wired) -> dict[str, str]:
+    """Role -> output name for the roles a configured fermenter uses (its rig's, set in its config)."""
+    configured = {r.field: getattr(fermenter, r.field, None) for r in OUTPUT_ROLES.values()}
+    return output_roles(fermenter.rig, configured)

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from brewctl.rigs import OUTPUT_ROLES
+from brewctl.rigs import COOL_ROLES, HEAT_ROLE, OUTPUT_ROLES, probe_lost_code
 from brewctl.units import format_duration
 
 if TYPE_CHECKING:  # it reads the models' fields only: `brewctl status` words a status without building them
@@ -30,6 +30,7 @@ __all__ = [
     "alarm_message",
     "format_left",
     "idle_cause",
+    "is_probe_lost",
     "output_reason",
     "probe_error_text",
     "probe_problem",
@@ -109,9 +110,9 @@ def idle_cause(role: str, beer_error_c: float | None, can_heat: bool, can_cool: 
     """
     if beer_error_c is None:
         return "idle"
-    if beer_error_c < -ON_TARGET_C and not can_heat and role in {"cool", "valve"}:
+    if beer_error_c < -ON_TARGET_C and not can_heat and role in COOL_ROLES:
         return "cannot_warm"
-    if beer_error_c > ON_TARGET_C and not can_cool and role == "heat":
+    if beer_error_c > ON_TARGET_C and not can_cool and role == HEAT_ROLE:
         return "cannot_cool"
     if abs(beer_error_c) <= ON_TARGET_C:
         return "valve_on_target" if role == "valve" else "on_target"
@@ -243,8 +244,13 @@ STUCK_ACTIONS: Mapping[str, str] = {
 """What the controller does about a stuck probe (``brewctl.core.stuck_probe``)."""
 
 
+def is_probe_lost(alarm: Alarm) -> bool:
+    """Whether the alarm is a lost probe's (its ``role`` says which probe)."""
+    return alarm.role is not None and alarm.code == probe_lost_code(alarm.role)
+
+
 def _alarm_key(alarm: Alarm) -> str:
-    if alarm.role is not None and alarm.code == f"{alarm.role}_probe_lost":
+    if is_probe_lost(alarm):
         return "probe_lost"
     cause = alarm.values.get("cause")
     return f"{alarm.code}/{cause}" if cause is not None else alarm.code

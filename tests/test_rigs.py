@@ -8,7 +8,7 @@ from brewctl.config import Config, FermenterConfig, Rig
 from brewctl.core.control import FermenterController
 from brewctl.drivers.outputs import DRIVERS
 from brewctl.mqtt.state import ha_hold_mode
-from brewctl.rigs import OUTPUT_ROLES, RIGS, OutputKind, output_roles, spec
+from brewctl.rigs import OUTPUT_ROLES, RIGS, OutputKind, can_heat_cool, output_roles, spec, wired_roles
 from brewctl.sim import plant_for
 from brewctl.sim.simulate import default_config
 
@@ -69,3 +69,14 @@ def test_the_valve_rig_narrows_the_valve_kinds() -> None:
         Config.model_validate(data)
     data["fermenters"] = {"fv": {"rig": "glycol", "valve": "v", "beer_probe": "beer"}}
     Config.model_validate(data)
+
+
+def test_wired_roles_are_the_rigs_roles_set_in_the_config() -> None:
+    """A cooler set on a heat-only fermenter is no role of it: it neither cools nor gets a HA duty sensor."""
+    f = FermenterConfig(rig=Rig.HEAT_ONLY, beer_probe="b", heater="h", cooler="c")
+    assert wired_roles(f) == {"heat": "h"}
+    assert can_heat_cool(wired_roles(f)) == (True, False)
+    g = FermenterConfig(rig=Rig.GLYCOL, beer_probe="b", valve="v")
+    assert wired_roles(g) == {"valve": "v"}
+    assert can_heat_cool(wired_roles(g)) == (False, True)
+    assert can_heat_cool(["cool"]) == (False, True) and can_heat_cool([]) == (False, False)

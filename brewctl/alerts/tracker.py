@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from brewctl.model import Alarm, NodeStatus
+from brewctl.rigs import PROBE_ROLES, probe_lost_code
 
 __all__ = ["SUBSUMED_BY", "AlarmKey", "AlertTracker", "Notice", "standing_alarms"]
 
@@ -76,11 +77,7 @@ def _sort_key(key: AlarmKey) -> tuple[str, str]:
     return (key[0] or "", key[1])
 
 
-SUBSUMED_BY: dict[str, str] = {
-    "beer_probe_lost": "all_probes_lost",
-    "chamber_probe_lost": "all_probes_lost",
-    "room_probe_lost": "all_probes_lost",
-}
+SUBSUMED_BY: dict[str, str] = {probe_lost_code(role): "all_probes_lost" for role in PROBE_ROLES}
 """An alarm not announced while the one it names stands on the same fermenter: one lost probe
 on a beer-probe-only fermenter is one critical notice ("beer probe lost: all outputs off"), not
 that plus a warning for the same cause."""

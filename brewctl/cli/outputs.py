@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from brewctl.errors import UserError
 from brewctl.paths import DEFAULT_CONFIG_PATH
 from brewctl.pins import HEADER_PIN
-from brewctl.rigs import OutputKind
+from brewctl.rigs import OUTPUT_ROLES, OutputKind
 
 if TYPE_CHECKING:  # the config (pydantic) is imported when the command runs: `brewctl --help` starts fast
     from brewctl.cli import Commands
@@ -72,9 +72,9 @@ class BenchResult:
 def _role(cfg: Config, name: str) -> tuple[str, str] | None:
     """(fermenter name, role key) of the fermenter using this output, if any."""
     for fid, f in cfg.fermenters.items():
-        for key in ("heater", "cooler", "valve"):
-            if getattr(f, key) == name:
-                return (f.name or fid, key)
+        for role in OUTPUT_ROLES.values():
+            if getattr(f, role.field) == name:
+                return (f.name or fid, role.field)
     return None
 
 

@@ -30,7 +30,7 @@ from brewctl.core.jacket import JacketLoop
 from brewctl.core.probes import ProbeFilter
 from brewctl.core.ramp import SetpointSlope
 from brewctl.model import SAFE_OFF_CAUSES, Alarm, Note, OffCause, OutputReason, OutputStatus, PidTerms
-from brewctl.rigs import OUTPUT_ROLES, PROBE_ROLES, RIGS, output_roles, probe_field
+from brewctl.rigs import PROBE_ROLES, RIGS, probe_field, probe_lost_code, wired_roles
 
 __all__ = ["PROBE_ROLES", "ControlResult", "FermenterController", "Target"]
 
@@ -97,8 +97,7 @@ class FermenterController:
     def __init__(self, cfg: FermenterConfig) -> None:
         self.cfg = cfg
         self.spec = spec = RIGS[cfg.rig]
-        configured = {r.field: getattr(cfg, r.field) for r in OUTPUT_ROLES.values()}
-        wired = output_roles(cfg.rig, configured)
+        wired = wired_roles(cfg)
         self.roles: tuple[str, ...] = tuple(r for r in spec.roles if r in spec.required or r in wired)
         self.has_heat = "heat" in self.roles
         self.has_cool = "cool" in self.roles
@@ -484,7 +483,7 @@ class FermenterController:
             )
 
     def _lost_alarm(self, role: str) -> Alarm:
-        return self._alarm(f"{role}_probe_lost", "warning", role=role)
+        return self._alarm(probe_lost_code(role), "warning", role=role)
 
     def _alarm(self, code: str, severity: Severity, *, role: str | None = None, **values: float | str) -> Alarm:
         """An alarm as codes and values (``brewctl.wording`` words its message)."""

@@ -47,6 +47,7 @@ from brewctl.drivers.timing import (
     valve_time_to_goal,
 )
 from brewctl.errors import FatalError
+from brewctl.rigs import HEAT_ROLE, RIGS, wired_roles
 
 __all__ = [
     "DRIVERS",
@@ -237,8 +238,14 @@ def output_channels(name: str, cfg: OutputConfig) -> list[Channel]:
 
 
 def exclusive_pairs(config: Config) -> list[tuple[str, str]]:
-    """Each fermenter's (heater, cooler) pair: outputs that must never be on together."""
-    return [(f.heater, f.cooler) for f in config.fermenters.values() if f.heater and f.cooler]
+    """Each fermenter's (heating, cooling) outputs: never on together (the rig registry says which
+    role cools: the cooler of a chamber, the glycol valve of a jacket with a heat wrap)."""
+    pairs = []
+    for f in config.fermenters.values():
+        wired, cool_role = wired_roles(f), RIGS[f.rig].cool_role
+        if HEAT_ROLE in wired and cool_role in wired:
+            pairs.append((wired[HEAT_ROLE], wired[cool_role]))
+    return pairs
 
 
 class OutputBank:

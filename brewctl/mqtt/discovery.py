@@ -16,7 +16,7 @@ from brewctl.config import ChillerConfig, FermenterConfig, HydrometerConfig
 from brewctl.limits import SETPOINT_MAX_C, SETPOINT_MIN_C
 from brewctl.mqtt.state import ha_hold_mode
 from brewctl.mqtt.topics import Topics
-from brewctl.rigs import COOL_ROLES, OUTPUT_ROLES, probe_field
+from brewctl.rigs import can_heat_cool, probe_field, wired_roles
 
 __all__ = ["MODE_COMMAND_TEMPLATE", "climate_modes", "discovery_documents", "retained_topics", "stale_topics"]
 
@@ -199,9 +199,10 @@ def discovery_documents(
                 "icon": "mdi:water-opacity",
                 "value_template": "{{ value_json.sg }}",
             }
-        if f.heater is not None:
+        can_heat, can_cool = can_heat_cool(wired_roles(f))
+        if can_heat:
             sensors["heat_duty"] = _duty_sensor("heat_duty_pct", "Heater duty")
-        if any(getattr(f, OUTPUT_ROLES[r].field) is not None for r in COOL_ROLES):
+        if can_cool:
             sensors["cool_duty"] = _duty_sensor("cool_duty_pct", "Cooling duty")
         for key, sensor in sensors.items():
             docs[topics.discovery("sensor", node, f"{fid}_{key}")] = {

@@ -13,9 +13,10 @@ from brewctl.config import FermenterConfig, Mode
 from brewctl.core.control import ControlResult
 from brewctl.display import chiller_line, format_temp
 from brewctl.model import Alarm, FermenterStatus, GravityStatus, OutputStatus, PidTerms, ProfileStatus
+from brewctl.rigs import can_heat_cool
 from brewctl.service.hub import GravitySample
 from brewctl.service.state import FermenterState
-from brewctl.wording import word_alarm, word_output
+from brewctl.wording import is_probe_lost, word_alarm, word_output
 
 __all__ = ["chiller_line", "fermenter_status", "stamp_alarms", "summary_line", "word_alarms"]
 
@@ -67,8 +68,7 @@ def _worded_outputs(
 ) -> tuple[OutputStatus, ...]:
     """Each output's reason in words; an idle one says why from the beer's distance to its setpoint."""
     error = beer_c - setpoint_c if beer_c is not None and setpoint_c is not None else None
-    roles = {o.role for o in outputs}
-    can_heat, can_cool = "heat" in roles, bool(roles & {"cool", "valve"})
+    can_heat, can_cool = can_heat_cool({o.role for o in outputs})
     return tuple(word_output(o, beer_error_c=error, can_heat=can_heat, can_cool=can_cool) for o in outputs)
 
 
@@ -83,7 +83,7 @@ def word_alarms(alarms: Sequence[Alarm], probe_errors: Mapping[str, tuple[str, s
     out = []
     for alarm in alarms:
         error = probe_errors.get(alarm.role) if alarm.role is not None else None
-        if error is not None and alarm.code == f"{alarm.role}_probe_lost":
+        if error is not None and is_probe_lost(alarm):
             code, detail = error
             values = alarm.values | {"bus_error": code} | ({"bus_detail": detail} if detail else {})
             alarm = alarm.model_copy(update={"values": values})

@@ -8,8 +8,10 @@ free rise nothing is controlled: the curve has a gap (None).
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from typing import assert_never
 
+from brewctl.core.profile import AnyStep
 from brewctl.profiles import FreeRiseStep, HoldStep, HoldUntilStep, Profile, RampStep, WaitForBrewerStep
 
 __all__ = ["WAIT_DRAWN_S", "plan_ahead", "planned_curve", "step_starts"]
@@ -20,61 +22,50 @@ WAIT_DRAWN_S = 12 * 3600.0
 Point = tuple[float, float | None]
 
 
-def planned_curve(profile: Profile) -> list[Point]:
-    """``(seconds from start, setpoint degC or None)`` corners of the planned curve."""
-    points: list[Point] = []
-    t = 0.0
+def _drawn(profile: Profile) -> Iterator[tuple[AnyStep, float | None, float]]:
+    """Each step with the setpoint it is drawn from (None in a free rise) and its drawn length.
+
+    The one dispatch on step kinds here: mypy names it when a kind is added.
+    """
     current: float | None = None
     for step in profile.steps:
         match step:
             case FreeRiseStep():
-                points.append((t, None))
-                t += step.duration_s
-                points.append((t, None))
+                yield step, None, step.duration_s
                 continue
             case RampStep():
                 start = step.from_c if step.from_c is not None else current
                 if start is None:  # a profile that opens with a ramp starts from the beer: draw it flat
                     start = step.temperature_c
-                points.append((t, start))
-                t += step.duration_from(start)
+                yield step, start, step.duration_from(start)
             case HoldStep():
-                points.append((t, step.temperature_c))
-                t += step.duration_s
+                yield step, step.temperature_c, step.duration_s
             case HoldUntilStep():
-                points.append((t, step.temperature_c))
-                t += step.max_duration_s
+                yield step, step.temperature_c, step.max_duration_s
             case WaitForBrewerStep():
-                points.append((t, step.temperature_c))
-                t += WAIT_DRAWN_S
+                yield step, step.temperature_c, WAIT_DRAWN_S
             case _:
                 assert_never(step)
-        points.append((t, step.temperature_c))
         current = step.temperature_c
+
+
+def planned_curve(profile: Profile) -> list[Point]:
+    """``(seconds from start, setpoint degC or None)`` corners of the planned curve."""
+    points: list[Point] = []
+    t = 0.0
+    for step, start, length in _drawn(profile):
+        points.append((t, start))
+        t += length
+        points.append((t, None if isinstance(step, FreeRiseStep) else step.temperature_c))
     return points
 
 
 def step_starts(profile: Profile) -> list[float]:
     """Where each step begins on the planned curve (seconds from the start), as :func:`planned_curve` draws it."""
-    starts: list[float] = []
-    t = 0.0
-    current: float | None = None
-    for step in profile.steps:
-        starts.append(t)
-        if isinstance(step, FreeRiseStep):
-            t += step.duration_s
-            continue
-        if isinstance(step, RampStep):
-            start = step.from_c if step.from_c is not None else current
-            t += step.duration_from(start if start is not None else step.temperature_c)
-        elif isinstance(step, HoldStep):
-            t += step.duration_s
-        elif isinstance(step, HoldUntilStep):
-            t += step.max_duration_s
-        elif isinstance(step, WaitForBrewerStep):
-            t += WAIT_DRAWN_S
-        current = step.temperature_c
-    return starts
+    starts = [0.0]
+    for _, _, length in _drawn(profile):
+        starts.append(starts[-1] + length)
+    return starts[:-1]
 
 
 def plan_ahead(

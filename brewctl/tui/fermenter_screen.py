@@ -15,6 +15,7 @@ from textual.widgets import Footer, Static
 from brewctl.errors import BrewctlError
 from brewctl.model import Event, FermenterStatus, NodeStatus
 from brewctl.profiles import Profile
+from brewctl.rigs import COOL_ROLES, HEAT_ROLE
 from brewctl.tui.connection_bar import ConnectionBar
 from brewctl.tui.curve import plan_ahead
 from brewctl.tui.events_text import category, event_line
@@ -151,8 +152,8 @@ class FermenterScreen(FermenterActions):
             return
         if self.series.ts_s and f.updated_s - self.series.ts_s[-1] < self.zoom.step_s:
             return
-        heat = max((o.value for o in f.outputs if o.role == "heat"), default=0.0)
-        cool = max((o.value for o in f.outputs if o.role in {"cool", "valve"}), default=0.0)
+        heat = max((o.value for o in f.outputs if o.role == HEAT_ROLE), default=0.0)
+        cool = max((o.value for o in f.outputs if o.role in COOL_ROLES), default=0.0)
         setpoint = f.beer_setpoint_c if f.beer_setpoint_c is not None else f.chamber_setpoint_c
         gravity = f.gravity.sg if f.gravity is not None else None
         self.series.append(f.updated_s, f.beer_c, f.chamber_c, setpoint, heat, cool, gravity)

@@ -10,6 +10,7 @@ import time
 
 from brewctl.display import MISSING, PAUSED, WAITING, Units, format_pair, format_temp, from_display_c, to_display_c
 from brewctl.model import FermenterStatus, GravityStatus, OutputStatus, ProfileStatus
+from brewctl.rigs import can_heat_cool
 from brewctl.units import format_duration, sg_to_plato
 from brewctl.wording import output_reason
 
@@ -50,8 +51,7 @@ def format_output(o: OutputStatus, f: FermenterStatus | None = None) -> str:
     if f is not None:
         if f.beer_c is not None and f.beer_setpoint_c is not None:
             error = f.beer_c - f.beer_setpoint_c
-        roles = {out.role for out in f.outputs}
-        can_heat, can_cool = "heat" in roles, bool(roles & {"cool", "valve"})
+        can_heat, can_cool = can_heat_cool({out.role for out in f.outputs})
     reason = output_reason(o, brief=True, beer_error_c=error, can_heat=can_heat, can_cool=can_cool)
     return f"{text}: {reason}" if reason else text
 

@@ -273,6 +273,26 @@ def test_exclusive_pairs_from_config() -> None:
     assert exclusive_pairs(cfg) == [("h", "c")]
 
 
+def test_a_jackets_heat_wrap_and_its_glycol_valve_are_an_exclusive_pair() -> None:
+    """The rig registry says which role cools: on a glycol or valve rig it is the valve, not a cooler."""
+    cfg = parse_config(
+        {
+            "probes": {"b": {"id": "28-0316a2795aff"}, "b2": {"id": "28-0416a27c3bff"}},
+            "outputs": {
+                "wrap": {"kind": "ssr", "pin": 18},
+                "sol": {"kind": "solenoid", "pin": 27},
+                "wrap2": {"kind": "ssr", "pin": 24},
+                "ball": {"kind": "motorized-valve", "open_pin": 22, "close_pin": 23},
+            },
+            "fermenters": {
+                "fv2": {"rig": "glycol", "beer_probe": "b", "heater": "wrap", "valve": "sol"},
+                "fv3": {"rig": "valve", "beer_probe": "b2", "heater": "wrap2", "valve": "ball"},
+            },
+        }
+    )
+    assert exclusive_pairs(cfg) == [("wrap", "sol"), ("wrap2", "ball")]
+
+
 async def test_bad_commands_are_refused(mock_factory: MockFactory) -> None:
     async with OutputBank(OUTPUTS) as bank:
         with pytest.raises(ValueError, match="no output named 'nope'"):

@@ -377,3 +377,13 @@ def test_round_trip_property(steps: list[HoldStep | RampStep | FreeRiseStep], fm
     back = import_text(out.text, "rt", fmt=fmt, units="C").profile
     _same_curve(profile, back)
     assert math.isclose(planned_curve(profile, 10)[-1][0], planned_curve(back, 10)[-1][0], abs_tol=1.0)
+
+
+def test_a_file_without_a_unit_is_read_as_fahrenheit_above_the_warmest_setpoint() -> None:
+    """The cut is the setpoint limit of brewctl.limits, not a number of its own."""
+    from brewctl.limits import SETPOINT_MAX_C
+    from brewctl.profiles.interchange.common import guess_units
+
+    assert guess_units([4.0, SETPOINT_MAX_C]) == "C"
+    assert guess_units([4.0, SETPOINT_MAX_C + 0.5]) == "F"
+    assert guess_units([]) == "C"

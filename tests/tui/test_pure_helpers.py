@@ -9,7 +9,7 @@ import pytest
 from brewctl.config import Mode
 from brewctl.model import FermenterStatus, GravityStatus, OutputReason, OutputStatus, ProfileStatus
 from brewctl.profiles import parse_profile
-from brewctl.tui.curve import WAIT_DRAWN_S, planned_curve
+from brewctl.tui.curve import WAIT_DRAWN_S, planned_curve, step_starts
 from brewctl.tui.fermenter_actions import check_setpoint
 from brewctl.tui.fermenter_card import alarmed
 from brewctl.tui.format import format_gravity, format_output, format_profile, format_temp, format_temperatures
@@ -107,6 +107,9 @@ def test_planned_curve_ramps_gaps_and_waits() -> None:
     assert points[3] == (2 * 86400.0 + 2 * 3600.0, 21.0)  # 3 degrees at 1.5 per hour
     assert points[4][1] is None and points[5][1] is None  # no control: a gap
     assert points[-1] == (points[5][0] + WAIT_DRAWN_S, 2.0)
+    # each step starts where the curve draws it (one dispatch on step kinds serves both)
+    assert step_starts(profile) == [points[i][0] for i in range(0, len(points), 2)]
+    assert step_starts(profile)[1:] == [2 * 86400.0, 2 * 86400.0 + 2 * 3600.0, 3 * 86400.0 + 2 * 3600.0]
 
 
 def test_profile_draft_edits_and_validation() -> None:

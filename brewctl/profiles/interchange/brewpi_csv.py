@@ -23,6 +23,7 @@ from brewctl.profiles.interchange.common import (
     Point,
     Warnings,
     build_profile,
+    guess_units,
     number,
     points_to_steps,
     temp_c,
@@ -91,7 +92,7 @@ def import_brewpi_csv(text: str, source: str, name: str | None, units: Literal["
         raw.append((line, when, None if cell == "" else number(cell, f"{line}: temperature", source)))
     values = [v for _, _, v in raw if v is not None]
     if units is None:
-        units = "F" if values and max(values) > 40 else "C"
+        units = guess_units(values)
         warnings.add("", f"BrewPi CSV has no unit: read as °{units} (use --units to choose)")
     start = raw[0][1]
     points: list[Point] = []

@@ -31,6 +31,7 @@ __all__ = [
     "ImportResult",
     "Point",
     "build_profile",
+    "guess_units",
     "number",
     "parse_span",
     "pick",
@@ -84,6 +85,11 @@ def number(value: Any, where: str, source: str) -> float:
     if not math.isfinite(out):
         raise ProfileError(f"{source}: {where}: expected a finite number, got {value!r}")
     return out
+
+
+def guess_units(values: Sequence[float]) -> Literal["C", "F"]:
+    """A format that names no unit: °F when a value is above the warmest setpoint allowed in °C."""
+    return "F" if values and max(values) > MAX_TEMP_C else "C"
 
 
 def temp_c(value: float, units: Literal["C", "F"], where: str, source: str) -> float:

@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 from brewctl.core.profile import HoldStep, RampStep, Step, WaitForBrewerStep
 from brewctl.errors import ProfileError
-from brewctl.profiles.interchange.common import ImportResult, Warnings, build_profile, number, temp_c
+from brewctl.profiles.interchange.common import ImportResult, Warnings, build_profile, guess_units, number, temp_c
 from brewctl.userfiles import hostile_reason
 
 __all__ = ["YAML_MISSING", "import_craftbeerpi", "looks_like_craftbeerpi", "read_yaml", "yaml_available"]
@@ -94,7 +94,7 @@ def import_craftbeerpi(
         if isinstance(s, dict) and isinstance(s.get("props"), dict) and s["props"].get("Temp") not in (None, "")
     ]
     if units is None:
-        units = "F" if temps and max(temps) > 40 else "C"
+        units = guess_units(temps)
         warnings.add("", f"CraftBeerPi recipes have no unit: read as °{units} (use --units to choose)")
     steps: list[Step] = []
     previous: float | None = None
