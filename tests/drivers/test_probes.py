@@ -207,6 +207,45 @@ async def test_a_probe_stuck_for_good_never_starves_the_others(bus: FakeW1Bus, m
         release.set()
 
 
+async def test_a_slow_read_is_not_lost_and_timeouts_do_not_flood_the_log(
+    bus: FakeW1Bus, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """At --speed 600 the timeout is 8 ms: on a loaded machine many reads take longer. Such a
+    read finishes by the next cycle and gives that cycle's value; and 30 timeouts log one line,
+    not 30 (a first version logged 4,700 lines in 90 s and lost most readings)."""
+    bus.set_temperature(BEER, 18.0)
+    bus.set_temperature(CHAMBER, 2.0)
+    gate = threading.Event()
+    real = probes_module._read_celsius
+
+    def slow_chamber(cls: type[W1ThermSensor], sensor_id: str, offset_c: float) -> float:
+        if sensor_id == CHAMBER:
+            gate.wait(5)
+        return real(cls, sensor_id, offset_c)
+
+    monkeypatch.setattr(probes_module, "_read_celsius", slow_chamber)
+    now = [0.0]
+    try:
+        with caplog.at_level("INFO", logger="brewctl.drivers.probes"):
+            async with reader(bus, timeout_s=0.05, monotonic=lambda: now[0]) as r:
+                for _ in range(30):
+                    gate.clear()
+                    first = (await r.read_all())["chamber"]
+                    assert first.value_c is None and first.error == ERROR_TIMEOUT
+                    gate.set()  # the slow read ends before the next cycle
+                    deadline = time.monotonic() + 5
+                    while not r._stuck["chamber"][0].done():
+                        assert time.monotonic() < deadline
+                        await asyncio.sleep(0.001)
+                    second = (await r.read_all())["chamber"]
+                    assert second == ProbeSample("chamber", 2.0, None, 1)
+                    now[0] += 1.0
+    finally:
+        gate.set()
+    lines = [rec for rec in caplog.records if "read timed out" in rec.getMessage()]
+    assert len(lines) == 1
+
+
 async def test_read_all_outside_the_context_is_an_error(bus: FakeW1Bus) -> None:
     with pytest.raises(RuntimeError, match="async with"):
         await reader(bus).read_all()
