@@ -103,11 +103,13 @@ class ApiClient:
         path = f"/v1/fermenters/{fermenter}/commands"
         return _command_result(*await self._request("POST", path, json=_command_payload(cmd)))
 
-    async def simulation_probe(self, probe: str, action: str) -> dict[str, Any]:
-        """``unplug`` or ``plug`` a simulated probe (``brewctl sim-fault``); the daemon's answer
-        (``ok``, and ``error`` when refused: not simulated, unknown probe).
+    async def simulation_probe(self, probe: str, action: str, value_c: float | None = None) -> dict[str, Any]:
+        """``unplug``, ``stuck`` (at ``value_c``, or where it reads) or ``plug`` a simulated probe
+        (``brewctl sim-fault``); the daemon's answer (``ok``, and ``error`` when refused: not
+        simulated, unknown probe).
         """
-        return _probe_answer(*await self._request("POST", f"/v1/simulation/probes/{probe}/{action}"))
+        body = {"value_c": value_c} if value_c is not None else None
+        return _probe_answer(*await self._request("POST", f"/v1/simulation/probes/{probe}/{action}", json=body))
 
     async def profiles(self) -> list[dict[str, Any]]:
         """Profiles in the daemon's library: file, name, description, steps (or error)."""
@@ -262,9 +264,11 @@ class OneShotApiClient:
         path = f"/v1/fermenters/{fermenter}/commands"
         return _command_result(*self._request("POST", path, json_body=_command_payload(cmd)))
 
-    def simulation_probe(self, probe: str, action: str) -> dict[str, Any]:
-        """``unplug`` or ``plug`` a simulated probe (``brewctl sim-fault``)."""
-        return _probe_answer(*self._request("POST", f"/v1/simulation/probes/{probe}/{action}"))
+    def simulation_probe(self, probe: str, action: str, value_c: float | None = None) -> dict[str, Any]:
+        """``unplug``, ``stuck`` (at ``value_c``, or where it reads) or ``plug`` a simulated probe
+        (``brewctl sim-fault``)."""
+        body = {"value_c": value_c} if value_c is not None else None
+        return _probe_answer(*self._request("POST", f"/v1/simulation/probes/{probe}/{action}", json_body=body))
 
     def profiles(self) -> list[dict[str, Any]]:
         """Profiles in the daemon's library: file, name, description, steps (or error)."""

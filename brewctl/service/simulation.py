@@ -68,6 +68,8 @@ class SimulatedRigs:
         self._plant_s = 0.0
         """The clock time the plants have been stepped to."""
         self._unplugged: set[str] = set()
+        self._stuck: dict[str, float | None] = {}
+        """Probe id -> the value it is frozen at (None: at its next reading) until ``plug``."""
         self.levels_at_exit: dict[str, bool] = {}
         """Every output channel's level when the rig closed (after the daemon's outputs)."""
 
@@ -205,9 +207,26 @@ class SimulatedRigs:
         self._written.pop(probe_id, None)
         self.bus.remove(probe_id)
 
+    def stick(self, probe: str, value_c: float | None = None) -> float | None:
+        """Freeze a configured probe at ``value_c`` (None: at what it reads now) until ``plug``,
+        while the plant goes on: a stuck probe (docs/control.md, "Stuck probes"). Returns the value
+        it is frozen at (None if it has no reading yet: frozen at its next one)."""
+        assert self.bus is not None
+        probe_id = self.config.probes[probe].id
+        if value_c is None:
+            value_c = self._written.get(probe_id)
+        self._unplugged.discard(probe_id)
+        self._stuck[probe_id] = value_c
+        if value_c is not None:
+            self.bus.set_temperature(probe_id, value_c)
+            self._written[probe_id] = round(value_c * 16) / 16
+        return value_c
+
     def plug(self, probe: str) -> None:
-        """Put an unplugged probe back; it reads the plant again from the next tick."""
-        self._unplugged.discard(self.config.probes[probe].id)
+        """Mend an unplugged or stuck probe; it reads the plant again from the next tick."""
+        probe_id = self.config.probes[probe].id
+        self._unplugged.discard(probe_id)
+        self._stuck.pop(probe_id, None)
 
     def _write_probes(self) -> None:
         assert self.bus is not None
@@ -228,6 +247,11 @@ class SimulatedRigs:
         probe_id = self.config.probes[probe].id
         if probe_id in self._unplugged:
             return
+        if probe_id in self._stuck:
+            frozen = self._stuck[probe_id]
+            if frozen is not None:
+                return
+            self._stuck[probe_id] = value  # frozen at its first reading after ``stick``
         quantised = round(value * 16) / 16
         if self._written.get(probe_id) != quantised:
             self.bus.set_temperature(probe_id, value)

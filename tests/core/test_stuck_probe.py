@@ -123,6 +123,40 @@ def test_the_monitor_latches_until_the_reading_moves() -> None:
     assert m.suspects == {}
 
 
+def test_a_missing_reading_when_the_verdict_comes_does_not_crash_the_monitor() -> None:
+    # Found by running the daemon at --speed 600 under load: a read blip on the very sample
+    # that completed the window raised AssertionError in the control loop (the daemon exited 1).
+    probe = StuckProbeMonitor(cascade=True)
+    samples = series(300)
+    verdict_at = next(i for i, s in enumerate(samples) if probe.update(s))
+    m = StuckProbeMonitor(cascade=True)
+    for s in samples[:verdict_at]:
+        m.update(s)
+    blip = StuckSample(samples[verdict_at].t_s, None, 9.0, 19.0)
+    assert m.update(blip) == {}  # no reading right now: not latched yet
+    assert set(m.update(samples[verdict_at + 1])) == {"beer"}
+
+
+@given(
+    st.lists(
+        st.tuples(st.one_of(st.none(), st.floats(-5, 40)), st.one_of(st.none(), st.floats(-5, 40)), st.floats(0, 1)),
+        min_size=1,
+        max_size=400,
+    ),
+    st.booleans(),
+    st.sampled_from([20.0, 60.0, 300.0]),
+)
+@settings(max_examples=60, deadline=None)
+def test_the_monitor_takes_any_series_with_missing_readings(
+    rows: list[tuple[float | None, float | None, float]], cascade: bool, every_s: float
+) -> None:
+    m = StuckProbeMonitor(cascade=cascade)
+    for i, (beer, chamber, duty) in enumerate(rows):
+        suspects = m.update(StuckSample(i * every_s, beer, chamber, 19.0, cool=duty, chamber_setpoint_c=10.0))
+        for role, (stuck_at, _) in suspects.items():
+            assert role in ("beer", "chamber") and isinstance(stuck_at, float)
+
+
 def test_the_alarm_is_worded_from_its_code_and_values() -> None:
     from brewctl.wording import alarm_message
 

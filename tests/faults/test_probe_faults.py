@@ -62,8 +62,7 @@ async def test_the_daemon_alarms_a_stuck_beer_probe_and_holds_the_chamber(
         assert daemon.rigs is not None and daemon.rigs.bus is not None and daemon.hub is not None
         f = daemon.fermenters["fv1"]
         with daemon.hub.subscribe_events() as events:
-            daemon.rigs.unplug("fv1_beer")  # the simulation stops writing it ...
-            daemon.rigs.bus.set_temperature(config.probes["fv1_beer"].id, 25.0)  # ... and it reads 25 for ever
+            daemon.rigs.stick("fv1_beer", 25.0)  # what `brewctl sim-fault fv1_beer stuck --at 25` does
             async with asyncio.timeout(30):
                 async for event in events:
                     if event.kind == "alarm" and event.data.get("code") == "beer_probe_stuck":

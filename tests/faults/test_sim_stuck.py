@@ -1,0 +1,75 @@
+"""``brewctl sim-fault PROBE stuck``: a simulated daemon's probe frozen from outside (issue #17,
+"the simulator can inject a stuck probe"), through the real API and CLI."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from brewctl.config import Config
+from brewctl.service.client import ApiClient
+from brewctl.service.clock import ScaledClock
+from tests.service.conftest import config, running, short_dir
+
+__all__ = ["config", "short_dir"]
+
+pytestmark = pytest.mark.faults
+
+
+def _sim_fault(socket: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "brewctl", "sim-fault", *args, "--socket", str(socket)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+
+
+async def _until(check: Callable[[], bool], within_s: float = 10.0) -> None:
+    async with asyncio.timeout(within_s):
+        while not check():  # noqa: ASYNC110 (the daemon's readings: nothing to wait on)
+            await asyncio.sleep(0.02)
+
+
+async def test_a_probe_stuck_from_outside_reads_flat_while_the_beer_moves(
+    config: Config, tmp_path: Path, short_dir: Path
+) -> None:
+    socket = short_dir / "s"
+    async with running(config, tmp_path, socket, clock=ScaledClock(100)) as daemon:
+        assert daemon.rigs is not None
+        rigs = daemon.rigs
+
+        def beer_reads(value: float) -> bool:
+            return daemon.reading("fv1_beer", daemon.clock.monotonic()) == value
+
+        done = await asyncio.to_thread(_sim_fault, socket, "fv1_beer", "stuck", "--at", "25C")
+        assert (done.returncode, done.stdout.strip()) == (
+            0,
+            "fv1_beer: stuck at 25.0 °C (the simulated beer goes on; `plug` mends it)",
+        ), done.stderr
+        await _until(lambda: beer_reads(25.0))
+        true_beer = rigs.plants["fv1"].read()["beer"]
+        assert true_beer is not None and abs(true_beer - 25.0) > 1.0  # the plant did not jump to 25
+        await asyncio.sleep(0.5)  # 50 simulated seconds: still 25.0 (the plant's beer goes on)
+        assert beer_reads(25.0)
+
+        async with ApiClient(socket) as api:
+            refused = [
+                await api.simulation_probe("fv1_beer", "stuck", 500.0),
+                await api.simulation_probe("nosuch", "stuck"),
+            ]
+            frozen = await api.simulation_probe("fv1_chamber", "stuck")  # where it reads now
+        assert [a["ok"] for a in refused] == [False, False]
+        assert "outside what a DS18B20 reads" in refused[0]["error"] and "no probe named" in refused[1]["error"]
+        assert frozen["ok"] is True and isinstance(frozen["stuck_c"], float)
+
+        done = await asyncio.to_thread(_sim_fault, socket, "fv1_beer", "plug")
+        assert done.returncode == 0
+        await _until(lambda: not beer_reads(25.0))
+        done = await asyncio.to_thread(_sim_fault, socket, "fv1_beer", "unplug", "--at", "3")
+        assert done.returncode == 2 and "--at: only with stuck" in done.stderr
