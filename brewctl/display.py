@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-from brewctl.units import c_to_f
+from brewctl.units import c_to_f, sg_to_plato
 
 if TYPE_CHECKING:
     from brewctl.model import ChillerStatus
@@ -19,6 +19,7 @@ __all__ = [
     "WAITING",
     "Units",
     "chiller_line",
+    "format_gravity",
     "format_pair",
     "format_temp",
     "from_display_c",
@@ -86,3 +87,12 @@ def chiller_line(c: ChillerStatus, units: str = "C") -> str:
     if c.waiting:
         text += f", waiting: {', '.join(c.waiting)}"
     return text
+
+
+def format_gravity(sg: float | None, units: str = "sg", *, sg_unit: bool = False) -> str:
+    """``1.012`` (``sg_unit=True``: ``1.012 SG``) or, in ``plato`` units, ``3.1 °P``; ``MISSING`` when unknown."""
+    if sg is None:
+        return MISSING
+    if units == "plato":
+        return f"{sg_to_plato(sg):.1f} °P"
+    return f"{sg:.3f} SG" if sg_unit else f"{sg:.3f}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from brewctl.cli.client import _profile, _t
 from brewctl.display import MISSING, PAUSED, format_temp
-from brewctl.model import FermenterStatus, ProfileStatus
+from brewctl.model import FermenterStatus, GravityStatus, ProfileStatus
 from brewctl.service.status import summary_line
 from brewctl.tui.format import format_profile
 from brewctl.tui.format import format_temp as tui_format_temp
@@ -54,3 +54,17 @@ def test_every_unit_is_written_with_a_space_in_the_cli_the_tui_and_the_events() 
     for where, text in texts.items():
         assert re.search(r"\d °[CF]", text), (where, text)
         assert not re.search(r"\d°[CF]", text), (where, text)
+
+
+def test_gravity_reads_the_same_everywhere() -> None:
+    """One formatter for the profile tables, `brewctl recipe` and the TUI: a space before °P."""
+    from brewctl.display import format_gravity
+    from brewctl.tui.format import format_gravity as tui_gravity
+
+    assert format_gravity(1.012) == "1.012"
+    assert format_gravity(1.012, sg_unit=True) == "1.012 SG"
+    assert format_gravity(1.012, "plato") == "3.1 °P"
+    assert format_gravity(None) == MISSING
+    gravity = GravityStatus(sg=1.012, age_s=0.0)
+    assert tui_gravity(gravity, plato=True).startswith("3.1 °P ")
+    assert tui_gravity(gravity).startswith("1.012 SG ")

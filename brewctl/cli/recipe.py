@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from brewctl.cli.profile import plot_profile, show_text
+from brewctl.display import format_gravity
 from brewctl.errors import ProfileError
-from brewctl.units import sg_to_plato
 
 if TYPE_CHECKING:  # the recipe models (pydantic): imported when a command runs
     from brewctl.cli import Commands
@@ -68,9 +68,7 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _gravity(sg: float | None, units: str) -> str:
-    if sg is None:
-        return "—"
-    return f"{sg_to_plato(sg):.1f} °P" if units == "plato" else f"{sg:.3f}"
+    return format_gravity(sg, units)
 
 
 def recipe_text(recipe: Recipe, units: str | None = None) -> str:

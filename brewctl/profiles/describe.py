@@ -20,8 +20,8 @@ from brewctl.core.profile import (
     WaitForBrewerStep,
 )
 from brewctl.core.profile_runner import advance, skip, start, status
-from brewctl.display import format_temp
-from brewctl.units import format_duration, sg_to_plato
+from brewctl.display import format_gravity, format_temp
+from brewctl.units import format_duration
 
 __all__ = ["planned_curve", "render_table", "step_rows", "total_s"]
 
@@ -33,7 +33,7 @@ def _t(c: float, units: Units) -> str:
 
 
 def _sg(sg: float, gravity_units: str) -> str:
-    return f"{sg_to_plato(sg):.1f} °P" if gravity_units == "plato" else f"{sg:.3f}"
+    return format_gravity(sg, gravity_units)
 
 
 def _condition(cond: Condition, gravity_units: str) -> str:

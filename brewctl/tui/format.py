@@ -9,9 +9,10 @@ from __future__ import annotations
 import time
 
 from brewctl.display import MISSING, PAUSED, WAITING, Units, format_pair, format_temp, from_display_c, to_display_c
+from brewctl.display import format_gravity as display_gravity
 from brewctl.model import FermenterStatus, GravityStatus, OutputStatus, ProfileStatus
 from brewctl.rigs import can_heat_cool
-from brewctl.units import format_duration, sg_to_plato
+from brewctl.units import format_duration
 from brewctl.wording import output_reason
 
 __all__ = [
@@ -93,7 +94,7 @@ def format_profile(p: ProfileStatus, now_s: float) -> str:
 
 def format_gravity(g: GravityStatus, *, plato: bool = False) -> str:
     """``1.012 SG (5m ago, red)``."""
-    value = f"{sg_to_plato(g.sg):.1f}°P" if plato else f"{g.sg:.3f} SG"
+    value = display_gravity(g.sg, "plato" if plato else "sg", sg_unit=True)
     age = format_duration(g.age_s) if g.age_s >= 1 else "now"
     source = f", {g.source}" if g.source else ""
     return f"{value} ({age} ago{source})" if age != "now" else f"{value} (now{source})"
