@@ -237,10 +237,12 @@ def _build(option: str, make: Callable[[], T], value_c: float | None = None) -> 
     """Build a command; a bad value is a user error naming the option."""
     from pydantic import ValidationError
 
+    from brewctl.validation import validation_problems
+
     try:
         return make()
     except ValidationError as exc:
-        problem = exc.errors()[0]["msg"]
+        problem = validation_problems(exc)[0][1]  # the one formatter's words
         where = f" ({value_c:g} °C)" if value_c is not None else ""
         raise UserError(f"{option}{where}: {problem} °C") from None
 

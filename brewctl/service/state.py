@@ -28,6 +28,7 @@ from brewctl.core.profile_runner import ProfileProgress
 from brewctl.errors import ConfigError
 from brewctl.limits import SetpointC
 from brewctl.userfiles import hostile_reason, read_regular_file
+from brewctl.validation import format_loc, validation_problems
 
 __all__ = [
     "MAX_COMMAND_IDS",
@@ -142,9 +143,8 @@ def decode_state(data: bytes) -> DaemonState:
     try:
         return DaemonState.model_validate(raw)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = ".".join(str(p) for p in first["loc"])
-        raise StateError(f"{loc}: {first['msg']}") from None
+        loc, msg = validation_problems(exc)[0]  # the one formatter (brewctl.validation): the first problem
+        raise StateError(f"{format_loc(loc) or 'state'}: {msg}") from None
 
 
 def write_atomic(path: Path, data: bytes) -> None:
