@@ -887,9 +887,10 @@ def motorized_valve(cfg: Config) -> Svg:
     pull_up(svg, 252, board["VCC"][1], board["IN3"][1], "sigA")
     pull_up(svg, 284, board["VCC"][1], board["IN4"][1], "sigD")
     for y, ch in ((board["IN3"][1], 3), (board["IN4"][1], 4)):  # the contacts' terminals are drawn in A and B
+        down = 536 + 8 * (ch - 3)  # each relay's leader also runs down to panel B
         svg.raw(
             f'<path class="wire gnd" style="stroke-dasharray: 5 4; stroke-width: 1.5" '
-            f'd="M510,{_n(y)} h{_n(80 + 8 * ch)}"/>'
+            f'd="M510,{_n(y)} h{_n(80 + 8 * ch)} M{_n(down)},{_n(y)} V{_n(560 + 10 * ch)} H600"/>'
         )
         svg.text(505, y - 8, f"K{ch}", "small", anchor="end")
     relay_supply(svg, board, 410)
