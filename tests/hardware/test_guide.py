@@ -284,3 +284,35 @@ def test_the_checklist_names_every_fuse_with_its_value_and_the_bench_test() -> N
     assert "`brewctl outputs test`" in text and "`brewctl config check" in text
     assert "VCC → Pi 3V3 (pin 1)" in text and "10 kΩ resistor to 3V3" in text
     assert "TCO on the heater" in text and "TS1" in text and "normally off" in text
+
+
+def _bom_rows(section_start: str, section_end: str) -> list[list[str]]:
+    text = GUIDE.read_text(encoding="utf-8")
+    section = text[text.index(section_start) : text.index(section_end)]
+    return [
+        [c.strip() for c in line.strip().strip("|").split("|")] for line in section.splitlines() if line.startswith("|")
+    ]
+
+
+def test_the_bom_counts_every_probe_of_the_example(config: Config) -> None:
+    probes = next(r for r in _bom_rows("### Controller and probes", "### Switching") if r[0] == "DS18B20 probes")
+    assert int(probes[1]) == len(config.probes)
+    priced = _bom_rows("### Rough prices", "## Enclosure layout")
+    for name in ("DS18B20 probes", "Probe sockets"):
+        row = next(r for r in priced if r[0].startswith(name))
+        assert int(row[2]) == len(config.probes), row
+
+
+def test_the_bom_total_is_the_sum_of_its_rows() -> None:
+    low = high = 0
+    total = ""
+    for row in _bom_rows("### Rough prices", "## Enclosure layout"):
+        if len(row) == 4 and re.fullmatch(r"[\d,]+-[\d,]+", row[3]):
+            a, b = (int(v.replace(",", "")) for v in row[3].split("-"))
+            low, high = low + a, high + b
+        elif row[0] == "**Total**":
+            total = row[3]
+    found = re.search(r"about ([\d,]+)-([\d,]+)", total)
+    assert found is not None
+    stated = [int(v.replace(",", "")) for v in found.groups()]
+    assert abs(stated[0] - low) <= 5 and abs(stated[1] - high) <= 5, (stated, low, high)
