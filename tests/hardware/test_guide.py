@@ -295,6 +295,12 @@ def _bom_rows(section_start: str, section_end: str) -> list[list[str]]:
 
 
 def test_the_bom_counts_every_probe_of_the_example(config: Config) -> None:
+    text = GUIDE.read_text(encoding="utf-8")
+    words = {5: "five", 6: "six", 7: "seven", 8: "eight"}
+    listed = next(line for line in text.splitlines() if line.startswith("| probes | DS18B20"))
+    assert f"{words[len(config.probes)]} probes: " in listed
+    assert all(f"`{name}`" in listed for name in config.probes)
+    assert f"The example has {words[len(config.probes)]} probes on one bus" in text
     probes = next(r for r in _bom_rows("### Controller and probes", "### Switching") if r[0] == "DS18B20 probes")
     assert int(probes[1]) == len(config.probes)
     priced = _bom_rows("### Rough prices", "## Enclosure layout")
