@@ -32,7 +32,7 @@ from brewctl.core.ramp import SetpointSlope
 from brewctl.model import SAFE_OFF_CAUSES, Alarm, Note, OffCause, OutputReason, OutputStatus, PidTerms
 from brewctl.rigs import PROBE_ROLES, RIGS, probe_field, probe_lost_code, wired_roles
 
-__all__ = ["PROBE_ROLES", "ControlResult", "FermenterController", "Target"]
+__all__ = ["PROBE_ROLES", "ControlResult", "FermenterController", "PlannedStep", "Target"]
 
 Severity = Literal["info", "warning", "critical"]
 _BEER_GAP_S = 600.0
@@ -91,8 +91,35 @@ class _Plan:
     chamber_sp: float | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class PlannedStep:
+    """A step planned but not yet applied: what the control wants (``FermenterController.plan``),
+    before the guards and a shared chiller's answer (``FermenterController.apply``)."""
+
+    now_s: float
+    plan: _Plan
+    alarms: tuple[Alarm, ...]
+    chamber_c: float | None
+    """The filtered chamber reading (the peak estimator's)."""
+
+    @property
+    def cool_wanted(self) -> bool:
+        """The control wants to cool now: a chiller's demand for this cycle."""
+        return (self.plan.want_cool or self.plan.valve_opening >= _VALVE_OPEN_MIN) and not self.plan.force_off
+
+    @property
+    def beer_setpoint_c(self) -> float | None:
+        """The effective beer setpoint of this step."""
+        return self.plan.beer_sp
+
+
 class FermenterController:
-    """The control loop of one fermenter. Create one per fermenter at daemon start."""
+    """The control loop of one fermenter. Create one per fermenter at daemon start.
+
+    ``step`` runs one tick. A caller that must answer for several fermenters at once (a shared
+    chiller) splits it: ``plan`` each (what the control wants now), decide, then ``apply`` each
+    with the answer; ``step`` is exactly ``apply(plan(...), cooling_allowed=...)``.
+    """
 
     def __init__(self, cfg: FermenterConfig) -> None:
         self.cfg = cfg
@@ -161,6 +188,8 @@ class FermenterController:
         """beer_off_target stands (until the beer is back within alarm_delta_c, or the plan changes)."""
         self._alarm_cache: dict[tuple[str, str, str | None, tuple[tuple[str, float | str], ...]], Alarm] = {}
         self._status_cache: dict[tuple[str, float, tuple[tuple[str, Any], ...], float | None], OutputStatus] = {}
+        self._planned: PlannedStep | None = None
+        """The step ``plan`` made and ``apply`` has not yet applied."""
 
     # --- public -------------------------------------------------------------------------
 
@@ -171,6 +200,15 @@ class FermenterController:
 
     def step(self, now_s: float, readings: Mapping[str, float | None], target: Target) -> ControlResult:
         """Run one control tick."""
+        return self.apply(self.plan(now_s, readings, target), cooling_allowed=target.cooling_allowed)
+
+    def plan(self, now_s: float, readings: Mapping[str, float | None], target: Target) -> PlannedStep:
+        """The first half of a tick: filter the readings and plan (the loops' state advances).
+
+        Follow it with ``apply`` before the next ``plan``; ``target.cooling_allowed`` is not read
+        here (``apply`` takes the answer)."""
+        if self._planned is not None:
+            raise RuntimeError("plan() twice without apply(): the last step was never applied")
         self._now_s = now_s
         if self._state is None:
             self._state = HeatCool.start(now_s)  # restart = everything just switched off
@@ -195,18 +233,28 @@ class FermenterController:
         if plan.force_off:
             self._beer_pid = None
             self._jacket_last_s = None
+        self._planned = PlannedStep(now_s, plan, tuple(alarms), good["chamber"])
+        return self._planned
+
+    def apply(self, planned: PlannedStep, *, cooling_allowed: bool = True) -> ControlResult:
+        """The second half of a tick: the guards, with a shared chiller's answer, and the outputs."""
+        if planned is not self._planned:
+            raise RuntimeError("apply() takes the step of the last plan(), once")
+        self._planned = None
+        assert self._state is not None
+        now_s, plan, alarms = planned.now_s, planned.plan, list(planned.alarms)
         prev = self._state
         want_heat = plan.heat_duty > 0.0
         want_cool = plan.want_cool or plan.valve_opening >= _VALVE_OPEN_MIN
-        cool_wanted = want_cool and not plan.force_off
-        if want_cool and not target.cooling_allowed:
+        cool_wanted = planned.cool_wanted
+        if want_cool and not cooling_allowed:
             want_cool = False  # the guards still keep a valve open through its minimum open time
             plan = replace(plan, note="chiller_turn")
         state, verdict = arbitrate(prev, want_heat, want_cool, now_s, self.limits, force_off=plan.force_off)
         self._state = state
         self._cooled = self._cooled or state.cool.on
         self._track_ripple(prev, state, plan)
-        self._track_peak(now_s, prev, state, good["chamber"], forced=plan.force_off)
+        self._track_peak(now_s, prev, state, planned.chamber_c, forced=plan.force_off)
 
         outputs: dict[str, float] = {}
         statuses: list[OutputStatus] = []

@@ -36,7 +36,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from brewctl.config import Mode
-from brewctl.core.control import ControlResult, FermenterController, Target
+from brewctl.core.control import ControlResult, FermenterController, PlannedStep, Target
 from brewctl.model import Alarm
 from brewctl.rigs import RIGS
 
@@ -315,11 +315,14 @@ def limit_target(
 
 
 class _Controller(Protocol):
-    def step(self, now_s: float, readings: Mapping[str, float | None], target: Target) -> ControlResult: ...
+    def plan(self, now_s: float, readings: Mapping[str, float | None], target: Target) -> PlannedStep: ...
+
+    def apply(self, planned: PlannedStep, *, cooling_allowed: bool = True) -> ControlResult: ...
 
 
 class StuckProbeGuard:
-    """A controller wrapped with stuck-probe detection; the same ``step`` as the controller.
+    """A controller wrapped with stuck-probe detection; the same ``step`` (and ``plan`` then
+    ``apply``) as the controller.
 
     ``cascade``: the rig has a chamber probe controlled through (a chest freezer or fridge).
     """
@@ -331,9 +334,15 @@ class StuckProbeGuard:
         self.first_alarm_s: dict[str, float] = {}
         """role -> when it was first found suspect (for the simulator's reports)."""
         self._last: ControlResult | None = None
+        self._judged: tuple[dict[str, tuple[float, Evidence]], float | None] = ({}, None)
+        """The suspects and the beer setpoint of the step being planned (for ``apply``)."""
 
     def step(self, now_s: float, readings: Mapping[str, float | None], target: Target) -> ControlResult:
         """Judge the probes on what the last step did, then step the controller within the limits."""
+        return self.apply(self.plan(now_s, readings, target), cooling_allowed=target.cooling_allowed)
+
+    def plan(self, now_s: float, readings: Mapping[str, float | None], target: Target) -> PlannedStep:
+        """Judge the probes on what the last step did, then plan the controller's step within the limits."""
         outputs = self._last.outputs if self._last is not None else {}
         sp = target.beer_setpoint_c if target.mode in (Mode.BEER, Mode.PROFILE) else None
         sample = StuckSample(
@@ -346,15 +355,23 @@ class StuckProbeGuard:
             chamber_setpoint_c=self._last.chamber_setpoint_c if self._last is not None else None,
         )
         suspects = self.monitor.update(sample)
+        self._judged = (dict(suspects), sp)
         if not suspects:
-            self._last = self.controller.step(now_s, readings, target)
-            return self._last
+            return self.controller.plan(now_s, readings, target)
         for role in suspects:
             self.first_alarm_s.setdefault(role, now_s)
         limited_target, limited = limit_target(
             target, readings, suspects, cascade=self.cascade, hold_offset_c=self.monitor.hold_offset_c
         )
-        result = self.controller.step(now_s, limited, limited_target)
+        return self.controller.plan(now_s, limited, limited_target)
+
+    def apply(self, planned: PlannedStep, *, cooling_allowed: bool = True) -> ControlResult:
+        """The controller's guards and outputs for the planned step, with the stuck-probe alarms."""
+        result = self.controller.apply(planned, cooling_allowed=cooling_allowed)
+        suspects, sp = self._judged
+        if not suspects:
+            self._last = result
+            return result
         alarms = tuple(
             Alarm(
                 code=f"{role}_probe_stuck",

@@ -1,10 +1,10 @@
 """The daemon's side of the shared glycol chillers: demands in, permissions and status out.
 
-One ``ChillerRuntime`` per ``[chillers.NAME]``. Each control cycle the daemon asks it, before
-stepping the fermenters, which of their valves may open (``decide``: the pure coordinator of
-``brewctl.core.chiller`` on the fermenters' last demands and the reservoir probe), hands the
-answer to each fermenter's ``Target.cooling_allowed``, and lets it drive the chiller output if
-one is configured (``output_command``).
+One ``ChillerRuntime`` per ``[chillers.NAME]``. Each control cycle, once every fermenter has
+planned its step, the daemon asks it which of their valves may open (``decide``: the pure
+coordinator of ``brewctl.core.chiller`` on this cycle's demands and the reservoir probe), hands
+the answer to each fermenter's ``apply``, and lets it drive the chiller output if one is
+configured (``output_command``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from brewctl.core.chiller import (
     chiller_thermostat,
     coordinate,
 )
-from brewctl.core.control import ControlResult
+from brewctl.core.control import PlannedStep
 from brewctl.core.guards import HeatCool
 from brewctl.model import Alarm, ChillerStatus
 
@@ -28,13 +28,14 @@ __all__ = ["ChillerRuntime", "valve_demand"]
 
 
 def valve_demand(
-    fid: str, cfg: FermenterConfig, guard: HeatCool | None, result: ControlResult | None, beer_c: float | None
+    fid: str, cfg: FermenterConfig, guard: HeatCool | None, planned: PlannedStep, beer_c: float | None
 ) -> ValveDemand:
-    """A fermenter's valve as the coordinator sees it: its guards' state and its last step."""
-    sp = result.beer_setpoint_c if result is not None else None
+    """A fermenter's valve as the coordinator sees it: its guards' state (as the last step left
+    them) and what its control wants in this cycle's step (``planned``, not yet applied)."""
+    sp = planned.beer_setpoint_c
     return ValveDemand(
         fermenter=fid,
-        wants=result.cool_wanted if result is not None else False,
+        wants=planned.cool_wanted,
         open=guard.cool.on if guard is not None else False,
         since_s=guard.cool.changed_s if guard is not None else 0.0,
         min_on_s=cfg.guards.valve_min_on_s,

@@ -22,16 +22,16 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import AsyncExitStack
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from brewctl import __version__
 from brewctl.config import Config, FermenterConfig, Mode
 from brewctl.core import profile_runner
-from brewctl.core.control import ControlResult, FermenterController, Target
+from brewctl.core.control import ControlResult, FermenterController, PlannedStep, Target
 from brewctl.core.guards import HeatCool
 from brewctl.core.profile import Profile
 from brewctl.core.profile_runner import GravityReading, ProfileTarget
@@ -101,6 +101,14 @@ class DaemonOptions:
     state_dir: Path | None = None
     socket_path: Path | None = None
     install_signal_handlers: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class _Planned:
+    """A fermenter's step between its two halves (``Daemon.control_cycle``)."""
+
+    readings: Mapping[str, float | None]
+    step: PlannedStep
 
 
 @dataclass
@@ -398,22 +406,28 @@ class Daemon:
             await self._save()
 
     def control_cycle(self) -> None:
-        """One synchronous control step of every fermenter, then publish the status."""
+        """One synchronous control step of every fermenter, then publish the status.
+
+        In two halves, so that a shared chiller answers this cycle's demands: every fermenter
+        plans (what its control wants now), each chiller decides which valves may open, then
+        every fermenter applies its plan with that answer (guards, outputs, status).
+        """
         assert self.hub is not None and self.bank is not None
         now = self.clock.monotonic()
-        allowed = self._chiller_permissions(now)
-        for f in self.fermenters.values():
-            self._step_fermenter(f, now, cooling_allowed=allowed.get(f.fid, True))
+        planned = {fid: self._plan_fermenter(f, now) for fid, f in self.fermenters.items()}
+        allowed = self._chiller_permissions(now, planned)
+        for fid, f in self.fermenters.items():
+            self._apply_fermenter(f, now, planned[fid], cooling_allowed=allowed.get(fid, True))
         self._drive_chillers(now)
         self._cycles += 1
         self._publish(now)
 
-    def _chiller_permissions(self, now: float) -> dict[str, bool]:
+    def _chiller_permissions(self, now: float, planned: Mapping[str, _Planned]) -> dict[str, bool]:
         """Each shared chiller's answer: which of its fermenters' valves may open this cycle."""
         allowed: dict[str, bool] = {}
         for chiller in self.chillers.values():
             demands = [
-                valve_demand(fid, f.cfg, _guard_state(f), f.result, self.reading(f.cfg.beer_probe, now))
+                valve_demand(fid, f.cfg, _guard_state(f), planned[fid].step, planned[fid].readings["beer"])
                 for fid in chiller.members
                 for f in (self.fermenters[fid],)
             ]
@@ -436,8 +450,8 @@ class Daemon:
         else:
             self.hub.clear_alarm("chiller_overloaded")
 
-    def _step_fermenter(self, f: _Fermenter, now: float, *, cooling_allowed: bool = True) -> None:
-        assert self.hub is not None and self.bank is not None
+    def _plan_fermenter(self, f: _Fermenter, now: float) -> _Planned:
+        """The first half of a fermenter's step: its readings, its profile's progress, its control's plan."""
         cfg = f.cfg
         readings = {role: self.reading(getattr(cfg, probe_field(role)), now) for role in PROBE_ROLES}
         state = f.state
@@ -463,7 +477,13 @@ class Daemon:
                 self._announce_step(f, ptarget.status)
             if state.mode is Mode.PROFILE:
                 target = Target(Mode.PROFILE, ptarget.beer_setpoint_c, state.chamber_setpoint_c)
-        result = f.controller.step(now, readings, replace(target, cooling_allowed=cooling_allowed))
+        return _Planned(readings, f.controller.plan(now, readings, target))
+
+    def _apply_fermenter(self, f: _Fermenter, now: float, planned: _Planned, *, cooling_allowed: bool) -> None:
+        """The second half: the guards with a chiller's answer, the outputs, alarms and status."""
+        assert self.hub is not None and self.bank is not None
+        cfg, readings = f.cfg, planned.readings
+        result = f.controller.apply(planned.step, cooling_allowed=cooling_allowed)
         f.result = result
         for role, wiring in OUTPUT_ROLES.items():  # an output the rig does not use is held off
             output = getattr(cfg, wiring.field)

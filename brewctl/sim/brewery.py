@@ -19,6 +19,7 @@ from typing import Any
 
 from brewctl.config import Config, Mode, OutputKind
 from brewctl.core.chiller import ChillerLimits, ChillerState, ValveDemand, chiller_thermostat, coordinate
+from brewctl.core.control import PlannedStep
 from brewctl.sim.chiller import ChillerParams, ChillerPlant
 from brewctl.sim.plant import Plant
 from brewctl.sim.simulate import FermenterRun, SimResult, plant_for
@@ -93,10 +94,13 @@ def simulate_brewery(
 
     for k in range(round(days * 86400.0 / period_s)):
         now = k * period_s
+        # As the daemon's control cycle: every fermenter plans, the chillers answer this step's
+        # demands, then every fermenter applies its plan with the answer.
+        planned = {fid: run.plan(now) for fid, run in runs.items()}
         allowed: dict[str, bool] = {}
         for cid, chiller in chillers.items():
             reservoir = chiller.read()["reservoir"]
-            demands = [_demand(fid, runs[fid], now) for fid in members[cid]]
+            demands = [_demand(fid, runs[fid], planned[fid]) for fid in members[cid]]
             decision = coordinate(limits[cid], states[cid], now, reservoir, demands, name=cid)
             states[cid] = decision.state
             if coordinated:
@@ -110,7 +114,7 @@ def simulate_brewery(
             if feeds is not None and hasattr(run.plant, "glycol_c"):
                 run.plant.glycol_c = chillers[feeds].reservoir_c
             before = float(getattr(run.plant, "glycol_load_j", 0.0))
-            run.step(now, cooling_allowed=allowed.get(fid, True))
+            run.apply(cooling_allowed=allowed.get(fid, True))
             if feeds is not None:
                 loads[feeds] += float(getattr(run.plant, "glycol_load_j", 0.0)) - before
         for cid, chiller in chillers.items():
@@ -141,14 +145,13 @@ def simulate_brewery(
     return BreweryResult(results, chiller_metrics)
 
 
-def _demand(fid: str, run: FermenterRun, now: float) -> ValveDemand:
-    """What the coordinator needs from one fermenter, as of its last step."""
-    last = run.last
+def _demand(fid: str, run: FermenterRun, planned: PlannedStep) -> ValveDemand:
+    """What the coordinator needs from one fermenter: its valve as it is, and this step's plan."""
     beer = run.plant.read().get("beer")
     sp = run.last_setpoint_c
     return ValveDemand(
         fermenter=fid,
-        wants=last.cool_wanted if last is not None else False,
+        wants=planned.cool_wanted,
         open=run.cooling,
         since_s=run.cooling_since_s,
         min_on_s=run.min_on_s,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from brewctl.config import FermenterConfig, Mode
-from brewctl.core.control import ControlResult, FermenterController, Target
+from brewctl.core.control import ControlResult, FermenterController, PlannedStep, Target
 from brewctl.core.probes import ProbeFilter
 from brewctl.rigs import OUTPUT_ROLES, PROBE_ROLES, RIGS, Rig, probe_field
 from brewctl.sim.chest_freezer import ChestFreezer
@@ -204,17 +204,46 @@ class FermenterRun:
         self.cooling_since_s = 0.0
         self.last: ControlResult | None = None
         self.last_setpoint_c: float | None = None
+        self._planned: tuple[float, Mapping[str, float | None], float | None, PlannedStep] | None = None
 
     def step(self, now: float, *, cooling_allowed: bool = True) -> ControlResult:
         """Control at ``now``, then the plant for one period with those outputs held."""
+        readings, sp = self._read(now)
+        result = self.ctrl.step(now, readings, Target(self.mode, sp, cooling_allowed=cooling_allowed))
+        return self._advance(now, readings, sp, result)
+
+    def plan(self, now: float) -> PlannedStep:
+        """The first half of ``step`` (the controller's ``plan``), for a shared chiller to answer
+        this step's demand; ``apply`` completes it. Needs a ``FermenterController``."""
+        if not isinstance(self.ctrl, FermenterController):
+            raise TypeError("plan() needs the built-in FermenterController")
+        readings, sp = self._read(now)
+        planned = self.ctrl.plan(now, readings, Target(self.mode, sp))
+        self._planned = (now, readings, sp, planned)
+        return planned
+
+    def apply(self, *, cooling_allowed: bool = True) -> ControlResult:
+        """The second half of ``step``: the guards with the chiller's answer, then the plant."""
+        if self._planned is None or not isinstance(self.ctrl, FermenterController):
+            raise RuntimeError("apply() without plan()")
+        now, readings, sp, planned = self._planned
+        self._planned = None
+        return self._advance(now, readings, sp, self.ctrl.apply(planned, cooling_allowed=cooling_allowed))
+
+    def _read(self, now: float) -> tuple[Mapping[str, float | None], float | None]:
+        readings = self.plant.read()
+        sp = self.setpoint_at(now)
+        self.last_setpoint_c = sp
+        return readings, sp
+
+    def _advance(
+        self, now: float, readings: Mapping[str, float | None], sp: float | None, result: ControlResult
+    ) -> ControlResult:
+        """The plant for one period with the step's outputs held, and the metrics."""
         period_s = self.period_s
         plant, driven, cool_role = self.plant, self.driven, self.cool_role
         k = self.n_steps
         self.n_steps += 1
-        readings = plant.read()
-        sp = self.setpoint_at(now)
-        self.last_setpoint_c = sp
-        result = self.ctrl.step(now, readings, Target(self.mode, sp, cooling_allowed=cooling_allowed))
         self.last = result
         outputs = result.outputs
         if driven is None:

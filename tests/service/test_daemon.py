@@ -34,13 +34,14 @@ async def test_outputs_follow_control_and_go_off_at_stop(config: Config, tmp_pat
     assert rigs.levels_at_exit and not any(rigs.levels_at_exit.values())
 
 
+@pytest.mark.parametrize("half", ["plan", "apply"])  # the two halves of a control step (docs/control.md)
 async def test_a_control_error_stops_the_daemon_with_outputs_off(
-    config: Config, tmp_path: Path, short_dir: Path, monkeypatch: pytest.MonkeyPatch
+    config: Config, tmp_path: Path, short_dir: Path, monkeypatch: pytest.MonkeyPatch, half: str
 ) -> None:
-    def broken(self: FermenterController, *args: object) -> object:
+    def broken(self: FermenterController, *args: object, **kwargs: object) -> object:
         raise RuntimeError("bug in the core")
 
-    monkeypatch.setattr(FermenterController, "step", broken)
+    monkeypatch.setattr(FermenterController, half, broken)
     daemon = Daemon(
         config,
         DaemonOptions(simulate=True, state_dir=tmp_path, socket_path=short_dir / "s", install_signal_handlers=False),
