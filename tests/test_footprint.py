@@ -105,3 +105,45 @@ def test_config_check_warns_when_influx_is_configured_but_not_installed(
     monkeypatch.setattr(influx, "influx_client_installed", lambda: False)
     assert main(["config", "check", "--config", str(config)]) == 0
     assert "warning: [influx] needs the influxdb-client package" in capsys.readouterr().out
+
+
+_DAEMON_MODULES = """
+import os, sys, threading, time
+from pathlib import Path
+from brewctl.cli import main
+
+config, state, sock = sys.argv[1], sys.argv[2], Path(sys.argv[3])
+
+def listening() -> None:  # the API listens once every component is built: then say what is loaded
+    for _ in range(1200):
+        if sock.exists():
+            break
+        time.sleep(0.05)
+    print(" ".join(sorted(sys.modules)), flush=True)
+    os._exit(0 if sock.exists() else 1)
+
+threading.Thread(target=listening, daemon=True).start()
+main(["run", "--simulate", "--config", config, "--state-dir", state, "--socket", str(sock)])
+"""
+
+
+def test_the_daemon_loads_only_what_its_config_uses(tmp_path: Path) -> None:
+    """A daemon without [mqtt], [influx], [alerts] or the iSpindel receiver loads none of their
+    code or libraries, nor the TUI's or the importers' (its memory is its imports)."""
+    import shutil
+    import tempfile
+
+    short = Path(tempfile.mkdtemp(prefix="bc-"))  # a Unix socket path must be short
+    try:
+        argv = [str(ROOT / "config.example.toml"), str(tmp_path / "state"), str(short / "s")]
+        out = subprocess.run([sys.executable, "-c", _DAEMON_MODULES, *argv], capture_output=True, text=True, cwd=ROOT)
+    finally:
+        shutil.rmtree(short, ignore_errors=True)
+    assert out.returncode == 0, out.stderr
+    loaded = set(out.stdout.split())
+    assert {"brewctl.service.daemon", "aiohttp", "pydantic"} <= loaded  # it did start
+    unused = {
+        "brewctl.recorder.influx", "influxdb_client", "brewctl.mqtt", "aiomqtt", "paho", "brewctl.alerts", "apprise",
+        "brewctl.tui", "textual", "rich", "brewctl.profiles.interchange", "yaml", "jsonschema",
+    }  # fmt: skip
+    assert loaded & unused == set()

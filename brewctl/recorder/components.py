@@ -6,7 +6,6 @@ from pathlib import Path
 
 from brewctl.config import Config
 from brewctl.recorder.history_component import HistoryComponent
-from brewctl.recorder.influx import InfluxComponent
 from brewctl.service.clock import Clock
 from brewctl.service.hub import Component
 
@@ -22,6 +21,8 @@ def recorder_components(config: Config, state_dir: Path, clock: Clock | None = N
     components: list[Component] = []
     if config.history.enabled:
         components.append(HistoryComponent(state_dir, config.history, monotonic=clock.monotonic))
-    if config.influx is not None:
+    if config.influx is not None:  # imported only when configured (its code, and influxdb-client's)
+        from brewctl.recorder.influx import InfluxComponent
+
         components.append(InfluxComponent(state_dir, config.influx, node=config.node.name))
     return components
