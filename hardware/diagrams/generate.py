@@ -424,9 +424,9 @@ def relay_supply(svg: Svg, board: dict[str, Point], y: float) -> None:
 
 #: One fuse naming scheme for every drawing: name -> (value, wire, what it protects).
 FUSES: dict[str, tuple[str, str, str]] = {
-    "F1": ("10 A slow or C10 breaker", "1.5 mm² (14 AWG)", "freezer"),
-    "F2": ("2 A slow (T2A)", "1.5 mm² (14 AWG)", "heater"),
-    "F3": ("2 A slow (T2A)", "1.5 mm² (14 AWG)", "DC supplies' mains feed"),
+    "F1": ("10 A slow or C10 breaker", "1.5 mm² (US: 14 AWG)", "freezer"),
+    "F2": ("2 A slow (T2A)", "1.5 mm² (US: 14 AWG)", "heater"),
+    "F3": ("2 A slow (T2A)", "1.5 mm² (US: 14 AWG)", "DC supplies' mains feed"),
     "F4": ("1 A fast (F1A)", "0.5 mm² (20 AWG)", "5 V relay-coil supply +"),
     "F5": ("2 A fast (F2A)", "0.75 mm² (18 AWG)", "24 V supply + (coils, valves)"),
 }
