@@ -20,6 +20,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
+from brewctl.rigs import OutputKind
+
 __all__ = [
     "HEADER_PIN",
     "PULLED_DOWN_AT_BOOT",
@@ -96,7 +98,7 @@ def _one(name: str, out: OutputPins) -> Iterable[PinProblem]:
             yield PinProblem(
                 name, pin, "warning", "SPI0 uses GPIO 7-11 when SPI is enabled (dtparam=spi=on): keep SPI off"
             )
-    if str(out.kind) == "ssr" and not out.active_high:
+    if out.kind == OutputKind.SSR and not out.active_high:
         yield PinProblem(
             name,
             out.pins[0],
