@@ -76,27 +76,12 @@ SCALES: dict[str, int] = {
     "waiting": 100,
     "overloaded": 100,
 }
-"""Stored integer = round(value * scale)."""
+"""Stored integer = round(value * scale); one per ``SAMPLE_FIELDS`` column (a test checks)."""
 
-AGGREGATE_FIELDS = (
-    "beer",
-    "chamber",
-    "room",
-    "beer_sp",
-    "chamber_sp",
-    "heat",
-    "cool",
-    "valve",
-    "p",
-    "i",
-    "d",
-    "reservoir",
-    "open_valves",
-    "waiting",
-    "overloaded",
-)
-"""Columns averaged per minute (beer and chamber also keep min and max)."""
 _LAST_FIELDS = ("gravity", "mode", "step")
+"""Columns that keep their last value per minute."""
+AGGREGATE_FIELDS = tuple(name for name in SAMPLE_FIELDS if name not in _LAST_FIELDS)
+"""Columns averaged per minute (beer and chamber also keep min and max): every other column."""
 _AGGREGATE_AT = tuple(SAMPLE_FIELDS.index(name) for name in AGGREGATE_FIELDS)
 _LAST_AT = tuple(SAMPLE_FIELDS.index(name) for name in _LAST_FIELDS)
 

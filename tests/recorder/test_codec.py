@@ -57,3 +57,14 @@ def test_recording_goes_on_when_the_wall_clock_is_set_back() -> None:
     stamps = [s.ts_ms / 1000 for _, s in rec.take_final().samples]
     assert stamps == [T0, T0 + 10, T0 - 3600, T0 - 3595]  # (T0 + 5 unchanged: held, then superseded)
     assert rec.newest_s == T0 - 3595  # retention counts from the new time, not the old one
+
+
+def test_every_column_has_a_scale_and_is_either_averaged_or_kept_last() -> None:
+    """The column list is written once (SAMPLE_FIELDS); the scales and the per-minute rule follow it."""
+    from brewctl.recorder.codec import AGGREGATE_FIELDS, SAMPLE_FIELDS, SCALES
+
+    assert tuple(SCALES) == SAMPLE_FIELDS
+    assert set(AGGREGATE_FIELDS) | {"gravity", "mode", "step"} == set(SAMPLE_FIELDS)
+    # the minute table's column order (schema) is unchanged
+    averaged = "beer chamber room beer_sp chamber_sp heat cool valve p i d reservoir open_valves waiting overloaded"
+    assert averaged.split() == list(AGGREGATE_FIELDS)
