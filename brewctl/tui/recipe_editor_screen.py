@@ -17,6 +17,7 @@ from brewctl.profiles import load_profile
 from brewctl.profiles.recipe import Recipe, load_recipe
 from brewctl.tui.choice_screen import ChoiceScreen
 from brewctl.tui.file_editor_screen import FileEditorScreen, file_name_for
+from brewctl.tui.form_keys import FORM_FOCUS_BINDINGS
 from brewctl.tui.profile_draft import ProfileDraft
 from brewctl.tui.profile_editor_screen import ProfileEditorScreen
 from brewctl.tui.profile_preview import ProfilePreview
@@ -51,6 +52,7 @@ class RecipeEditorScreen(FileEditorScreen[RecipeDraft]):
     RecipeEditorScreen #warnings { height: auto; max-height: 2; color: $warning; padding: 0 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
+        *FORM_FOCUS_BINDINGS,
         Binding("escape", "close", "Back"),
         Binding("ctrl+p", "pick_profile", "Pick profile"),
         Binding("ctrl+o", "edit_profile", "Open profile"),

@@ -16,7 +16,7 @@ from brewctl.model import Event, NodeStatus
 from brewctl.tui.app import BrewApp, Settings, make_app
 from brewctl.tui.dashboard_screen import DashboardScreen
 from brewctl.tui.fermenter_card import FermenterCard
-from tests.tui.conftest import screen_text, until
+from tests.tui.conftest import screen_of, screen_text, until
 from tests.tui.fakes import FakeSource, three_fermenters
 
 
@@ -153,3 +153,56 @@ async def test_12_a_recipe_opened_and_left_untouched_is_not_modified(tmp_path: P
         editor.query_one("#f-style", Input).value = "Something else"
         await pilot.pause()
         assert editor.draft.modified and "(modified)" in screen_text(app)
+
+
+def type_at_once(app: BrewApp, keys: str) -> None:
+    """Post ``keys`` as one read from the terminal does (the app sees them all before handling any);
+    ``\\t`` is Tab."""
+    from textual import events
+
+    for ch in keys:
+        key = "tab" if ch == "\t" else ch
+        app.post_message(events.Key(key, None if ch == "\t" else ch))
+
+
+# Found with items 6 and 13 (the step form): over SSH a line typed quickly arrives in one read;
+# a Tab in it moved the focus only after the letters behind it had gone into the old field
+# ("Until dry14d1.012" in the name, the other fields empty), as item 2 was on the dashboard.
+async def test_13_tab_typed_with_text_moves_before_the_next_letters(tmp_path: Path) -> None:
+    from textual.widgets import Select
+
+    from brewctl.tui.profile_draft import ProfileDraft
+    from brewctl.tui.profile_editor_screen import ProfileEditorScreen
+    from brewctl.tui.step_form_screen import StepFormScreen
+
+    app = make_app(settings=Settings(profiles_dir=tmp_path, recipes_dir=tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(ProfileEditorScreen(ProfileDraft.new("Ale")))
+        await pilot.pause()
+        await pilot.press("a")
+        form = await screen_of(pilot, StepFormScreen)
+        form.query_one("#type", Select).value = "hold_until"
+        await pilot.pause()
+        form.query_one("#f-name", Input).focus()
+        await pilot.pause()
+        type_at_once(app, "Until dry\t\t14d\t1.012")
+        await pilot.pause(0.5)
+        values = {
+            k: form.query_one(f"#f-{k}", Input).value for k in ("name", "temperature", "max_duration", "gravity_le")
+        }
+        assert values == {"name": "Until dry", "temperature": "19", "max_duration": "14d", "gravity_le": "1.012"}
+
+
+async def test_12_tab_typed_with_text_in_the_recipe_editor(tmp_path: Path) -> None:
+    from brewctl.tui.recipe_draft import RecipeDraft
+    from brewctl.tui.recipe_editor_screen import RecipeEditorScreen
+
+    app = make_app(settings=Settings(profiles_dir=tmp_path, recipes_dir=tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        editor = RecipeEditorScreen(RecipeDraft({"format_version": 1, "name": "", "profile": "clean-ale"}))
+        await app.push_screen(editor)
+        await pilot.pause()
+        type_at_once(app, "Pale\tAPA\t20 L")
+        await pilot.pause(0.5)
+        values = [editor.query_one(f"#f-{k}", Input).value for k in ("name", "style", "batch_size")]
+        assert values == ["Pale", "APA", "20 L"]
