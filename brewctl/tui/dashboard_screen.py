@@ -15,9 +15,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.timer import Timer
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from brewctl.model import FermenterStatus, NodeStatus
+from brewctl.tui.bindings import KEYS_BINDING, KeyBar
 from brewctl.tui.chiller_line import ChillerLines
 from brewctl.tui.connection_bar import ConnectionBar
 from brewctl.tui.events_text import headline
@@ -50,6 +51,7 @@ class DashboardScreen(FermenterActions):
     DashboardScreen #node-alarms { height: auto; padding: 0 1; background: $error; color: $text; text-style: bold; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
+        KEYS_BINDING,
         Binding("enter", "open", "Chart"),
         *FERMENTER_BINDINGS,
         Binding("e", "edit_profiles", "Profiles"),
@@ -76,7 +78,7 @@ class DashboardScreen(FermenterActions):
         yield Static("", id="node-alarms")
         yield Cards(id="cards")
         yield ChillerLines("", id="chillers")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         app = self.brew

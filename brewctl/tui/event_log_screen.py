@@ -13,11 +13,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from brewctl.errors import BrewctlError
 from brewctl.model import Event
+from brewctl.tui.bindings import KEYS_BINDING, KeyBar
 from brewctl.tui.events_text import CATEGORIES, category, event_line
 
 if TYPE_CHECKING:
@@ -39,6 +40,7 @@ class EventLogScreen(Screen[None]):
     EventLogScreen OptionList { height: 1fr; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
+        KEYS_BINDING,
         Binding("escape", "app.pop_screen", "Back"),
         Binding("f", "filter", "Filter"),
         Binding("n", "note", "Note"),
@@ -60,7 +62,7 @@ class EventLogScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("", id="title")
         yield OptionList()
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.watch(self.brew, "event_count", lambda _: self._show(), init=False)

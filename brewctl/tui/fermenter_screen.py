@@ -10,12 +10,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.timer import Timer
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from brewctl.errors import BrewctlError
 from brewctl.model import Event, FermenterStatus, NodeStatus
 from brewctl.profiles import Profile
 from brewctl.rigs import COOL_ROLES, HEAT_ROLE
+from brewctl.tui.bindings import KEYS_BINDING, KeyBar
 from brewctl.tui.connection_bar import ConnectionBar
 from brewctl.tui.curve import plan_ahead
 from brewctl.tui.events_text import category, event_line
@@ -43,6 +44,7 @@ class FermenterScreen(FermenterActions):
     FermenterScreen #chart-notes { height: auto; max-height: 2; padding: 0 1; color: $text-muted; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
+        KEYS_BINDING,
         Binding("escape", "app.pop_screen", "Back"),
         *FERMENTER_BINDINGS,
         Binding("z", "zoom", "Zoom"),
@@ -83,7 +85,7 @@ class FermenterScreen(FermenterActions):
         yield Static("loading history …", id="chart-note")
         yield HistoryChart(units=self.brew.settings.units)
         yield Static("", id="chart-notes")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.watch(self.brew, "node", self._node_changed, init=False)

@@ -13,11 +13,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from brewctl.errors import ProfileError
 from brewctl.profiles import load_profile
+from brewctl.tui.bindings import KEYS_BINDING, KeyBar
 from brewctl.tui.choice_screen import ChoiceScreen
 from brewctl.tui.profile_draft import ProfileDraft
 from brewctl.tui.profile_editor_screen import ProfileEditorScreen
@@ -86,6 +87,7 @@ class FilePickerScreen(Screen[None]):
     FilePickerScreen OptionList { height: 1fr; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
+        KEYS_BINDING,
         Binding("escape", "app.pop_screen", "Back"),
         Binding("enter", "open", "Open", show=True),
         Binding("n", "new", "New"),
@@ -109,7 +111,7 @@ class FilePickerScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(f"{self.kind.capitalize()}s in {self.folder}", id="title")
         yield OptionList()
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.reload()

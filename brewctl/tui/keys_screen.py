@@ -70,7 +70,8 @@ def key_pairs(screen: Screen[object]) -> list[tuple[str, str]]:
             described.setdefault(b.action, b)
         for action, b in described.items():
             text = b.tooltip or b.description
-            if action in seen or not text:
+            # The bar's "? Keys" is left out: the app's "?, f1" line says it.
+            if action in seen or not text or action == "app.toggle_keys":
                 continue
             seen.add(action)
             if owner.check_action(action.split("(")[0], ()) is False:

@@ -14,10 +14,11 @@ from rich.cells import cell_len
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from brewctl.profiles import Profile, dump_profile
 from brewctl.profiles.files import format_loc
+from brewctl.tui.bindings import KEYS_BINDING, KeyBar
 from brewctl.tui.file_editor_screen import FileEditorScreen, file_name_for
 from brewctl.tui.profile_draft import ProfileDraft, step_summary
 from brewctl.tui.profile_preview import ProfilePreview
@@ -43,6 +44,7 @@ class ProfileEditorScreen(FileEditorScreen[ProfileDraft]):
     ProfileEditorScreen #notes { height: auto; max-height: 3; color: $warning; padding: 0 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
+        KEYS_BINDING,
         Binding("escape", "close", "Back"),
         Binding("a", "add", "Add"),
         Binding("enter,e", "edit", "Edit"),
@@ -86,7 +88,7 @@ class ProfileEditorScreen(FileEditorScreen[ProfileDraft]):
         yield Static("", id="problems")
         yield Static("", id="notes")
         yield ProfilePreview(units=self.brew.settings.units)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.refresh_all()

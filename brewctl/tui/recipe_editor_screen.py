@@ -10,14 +10,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from brewctl.errors import ProfileError
 from brewctl.profiles import load_profile
 from brewctl.profiles.recipe import Recipe, load_recipe
+from brewctl.tui.bindings import FORM_FOCUS_BINDINGS, KEYS_BINDING, KeyBar
 from brewctl.tui.choice_screen import ChoiceScreen
 from brewctl.tui.file_editor_screen import FileEditorScreen, file_name_for
-from brewctl.tui.form_keys import FORM_FOCUS_BINDINGS
 from brewctl.tui.profile_draft import ProfileDraft
 from brewctl.tui.profile_editor_screen import ProfileEditorScreen
 from brewctl.tui.profile_preview import ProfilePreview
@@ -52,6 +52,7 @@ class RecipeEditorScreen(FileEditorScreen[RecipeDraft]):
     RecipeEditorScreen #warnings { height: auto; max-height: 2; color: $warning; padding: 0 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
+        KEYS_BINDING,
         *FORM_FOCUS_BINDINGS,
         Binding("escape", "close", "Back"),
         Binding("ctrl+p", "pick_profile", "Pick profile"),
@@ -92,7 +93,7 @@ class RecipeEditorScreen(FileEditorScreen[RecipeDraft]):
         yield Static("", id="problems")
         yield Static("", id="warnings")
         yield ProfilePreview(units=self.brew.settings.units)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         if self.draft.inline_profile:

@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
-from brewctl.tui.form_keys import FORM_FOCUS_BINDINGS
+from brewctl.tui.bindings import FORM_FOCUS_BINDINGS
 from brewctl.tui.profile_draft import STEP_FIELDS, STEP_TYPES, ProfileDraft, field_text, step_from_texts
 from brewctl.tui.until_form import HINTS as UNTIL_HINTS
 from brewctl.tui.until_form import UNTIL_KEYS, UNTIL_LABELS, until_from_texts, until_texts

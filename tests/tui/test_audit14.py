@@ -206,3 +206,34 @@ async def test_12_tab_typed_with_text_in_the_recipe_editor(tmp_path: Path) -> No
         await pilot.pause(0.5)
         values = [editor.query_one(f"#f-{k}", Input).value for k in ("name", "style", "batch_size")]
         assert values == ["Pale", "APA", "20 L"]
+
+
+# Found with item 5 at 60x20: the key bar could not hold the dashboard's keys, so `r`, `q` and
+# any hint of `?` were cut off; nothing on screen said how to find them.
+@pytest.mark.parametrize("size", [(60, 20), (80, 24), (160, 50)])
+async def test_5_every_key_bar_starts_with_the_keys_panel(tmp_path: Path, size: tuple[int, int]) -> None:
+    from brewctl.tui.fermenter_screen import FermenterScreen
+    from brewctl.tui.file_picker_screen import FilePickerScreen
+
+    app = fake_app(tmp_path, FakeSource(three_fermenters()))
+    async with app.run_test(size=size) as pilot:
+        await until(pilot, lambda: len(cards(app)) == 3, what="three fermenters")
+        await pilot.pause()
+        bar = screen_text(app).splitlines()[-1]
+        assert bar.startswith("? Keys"), bar
+        if size[0] >= 80:
+            assert bar.rstrip().endswith("q Quit"), bar  # every key of the bar fits 80 columns
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, FermenterScreen), what="the fermenter")
+        await pilot.pause()
+        assert screen_text(app).splitlines()[-1].startswith("? Keys")
+        await pilot.press("escape", "e")
+        await until(pilot, lambda: isinstance(app.screen, FilePickerScreen), what="the profiles")
+        await pilot.pause()
+        assert screen_text(app).splitlines()[-1].startswith("? Keys")
+        await pilot.press("question_mark")
+        await pilot.pause()
+        from brewctl.tui.keys_screen import KeysScreen
+
+        assert isinstance(app.screen, KeysScreen)
+        assert not any(line.startswith("?") and "Keys" in line for line in app.screen.lines[:-1])  # listed once
