@@ -2,7 +2,7 @@
 
 Target: <= 2 MB/h (SD cards wear out with write amplification). Run by hand:
 
-    .venv/bin/python bench/history_bytes.py [--hours 6] [--fermenters 4] [--worst-case] [--dir DIR]
+    .venv/bin/python bench/history_bytes.py [--hours 6] [--fermenters 4] [--worst-case] [--chiller] [--dir DIR]
 
 It feeds the real ``HistoryComponent`` (through a real ``Hub``) with ``--hours`` of synthetic
 statuses in accelerated time (an injected clock: one commit per simulated minute, as in the
@@ -14,6 +14,8 @@ block layer: WAL frames, checkpoints, everything) and ``wchar`` (what SQLite ask
 credible rig: DS18B20 steps of 1/16 degC, a compressor cycling, a heater's duty, PID terms.
 ``--influx-outage`` adds the InfluxDB writer with its server down the whole time (every point
 goes to ``outbox.sqlite``, one transaction every ``batch_s`` = 10 s, as the writer does).
+``--chiller`` puts the fermenters' jackets on one shared glycol chiller: its own series
+(``chiller:main``: reservoir, valves open and waiting) is recorded every cycle too.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from brewctl.backoff import Backoff
 from brewctl.config import HistoryConfig, InfluxConfig, Mode
 from brewctl.errors import TransientError
-from brewctl.model import FermenterStatus, GravityStatus, NodeStatus, OutputStatus, PidTerms
+from brewctl.model import ChillerStatus, FermenterStatus, GravityStatus, NodeStatus, OutputStatus, PidTerms
 from brewctl.recorder.history_component import HistoryComponent
 from brewctl.recorder.influx import InfluxComponent, PointSender
 from brewctl.service.hub import Hub
@@ -106,6 +108,29 @@ class Rig:
         )
 
 
+class Reservoir:
+    """A shared chiller's reservoir: quantized probe, a valve or two open in turns."""
+
+    def __init__(self, rnd: random.Random) -> None:
+        self.rnd = rnd
+        self.temp = -2.0
+
+    def status(self, t: float, worst: bool, fids: list[str]) -> ChillerStatus:
+        if worst:
+            w = math.sin(t / 200)
+            reservoir, open_n, waiting_n = -1 + 2 * w, int(t / PERIOD_S) % (len(fids) + 1), int(t / 7) % 2
+        else:
+            self.temp += self.rnd.gauss(0, 0.01) - (self.temp + 2.0) * 0.01
+            reservoir = round(self.temp * 16) / 16
+            open_n, waiting_n = int(t // 600) % 3, 0
+        return ChillerStatus(
+            id="main",
+            reservoir_c=reservoir,
+            open_valves=tuple(fids[:open_n]),
+            waiting=tuple(fids[open_n : open_n + waiting_n]),
+        )
+
+
 @asynccontextmanager
 async def server_down() -> AsyncIterator[PointSender]:
     async def send(text: str) -> None:
@@ -125,7 +150,7 @@ def fsync_files(state_dir: Path) -> None:
                 os.close(fd)
 
 
-async def run(hours: float, fermenters: int, worst: bool, state_dir: Path, outage: bool) -> None:
+async def run(hours: float, fermenters: int, worst: bool, state_dir: Path, outage: bool, chiller: bool) -> None:
     clock = [0.0]
     hub = Hub("bench", wall_clock=lambda: T0)
     comp = HistoryComponent(state_dir, HistoryConfig(commit_interval_s=60), monotonic=lambda: clock[0])
@@ -141,6 +166,8 @@ async def run(hours: float, fermenters: int, worst: bool, state_dir: Path, outag
         await asyncio.sleep(0.01)
     rnd = random.Random(1)
     rigs = [Rig(f"fv{k + 1}", rnd) for k in range(fermenters)]
+    reservoir = Reservoir(rnd) if chiller else None
+    fids = [r.fid for r in rigs]
     cycles = round(hours * 3600 / PERIOD_S)
     fsync_files(state_dir)
     before = io_counters()
@@ -149,7 +176,9 @@ async def run(hours: float, fermenters: int, worst: bool, state_dir: Path, outag
     for n in range(cycles):
         t = T0 + n * PERIOD_S
         clock[0] += PERIOD_S
-        hub.publish_status(NodeStatus(node="bench", version="0", fermenters={r.fid: r.status(t, worst) for r in rigs}))
+        chillers = {"main": reservoir.status(t, worst, fids)} if reservoir is not None else {}
+        statuses = {r.fid: r.status(t, worst) for r in rigs}
+        hub.publish_status(NodeStatus(node="bench", version="0", fermenters=statuses, chillers=chillers))
         for _ in range(5):
             await asyncio.sleep(0)
         while comp.commits == commits and (n + 1) % 12 == 0:  # noqa: ASYNC110 - a commit is due: let it finish
@@ -172,7 +201,8 @@ async def run(hours: float, fermenters: int, worst: bool, state_dir: Path, outag
     wb = after["write_bytes"] - before["write_bytes"]
     wc = after["wchar"] - before["wchar"]
     rig = "worst case" if worst else "credible rig"
-    print(f"{fermenters} fermenters, {hours:g} h at {PERIOD_S:g} s, {rig}{', InfluxDB down' if outage else ''}")
+    extra = (", one shared chiller" if chiller else "") + (", InfluxDB down" if outage else "")
+    print(f"{fermenters} fermenters, {hours:g} h at {PERIOD_S:g} s, {rig}{extra}")
     print(f"  commits: {comp.commits}  (ran in {elapsed:.1f} s)")
     print(f"  write_bytes: {wb / hours / 1e6:.2f} MB/h   wchar: {wc / hours / 1e6:.2f} MB/h")
     if influx is not None:
@@ -186,11 +216,12 @@ def main() -> None:
     parser.add_argument("--fermenters", type=int, default=4)
     parser.add_argument("--worst-case", action="store_true")
     parser.add_argument("--influx-outage", action="store_true", help="add the InfluxDB writer, its server down")
+    parser.add_argument("--chiller", action="store_true", help="the jackets on one shared chiller (its own series)")
     parser.add_argument("--dir", type=Path, default=None, help="state dir on a real disk (default: a temp dir)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)  # not a warning per failed send
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
-        asyncio.run(run(args.hours, args.fermenters, args.worst_case, Path(tmp), args.influx_outage))
+        asyncio.run(run(args.hours, args.fermenters, args.worst_case, Path(tmp), args.influx_outage, args.chiller))
 
 
 if __name__ == "__main__":
