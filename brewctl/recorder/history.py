@@ -230,7 +230,10 @@ class HistoryStore:
             )
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            # SQLite may have ended the transaction itself (SQLITE_FULL does): a ROLLBACK then
+            # raises "no transaction is active" and would hide the real error (a full disk).
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             self._ids = dict(conn.execute("SELECT name, id FROM fermenter").fetchall())
             raise
 
@@ -240,10 +243,15 @@ class HistoryStore:
         raw_cut = round((now_s - self.raw_days * 86400) * 1000)
         old_cut_s = now_s - self.downsampled_days * 86400
         conn.execute("BEGIN")
-        conn.execute("DELETE FROM sample WHERE ts_ms < ?", (raw_cut,))
-        conn.execute("DELETE FROM minute WHERE minute_s < ?", (old_cut_s,))
-        conn.execute("DELETE FROM event WHERE ts_ms < ?", (round(old_cut_s * 1000),))
-        conn.execute("COMMIT")
+        try:
+            conn.execute("DELETE FROM sample WHERE ts_ms < ?", (raw_cut,))
+            conn.execute("DELETE FROM minute WHERE minute_s < ?", (old_cut_s,))
+            conn.execute("DELETE FROM event WHERE ts_ms < ?", (round(old_cut_s * 1000),))
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:  # left open, every later BEGIN would fail
+                conn.execute("ROLLBACK")
+            raise
 
     # --- reading (any thread, own connection) -------------------------------------------
     @contextmanager

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
+import subprocess
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import closing
 from pathlib import Path
 
@@ -253,3 +255,46 @@ async def test_a_state_dir_it_cannot_write_fails_the_component_cleanly(tmp_path:
     with pytest.raises(OSError):
         await asyncio.wait_for(comp.run(hub), 5)
     assert "history" not in hub.extra and hub.node_alarms == ()
+
+
+@pytest.fixture
+def tiny_fs(tmp_path: Path) -> Iterator[Path]:
+    """A 256 KiB tmpfs (root only; skipped elsewhere)."""
+    mnt = tmp_path / "mnt"
+    mnt.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mnt)], capture_output=True).returncode:
+        pytest.skip("cannot mount a tmpfs here (needs root)")
+    try:
+        yield mnt
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], check=False)
+
+
+async def test_a_full_disk_is_reported_as_such_not_as_a_failed_rollback(tiny_fs: Path) -> None:
+    """#17 defect 7, found on a real tmpfs: SQLite ends the transaction itself on SQLITE_FULL, and
+    the explicit ROLLBACK then raised "cannot rollback - no transaction is active", which hid the
+    real cause in the log and in the node alarm."""
+    r = Rig(tiny_fs, HistoryConfig(commit_interval_s=60))
+    await r.start()
+    try:
+        await r.publish(wavy(("fv1",), T0))
+        await r.comp.flush()
+        filler = tiny_fs / "filler"
+        with filler.open("wb", buffering=0) as f, contextlib.suppress(OSError):
+            while True:
+                f.write(b"\0" * 4096)
+        alarms: list[str] = []
+        for i in range(1, 400):  # enough rows to need new pages
+            await r.publish(wavy(("fv1", "fv2", "fv3"), T0 + 5 * i))
+            if i % 50 == 0:
+                await r.comp.flush()
+                alarms += [a.message for a in r.hub.node_alarms if a.code == "history_write_failed"]
+                if alarms:
+                    break
+        assert alarms, "the full disk never failed a commit"
+        assert "full" in alarms[0] and "rollback" not in alarms[0], alarms[0]
+        filler.unlink()
+        await r.comp.flush()  # space again: the rows kept in memory are written
+        assert not [a for a in r.hub.node_alarms if a.code == "history_write_failed"]
+    finally:
+        await r.stop()
