@@ -39,7 +39,8 @@ class IspindelPost(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
 
     name: str = Field(min_length=1, max_length=64)
-    id: int | None = Field(None, alias="ID")
+    id: int | str | None = Field(None, alias="ID")
+    """The chip id: a number from the iSpindel, a hex string from GravityMon's iSpindel format."""
     angle: float | None = None
     temperature: float | None = None
     temp_units: Literal["C", "F", "K"] | None = None
@@ -108,7 +109,11 @@ class IspindelHttpComponent:
         await runner.setup()
         try:
             site = web.TCPSite(runner, self.settings.host, self.settings.port)
-            await site.start()
+            try:
+                await site.start()
+            except OSError as exc:
+                where = f"{self.settings.host}:{self.settings.port}"
+                raise OSError(exc.errno, f"ispindel_http: cannot listen on {where}: {exc.strerror}") from None
             self.port = runner.addresses[0][1] if runner.addresses else self.settings.port
             log.info("ispindel http: listening on %s:%s", self.settings.host, self.port)
             await asyncio.Future()  # serve until cancelled

@@ -51,7 +51,10 @@ async def supervise(
             await run
             log.warning("component %s returned; restarting it", component.name)
         except Exception as exc:
-            log.error("component %s failed: %s: %s", component.name, type(exc).__name__, exc, exc_info=exc)
+            # An OSError is the machine's doing (a port in use, a missing file, a refused
+            # connection) and says so itself: no traceback. Anything else is a bug: with one.
+            trace = None if isinstance(exc, OSError) else exc
+            log.error("component %s failed: %s: %s", component.name, type(exc).__name__, exc, exc_info=trace)
             hub.raise_alarm(
                 Alarm(
                     code=code,

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import socket
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -15,6 +16,7 @@ import pytest
 from brewctl.cli.components import optional_components
 from brewctl.config import Config
 from brewctl.mqtt.ispindel_http import IspindelHttpComponent, parse_post
+from brewctl.service.components import supervise
 from brewctl.service.hub import Hub
 from tests.mqtt.conftest import Broker, Recorder, free_port, make_config, until
 
@@ -115,3 +117,37 @@ async def test_tiltbridge_publishes_on_prefix_tilt_color(broker: Broker, recorde
     await recorder.client.publish("tiltbridge/tilt_Red", json.dumps(payload))
     await until(lambda: bool(r.hub.gravity("fv2")))
     assert [(g.sg, g.source) for g in r.hub.gravity("fv2")] == [(1.05, "hydrometer:tilt")]
+
+
+def test_gravitymons_string_chip_id_is_accepted() -> None:
+    # GravityMon (an iSpindel firmware) posts the iSpindel format with "ID" as a hex string;
+    # brewctl does not use the id, so its type must not cost the reading.
+    post = parse_post(json.dumps({**ISPINDEL, "ID": "e422a3"}).encode())
+    assert (post.id, post.gravity) == ("e422a3", 1.0481)
+
+
+async def test_a_port_in_use_is_a_clear_alarm_without_a_traceback(caplog: pytest.LogCaptureFixture) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        [component] = [
+            c for c in optional_components(_config(port), _config(port).node.state_dir) if c.name == "ispindel_http"
+        ]
+        hub = Hub("pi1")
+
+        async def fast_sleep(seconds: float) -> None:
+            await asyncio.sleep(seconds / 1000)
+
+        with hub.subscribe_events() as events:
+            task = asyncio.create_task(supervise(component, hub, sleep=fast_sleep))
+            try:
+                raised = await asyncio.wait_for(anext(events), 5)
+            finally:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+    assert raised.data["code"] == "component_ispindel_http_failed"
+    assert f"ispindel_http: cannot listen on 127.0.0.1:{port}: " in raised.message
+    assert "in use" in raised.message
+    assert "Traceback" not in caplog.text and f"127.0.0.1:{port}" in caplog.text
