@@ -26,11 +26,41 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from brewctl.config import Config, IspindelHttpConfig
 from brewctl.mqtt.commands import describe_validation_error
 from brewctl.mqtt.hydrometer import HydrometerRoute, gravity_value, hydrometer_routes, ispindel_topic
+from brewctl.service.hardening import ConnectionLimit, QuietHttpErrors, RateLimitedLog
 from brewctl.service.hub import Hub
 
 __all__ = ["IspindelHttpComponent", "IspindelPost", "ispindel_http_components", "parse_post", "route_post"]
 
 log = logging.getLogger(__name__)
+
+MAX_CONNECTIONS = 16
+"""Open connections at most (an iSpindel posts one reading every few minutes); more are closed at
+once, so a flood on the LAN port cannot take the descriptors the probes and the state file need."""
+IDLE_TIMEOUT_S = 10.0
+"""A connection that sends no complete request head for this long (or idles after one) is closed."""
+BODY_TIMEOUT_S = 10.0
+"""A post whose body is not received whole within this is answered 408 and the connection closed."""
+ACCEPT_BACKLOG = 16
+
+_http_log = logging.getLogger("brewctl.ispindel_http.server")
+_http_log.addFilter(QuietHttpErrors())
+
+
+class _LimitedTCPSite(web.TCPSite):
+    """A TCP site that keeps at most ``limit`` connections open (``brewctl.service.hardening``)."""
+
+    def __init__(self, runner: web.AppRunner, host: str, port: int, limit: int) -> None:
+        super().__init__(runner, host, port, backlog=ACCEPT_BACKLOG)
+        self._limit = limit
+
+    async def start(self) -> None:
+        await web.BaseSite.start(self)
+        server = self._runner.server
+        assert server is not None
+        limited = ConnectionLimit(server, lambda: len(server.connections), self._limit, name="ispindel http")
+        self._server = await asyncio.get_running_loop().create_server(
+            limited, self._host, self._port, backlog=ACCEPT_BACKLOG
+        )
 
 
 class IspindelPost(BaseModel):
@@ -81,20 +111,27 @@ class IspindelHttpComponent:
     def __init__(self, config: Config) -> None:
         self.settings: IspindelHttpConfig = config.ispindel_http
         self._routes = hydrometer_routes(config.hydrometers)
+        self._log = RateLimitedLog(log)
+        """Refused posts: one line a minute per kind (anyone on the LAN can post)."""
         self.port: int | None = None
         """The port actually bound (after ``run`` started; ``port = 0`` in the config picks a free one)."""
 
     def make_app(self, hub: Hub) -> web.Application:
         async def post(request: web.Request) -> web.Response:
             try:
-                body = await request.read()  # bounded by client_max_size: 413 beyond it
+                async with asyncio.timeout(BODY_TIMEOUT_S):  # a half-sent body must not hold a descriptor
+                    body = await request.read()  # bounded by client_max_size: 413 beyond it
                 reading = parse_post(body)
                 fed = route_post(self._routes, reading)
+            except TimeoutError:
+                late = _answer(408, f"body: not received within {BODY_TIMEOUT_S:g} s")
+                late.force_close()
+                return late
             except LookupError as exc:
-                log.info("ispindel http: %s (from %s)", exc, request.remote)
+                self._log("unknown", logging.INFO, "ispindel http: %s (from %s)", exc, request.remote)
                 return _answer(404, str(exc))
             except ValueError as exc:
-                log.warning("ispindel http: refused a post from %s: %s", request.remote, exc)
+                self._log("refused", logging.WARNING, "ispindel http: refused a post from %s: %s", request.remote, exc)
                 return _answer(400, str(exc))
             for route, sg in fed:
                 hub.feed_gravity(route.fermenter, sg, f"hydrometer:{route.hydrometer}")
@@ -105,10 +142,16 @@ class IspindelHttpComponent:
         return app
 
     async def run(self, hub: Hub) -> None:
-        runner = web.AppRunner(self.make_app(hub), access_log=None)
+        runner = web.AppRunner(
+            self.make_app(hub),
+            access_log=None,
+            keepalive_timeout=IDLE_TIMEOUT_S,  # also closes a connection that never sends a whole request
+            lingering_time=1.0,
+            logger=_http_log,
+        )
         await runner.setup()
         try:
-            site = web.TCPSite(runner, self.settings.host, self.settings.port)
+            site = _LimitedTCPSite(runner, self.settings.host, self.settings.port, MAX_CONNECTIONS)
             try:
                 await site.start()
             except OSError as exc:

@@ -3,6 +3,8 @@
 ``python -m tests.faults.daemon_proc CONFIG STATE_DIR SOCKET [--speed N] [--nofile N] [--fifo PROBE]``
 
 - ``--nofile N`` lowers this process's RLIMIT_NOFILE (the test process keeps its own);
+- ``--components`` runs the config's optional components (``optional_components``: the
+  history recorder, the iSpindel HTTP listener ...), as ``brewctl run`` does;
 - ``--fifo PROBE`` replaces that probe's ``w1_slave`` by a FIFO once the daemon is ready: its
   read blocks in the kernel forever, as on a dead 1-wire bus.
 
@@ -22,6 +24,7 @@ from pathlib import Path
 os.environ.setdefault("W1THERMSENSOR_NO_KERNEL_MODULE", "1")
 os.environ.setdefault("GPIOZERO_PIN_FACTORY", "mock")
 
+from brewctl.cli.components import optional_components
 from brewctl.config import load_config
 from brewctl.service.clock import ScaledClock
 from brewctl.service.daemon import Daemon, DaemonOptions
@@ -33,7 +36,7 @@ async def _main(args: argparse.Namespace) -> None:
         config,
         DaemonOptions(simulate=True, state_dir=args.state_dir, socket_path=args.socket),
         clock=ScaledClock(args.speed),
-        components=[],
+        components=optional_components(config, args.state_dir) if args.components else [],
     )
     task = asyncio.create_task(daemon.run())
     await daemon.ready.wait()
@@ -55,6 +58,7 @@ def main() -> None:
     p.add_argument("--speed", type=float, default=10.0)
     p.add_argument("--nofile", type=int)
     p.add_argument("--fifo")
+    p.add_argument("--components", action="store_true")
     args = p.parse_args()
     if args.nofile:
         _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)

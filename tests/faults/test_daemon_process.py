@@ -57,8 +57,8 @@ class Proc:
 def start(tmp_path: Path, short_dir: Path) -> Iterator[object]:
     procs: list[Proc] = []
 
-    def start(*extra: str) -> Proc:
-        config = write_config(tmp_path)
+    def start(*extra: str, config_extra: str = "") -> Proc:
+        config = write_config(tmp_path, config_extra)
         state_dir, sock, log = tmp_path / "state", short_dir / "s", tmp_path / "daemon.log"
         with log.open("w") as err:
             popen = subprocess.Popen(
@@ -164,3 +164,65 @@ def test_a_flood_of_half_sent_requests_does_not_stop_control(start: object) -> N
     assert all(a["code"] != "all_probes_lost" for a in fermenters["fv1"]["alarms"])
     assert proc.log.stat().st_size < 100_000
     assert "refusing new ones" in proc.log.read_text()
+
+
+def test_a_tcp_flood_on_the_ispindel_listener_does_not_stop_control(start: object) -> None:
+    """Defect 1 through the other listening door: the iSpindel HTTP port (#15) faces the LAN with
+    no login. Found in the #17 audit: 1,100 half-sent posts held 1,011 descriptors of 1,024, every
+    probe read "not on the bus", the simulated daemon died and the log grew 1.3 MB in 40 s.
+    """
+    nofile, count = (1024, 1100) if FULL else (256, 300)
+    port = _free_tcp_port()
+    extra = (
+        '\n[hydrometers.red]\nfermenter = "fv1"\nkind = "ispindel"\n'
+        f'\n[ispindel_http]\nenabled = true\nhost = "127.0.0.1"\nport = {port}\n'
+    )
+    proc: Proc = start("--nofile", str(nofile), "--speed", "10", "--components", config_extra=extra)  # type: ignore[operator]
+    _wait_listening(port)
+    head = b"POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"
+    flood: list[socket.socket] = []
+    try:
+        for _ in range(count):
+            s = socket.socket()
+            flood.append(s)
+            s.settimeout(2)
+            with contextlib.suppress(OSError):  # refused or closed by the server at the limit
+                s.connect(("127.0.0.1", port))
+                s.sendall(head)
+        time.sleep(5)  # 50 simulated seconds: longer than stale_after_s (30 s)
+        log = proc.log.read_text()
+        assert proc.popen.poll() is None, log[-3000:]
+        for sign in ("not on the bus", "unreadable", "Too many open files", "Traceback"):
+            assert sign not in log, f"{sign!r} in the log:\n{log[-3000:]}"
+        code, status = proc.get("/v1/status")
+        assert code == 200
+    finally:
+        for s in flood:
+            s.close()
+    fermenters = status["fermenters"]
+    assert isinstance(fermenters, dict)
+    assert all(a["code"] != "all_probes_lost" for a in fermenters["fv1"]["alarms"])
+    assert proc.log.stat().st_size < 100_000
+    assert "ispindel http: 16 connections open (the limit)" in proc.log.read_text()
+    time.sleep(0.5)  # the flood is gone: an iSpindel gets through again
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+        body = b'{"name": "red", "gravity": 1.05}'
+        s.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+        assert s.recv(100).startswith(b"HTTP/1.1 200")
+
+
+def _free_tcp_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_listening(port: int, within_s: float = 10.0) -> None:
+    deadline = time.monotonic() + within_s
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            assert time.monotonic() < deadline, f"nothing listens on port {port}"
+            time.sleep(0.05)
