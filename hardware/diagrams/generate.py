@@ -319,6 +319,14 @@ def nc_contact_h(svg: Svg, x: float, y: float, w: float, label: str, bg: str = "
     svg.text(x, y - 10, label, "small", anchor="middle")
 
 
+def rcd_q1(svg: Svg, inlet: dict[str, Point]) -> None:
+    """Q1, the 30 mA RCBO, on the inlet's L and N (both poles) before the buses: drawn after the wires."""
+    x = inlet["L"][0] - 22
+    top, bottom = inlet["L"][1] - 9, inlet["N"][1] + 9
+    svg.rect(x - 10, top, 20, bottom - top, "sym", rx=2)
+    svg.text(x, top - 5, "Q1", "small", anchor="middle")
+
+
 def fuse_v(svg: Svg, x: float, y: float, label: str, left: bool = False) -> None:
     """A fuse sitting on a vertical wire, centred at (x, y), short label to the right (or left)."""
     svg.rect(x - 7, y - 16, 14, 32, "sym", rx=2)
@@ -626,7 +634,7 @@ def chest_freezer(cfg: Config) -> Svg:
 
     # mains side: buses from the inlet, one fuse per circuit
     inlet = module(
-        svg, 950, 95, 150, 100, ["Mains inlet", "via Q1: RCD 30 mA"],
+        svg, 950, 95, 150, 100, ["Mains inlet", "Q1: RCBO 30 mA"],
         left=[("L", 40), ("N", 60), ("PE", 80)], cls="box",
     )  # fmt: skip
     freezer = module(svg, 950, 230, 150, 100, ["Freezer socket"], left=[("L", 45), ("N", 65), ("PE", 85)], cls="box")
@@ -636,6 +644,7 @@ def chest_freezer(cfg: Config) -> Svg:
     svg.wire("mainsN", inlet["N"], (xn, inlet["N"][1]), (xn, heater["N"][1]), heater["N"])
     svg.wire("pe", inlet["PE"], (xpe, inlet["PE"][1]), (xpe, heater["PE"][1]), heater["PE"])
     svg.text(xpe + 6, 560, "PE bar", "small")
+    rcd_q1(svg, inlet)
     for y, fuse in ((k1["1/L1"][1], "F1"), (ssr["1"][1], "F2"), (p24["L"][1], "F3")):
         svg.wire("mainsL", (xl, y), (760, y))
         svg.dot((xl, y), "mainsL")
@@ -1159,7 +1168,7 @@ def system(cfg: Config) -> Svg:
     # mains: inlet, buses, one fuse per circuit, sockets
     sx = 1440
     inlet = module(
-        svg, sx, 95, 150, 100, ["Mains inlet", "via Q1: RCD 30 mA"], left=[("L", 40), ("N", 60), ("PE", 80)], cls="box"
+        svg, sx, 95, 150, 100, ["Mains inlet", "Q1: RCBO 30 mA"], left=[("L", 40), ("N", 60), ("PE", 80)], cls="box"
     )
     xl, xn, xpe = 1320, 1360, 1395
     sockets: list[tuple[str, dict[str, Point], Point]] = []
@@ -1183,6 +1192,7 @@ def system(cfg: Config) -> Svg:
     svg.wire("mainsL", inlet["L"], (xl, inlet["L"][1]), (xl, last_l))
     svg.wire("mainsN", inlet["N"], (xn, inlet["N"][1]), (xn, max(n_taps)))
     svg.wire("pe", inlet["PE"], (xpe, inlet["PE"][1]), (xpe, max(pe_taps, default=inlet["PE"][1])))
+    rcd_q1(svg, inlet)
     pe_label_y = (min(pe_taps) + max(pe_taps)) / 2 if len(pe_taps) > 1 else inlet["PE"][1] + 40
     svg.text(xpe + 6, pe_label_y, "PE bar", "small")
     for term, fuse in feeds:

@@ -488,3 +488,11 @@ def test_a_supplys_signs_sit_on_the_outer_sides_of_its_terminals() -> None:
     plus_x, minus_x = gen.supply(svg, 0, 100, 210, ["24 V DC supply"], 150, 185)
     signs = {sign: float(x) for x, sign in re.findall(r'<text x="([\d.]+)"[^>]*>([+−])</text>', "\n".join(svg.parts))}
     assert signs["+"] < plus_x < minus_x < signs["−"]
+
+
+def test_q1_is_drawn_where_the_enclosure_puts_it() -> None:
+    """The layout has Q1 as an RCBO in the box; the schematics draw it on L and N after the inlet."""
+    assert "RCBO" in svg_text(committed()["enclosure.svg"])
+    for name in ("chest-freezer.svg", "system.svg"):
+        lines = svg_text(committed()[name]).splitlines()
+        assert "Q1" in lines and "Q1: RCBO 30 mA" in lines, name
