@@ -367,7 +367,7 @@ class Config(_Frozen):
                 if ref is not None and ref not in self.probes:
                     problems.append(f"fermenters.{fid}.{key}: no probe named {ref!r}")
             for role in OUTPUT_ROLES.values():
-                key, kinds = role.field, role.kinds
+                key, kinds, rig_kinds = role.field, role.kinds, RIGS[f.rig].allowed_kinds(role.role)
                 ref = getattr(f, key)
                 if ref is None:
                     continue
@@ -378,14 +378,12 @@ class Config(_Frozen):
                 if out.kind not in kinds:
                     allowed = " or ".join(sorted(k.value for k in kinds))
                     problems.append(f"fermenters.{fid}.{key}: output {ref!r} is a {out.kind.value}, expected {allowed}")
+                elif out.kind not in rig_kinds:  # the rig narrows the role's kinds (a valve rig: motorized only)
+                    wanted = " or ".join(sorted(k.value for k in rig_kinds))
+                    problems.append(f"fermenters.{fid}.{key}: a {f.rig.value} rig needs a {wanted} output")
                 if ref in used_outputs:
                     problems.append(f"fermenters.{fid}.{key}: output {ref!r} is already used by {used_outputs[ref]}")
                 used_outputs[ref] = f"fermenters.{fid}"
-            narrow = RIGS[f.rig].valve_kinds
-            valve = self.outputs.get(f.valve or "")
-            if narrow is not None and valve is not None and valve.kind not in narrow:
-                wanted = " or ".join(sorted(k.value for k in narrow))
-                problems.append(f"fermenters.{fid}.valve: a {f.rig.value} rig needs a {wanted} output")
             if f.chiller is not None:
                 if f.chiller not in self.chillers:
                     problems.append(f"fermenters.{fid}.chiller: no chiller named {f.chiller!r}")

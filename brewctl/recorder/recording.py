@@ -105,12 +105,6 @@ class HistoryRecording:
         self._batch.events.append(event)
         return is_urgent(event)
 
-    @property
-    def pending(self) -> int:
-        """Rows waiting for the next commit."""
-        b = self._batch
-        return len(b.samples) + len(b.minutes) + len(b.events)
-
     def take(self) -> WriteBatch:
         """The rows to commit now."""
         batch, self._batch = self._batch, WriteBatch()
