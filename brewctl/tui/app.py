@@ -46,6 +46,9 @@ TREND_STEP_S = 900.0
 TREND_POINTS = 96
 """... for the last day (a card shows as many of the latest as fit)."""
 
+RECENT_EVENTS_S = 86400.0
+"""On connecting, the last day of the daemon's events fills the last-event line (and the log's live part)."""
+
 MIN_REDRAW_S = 0.5
 """Statuses arriving faster than this (a fast simulation) are coalesced: the latest wins."""
 
@@ -171,6 +174,21 @@ class BrewApp(App[None]):
             self._trends[fid] = points
         self.node = self.node  # redraw with the trends
 
+    async def _load_recent_events(self, source: DataSource, status: NodeStatus) -> None:
+        """What happened before the UI connected: the daemon's events of the last day (no toasts)."""
+        now = max((f.updated_s for f in status.fermenters.values()), default=0.0) or self.clock()
+        try:
+            recent = await source.events(now - RECENT_EVENTS_S)
+        except BrewctlError:
+            return  # no history here: the line fills from the stream
+        known = {_event_key(e) for e in self.events}
+        earlier = [e for e in recent if _event_key(e) not in known]
+        if earlier:
+            merged = sorted([*earlier, *self.events], key=lambda e: e.ts_s)
+            self.events.clear()
+            self.events.extend(merged[-(self.events.maxlen or len(merged)) :])
+            self.event_count += 1
+
     # --- the connection -------------------------------------------------------------------
     async def _follow(self) -> None:
         """Follow the daemon's stream forever; on loss, say so and reconnect with backoff."""
@@ -193,6 +211,7 @@ class BrewApp(App[None]):
                     self.connected = True
                     attempt = 0
                     self.run_worker(self._load_trends(source, first), group="trends", exclusive=True)
+                    self.run_worker(self._load_recent_events(source, first), group="recent", exclusive=True)
                     async for item in source.stream():
                         if isinstance(item, NodeStatus):
                             self._offer(item)
@@ -265,6 +284,11 @@ class BrewApp(App[None]):
         else:
             self.notify(f"Refused: {result.error}", severity="error")
         return result
+
+
+def _event_key(event: Event) -> tuple[float, str, str]:
+    """The same event from the daemon's history and from its stream."""
+    return (round(event.ts_s, 1), event.kind, event.message)
 
 
 def make_app(

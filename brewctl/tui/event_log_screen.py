@@ -93,7 +93,9 @@ class EventLogScreen(Screen[None]):
         events = self.events()
         where = self.fid or "all fermenters"
         note = f" · {self.problem}" if self.problem else ""
-        self.query_one("#title", Static).update(f"Event log · {where} · {self.filter} · {len(events)} events{note}")
+        self.query_one("#title", Static).update(
+            f"Event log · {where} · {self.filter} · {len(events)} event{'' if len(events) == 1 else 's'}{note}"
+        )
         options = self.query_one(OptionList)
         options.clear_options()
         for e in reversed(events):

@@ -237,3 +237,37 @@ async def test_5_every_key_bar_starts_with_the_keys_panel(tmp_path: Path, size: 
 
         assert isinstance(app.screen, KeysScreen)
         assert not any(line.startswith("?") and "Keys" in line for line in app.screen.lines[:-1])  # listed once
+
+
+class HistoryOnlySource(FakeSource):
+    """A daemon whose events are in its history only: they happened before the UI connected."""
+
+    async def stream(self) -> AsyncIterator[NodeStatus | Event]:
+        yield self.node
+        await asyncio.Event().wait()
+
+
+# Found with item 9: the last-event line showed only events that came after the UI connected,
+# so a brewer opening the UI in the morning saw an empty line, not last night's dry-hop alarm.
+async def test_9_the_last_event_line_starts_with_the_daemons_latest_event(tmp_path: Path) -> None:
+    from textual.widgets import Static
+
+    from tests.tui.fakes import NOW_S
+
+    past = (
+        Event(ts_s=NOW_S - 7200, fermenter="fv1", kind="mode", message="mode beer"),
+        Event(ts_s=NOW_S - 600, fermenter="fv1", kind="profile_step", message="step 2 (Dry hop)"),
+        Event(
+            ts_s=NOW_S - 600,
+            fermenter="fv1",
+            kind="alarm",
+            message="step 2 (Dry hop): add the dry hops; confirm to go on",
+            data={"severity": "warning"},
+        ),
+    )
+    app = fake_app(tmp_path, HistoryOnlySource(three_fermenters(), past))
+    async with app.run_test(size=(80, 24)) as pilot:
+        line = app.screen.query_one("#last-event", Static)
+        await until(pilot, lambda: "add the dry hops" in str(line.content), what="the latest event")
+        assert not app._notifications  # an old alarm is shown, not popped up again
+        assert [e.kind for e in app.events] == ["mode", "profile_step", "alarm"]
