@@ -48,8 +48,17 @@ def headline(events: Sequence[Event], units: str = "C") -> str:
     if not events:
         return ""
     last = events[-1].ts_s
-    moment = [e for e in events if last - e.ts_s <= SAME_MOMENT_S and e.kind != "alarm_cleared"]
+    now = [e for e in events if last - e.ts_s <= SAME_MOMENT_S]
+    # An alarm raised and cleared in the same moment (a probe lost for a second) is over.
+    cleared = {_alarm_id(e, e.message.removeprefix("cleared: ")) for e in now if e.kind == "alarm_cleared"}
+    moment = [e for e in now if e.kind != "alarm_cleared" and not (e.kind == "alarm" and _alarm_id(e) in cleared)]
     if not moment:
         return event_line(events[-1])
     best = min(enumerate(moment), key=lambda ie: (_RANK[category(ie[1])], -ie[0]))[1]
     return event_line(best)
+
+
+def _alarm_id(event: Event, message: str | None = None) -> tuple[str | None, str]:
+    """Which alarm an ``alarm`` or ``alarm_cleared`` event is about: its code, else its text."""
+    code = event.data.get("code")
+    return (event.fermenter, str(code) if code is not None else message or event.message)

@@ -271,3 +271,21 @@ async def test_9_the_last_event_line_starts_with_the_daemons_latest_event(tmp_pa
         await until(pilot, lambda: "add the dry hops" in str(line.content), what="the latest event")
         assert not app._notifications  # an old alarm is shown, not popped up again
         assert [e.kind for e in app.events] == ["mode", "profile_step", "alarm"]
+
+
+# Found with item 9: a probe lost and found again within the same few seconds (a stall under
+# load) left "beer probe lost: all outputs off" on the last-event line, as if it still were.
+def test_9_an_alarm_cleared_in_the_same_moment_is_not_the_headline() -> None:
+    from brewctl.tui.events_text import headline
+    from tests.tui.fakes import NOW_S
+
+    lost = "beer probe lost: all outputs off"
+    events = [
+        Event(ts_s=NOW_S - 60, fermenter="fv1", kind="mode", message="mode beer"),
+        Event(ts_s=NOW_S, fermenter="fv2", kind="alarm", message=lost, data={"severity": "critical"}),
+        Event(ts_s=NOW_S + 2, fermenter="fv2", kind="alarm_cleared", message=f"cleared: {lost}"),
+    ]
+    assert headline(events).endswith(f"fv2: cleared: {lost}")
+    # Still the alarm when it stands (item 9: the new alarm before the clearing of another one).
+    other = Event(ts_s=NOW_S + 2, fermenter="fv2", kind="alarm_cleared", message="cleared: step 1 (Primary)")
+    assert headline([*events[:2], other]).endswith(f"fv2: {lost}")
