@@ -107,14 +107,17 @@ class HistoryChart(Widget):
         window = zoom.label if zoom.batch else f"last {zoom.label}"
         head = note or f"{window}, °{self.units}, x: {zoom.axis_unit} from now"
         key = chart_key(has_gravity, bool(plan))
-        if len(head) + 3 + len(key.plain) > self.app.size.width - 2 and not note:
+        room = self.app.size.width - 2
+        if len(head) + 3 + len(key.plain) > room and not note:
             head = f"{zoom.label}, °{self.units}"  # the key must fit: the window is on the axis anyway
+            if len(head) + 3 + len(key.plain) > room:
+                head = ""  # 60 columns: the key alone (the axes carry the window and the units)
         if not any(v is not None for v in (*series.beer_c, *series.chamber_c, *series.setpoint_c)) and not plan:
             self.message = "no history yet"
             self.caption = Text(f"{window}: no history yet")
         else:
             self.message = ""
-            self.caption = Text(f"{head} · ").append_text(key)
+            self.caption = Text(f"{head} · " if head else "").append_text(key)
         self.refresh()
 
     def show_problem(self, zoom: Zoom, problem: str) -> None:

@@ -289,3 +289,27 @@ def test_9_an_alarm_cleared_in_the_same_moment_is_not_the_headline() -> None:
     # Still the alarm when it stands (item 9: the new alarm before the clearing of another one).
     other = Event(ts_s=NOW_S + 2, fermenter="fv2", kind="alarm_cleared", message="cleared: step 1 (Primary)")
     assert headline([*events[:2], other]).endswith(f"fv2: {lost}")
+
+
+# Found with item 4 at 60x20: with the plan in the key, the caption ran past 60 columns and
+# the cool strip's colour key was cut off.
+@pytest.mark.parametrize("gravity", [False, True])
+async def test_4_the_whole_colour_key_fits_60_columns(tmp_path: Path, gravity: bool) -> None:
+    from brewctl.tui.fermenter_screen import FermenterScreen
+    from brewctl.tui.history import ZOOMS, Series
+    from brewctl.tui.history_chart import HistoryChart
+    from tests.tui.fakes import NOW_S
+
+    app = fake_app(tmp_path, FakeSource(three_fermenters()))
+    async with app.run_test(size=(60, 20)) as pilot:
+        await until(pilot, lambda: len(cards(app)) == 3, what="three fermenters")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, FermenterScreen), what="the fermenter")
+        chart = app.screen.query_one(HistoryChart)
+        series = Series()
+        for i in range(12):
+            series.append(NOW_S - 3600 + i * 300, 19.0, 18.0, 19.0, 0.0, 1.0, 1.020 if gravity else None)
+        chart.show(series, ZOOMS[1], NOW_S, plan=[(NOW_S, 19.0), (NOW_S + 7200, 21.0)])
+        caption = chart.caption.plain
+        assert caption.endswith("cool █") and len(caption) <= 60 - 2, caption
+        assert "plan ┈" in caption and ("gravity" in caption) == gravity
