@@ -371,13 +371,22 @@ class FleetClient:
                 found.append(event.model_copy(update={"fermenter": fid}))
         return sorted(found, key=lambda e: e.ts_s)
 
-    async def profiles(self) -> list[dict[str, Any]]:
-        """The profile libraries of every online node, by name (a node refuses one it lacks)."""
+    async def profiles(self, fermenter: str | None = None) -> list[dict[str, Any]]:
+        """The profile library of the node that owns ``fermenter`` (a fleet id): only those can
+        start there. None: every online node's, by name."""
+        if fermenter is not None:
+            owner, local = self.split(fermenter)
+            view = self.nodes.get(owner)
+            if view is None or view.online is False:
+                raise TransientError(f"{owner} is offline: its profile library cannot be read")
+            targets = [(owner, local)]
+        else:
+            targets = [
+                (name, next(iter(n.fermenters))) for name, n in sorted(self.nodes.items()) if n.online and n.fermenters
+            ]
         seen: dict[str, dict[str, Any]] = {}
-        for name, node in sorted(self.nodes.items()):
-            if not node.online or not node.fermenters:
-                continue
-            body = await self._ask_history(name, next(iter(node.fermenters)), {"what": "profiles", "since_s": 0})
+        for name, local in targets:
+            body = await self._ask_history(name, local, {"what": "profiles", "since_s": 0})
             for entry in body.get("profiles", []):
                 if isinstance(entry, dict):
                     seen.setdefault(str(entry.get("name") or entry.get("file")), entry)

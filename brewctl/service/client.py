@@ -111,8 +111,9 @@ class ApiClient:
         body = {"value_c": value_c} if value_c is not None else None
         return _probe_answer(*await self._request("POST", f"/v1/simulation/probes/{probe}/{action}", json=body))
 
-    async def profiles(self) -> list[dict[str, Any]]:
-        """Profiles in the daemon's library: file, name, description, steps (or error)."""
+    async def profiles(self, fermenter: str | None = None) -> list[dict[str, Any]]:
+        """Profiles in the daemon's library: file, name, description, steps (or error). One library
+        serves every fermenter of a daemon: ``fermenter`` changes nothing here."""
         _, body = await self._request("GET", "/v1/profiles")
         return list(body)
 

@@ -252,7 +252,7 @@ class FermenterActions(Screen[None]):
         if source is None:
             return
         try:
-            library = await source.profiles()
+            library = await source.profiles(f.id)  # in the fleet: the library of f's own node
         except BrewctlError as exc:
             self.notify(f"Cannot list profiles: {exc}", severity="error")
             return

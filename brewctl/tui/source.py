@@ -37,7 +37,9 @@ class DataSource(Protocol):
         """Events kept in the daemon's history, oldest first (raises ``BrewctlError`` without one)."""
         ...
 
-    async def profiles(self) -> list[dict[str, Any]]: ...
+    async def profiles(self, fermenter: str | None = None) -> list[dict[str, Any]]:
+        """The profile library that can start on ``fermenter`` (None: any of them)."""
+        ...
 
 
 SourceFactory = Callable[[], AbstractAsyncContextManager[DataSource]]

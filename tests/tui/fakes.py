@@ -79,7 +79,7 @@ class FakeSource:
     async def events(self, since_s: float, until_s: float | None = None, fermenter: str | None = None) -> list[Event]:
         return [e for e in self.sent_events if fermenter is None or e.fermenter == fermenter]
 
-    async def profiles(self) -> list[dict[str, Any]]:
+    async def profiles(self, fermenter: str | None = None) -> list[dict[str, Any]]:
         return []
 
     def __call__(self) -> Any:
