@@ -105,13 +105,10 @@ class HistoryChart(Widget):
         self.x_left = -zoom.span_s / zoom.axis_unit_s
         has_gravity = any(g is not None for g in series.gravity_sg)
         window = zoom.label if zoom.batch else f"last {zoom.label}"
-        head = note or f"{window}, °{self.units}, x: {zoom.axis_unit} from now"
+        head = note or f"{window}, °{self.units}"  # the x axis is headed hours or days
         key = chart_key(has_gravity, bool(plan))
-        room = self.app.size.width - 2
-        if len(head) + 3 + len(key.plain) > room and not note:
-            head = f"{zoom.label}, °{self.units}"  # the key must fit: the window is on the axis anyway
-            if len(head) + 3 + len(key.plain) > room:
-                head = ""  # 60 columns: the key alone (the axes carry the window and the units)
+        if len(head) + 3 + len(key.plain) > self.app.size.width - 2 and not note:
+            head = ""  # 60 columns: the key alone must fit (the axes carry the window and the units)
         if not any(v is not None for v in (*series.beer_c, *series.chamber_c, *series.setpoint_c)) and not plan:
             self.message = "no history yet"
             self.caption = Text(f"{window}: no history yet")

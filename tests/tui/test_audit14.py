@@ -292,16 +292,18 @@ def test_9_an_alarm_cleared_in_the_same_moment_is_not_the_headline() -> None:
 
 
 # Found with item 4 at 60x20: with the plan in the key, the caption ran past 60 columns and
-# the cool strip's colour key was cut off.
+# the cool strip's colour key was cut off. (At 80 it read "24 h, °C" with a plan and "last 24 h,
+# °C, x: h from now" without one: now always "last 24 h, °C", the axis says hours.)
+@pytest.mark.parametrize("width", [60, 80])
 @pytest.mark.parametrize("gravity", [False, True])
-async def test_4_the_whole_colour_key_fits_60_columns(tmp_path: Path, gravity: bool) -> None:
+async def test_4_the_whole_colour_key_fits_60_columns(tmp_path: Path, gravity: bool, width: int) -> None:
     from brewctl.tui.fermenter_screen import FermenterScreen
     from brewctl.tui.history import ZOOMS, Series
     from brewctl.tui.history_chart import HistoryChart
     from tests.tui.fakes import NOW_S
 
     app = fake_app(tmp_path, FakeSource(three_fermenters()))
-    async with app.run_test(size=(60, 20)) as pilot:
+    async with app.run_test(size=(width, 20 if width == 60 else 24)) as pilot:
         await until(pilot, lambda: len(cards(app)) == 3, what="three fermenters")
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, FermenterScreen), what="the fermenter")
@@ -311,5 +313,6 @@ async def test_4_the_whole_colour_key_fits_60_columns(tmp_path: Path, gravity: b
             series.append(NOW_S - 3600 + i * 300, 19.0, 18.0, 19.0, 0.0, 1.0, 1.020 if gravity else None)
         chart.show(series, ZOOMS[1], NOW_S, plan=[(NOW_S, 19.0), (NOW_S + 7200, 21.0)])
         caption = chart.caption.plain
-        assert caption.endswith("cool █") and len(caption) <= 60 - 2, caption
+        assert caption.endswith("cool █") and len(caption) <= width - 2, caption
+        assert caption.startswith("beer ━" if width == 60 else "last 24 h, °C · beer ━"), caption
         assert "plan ┈" in caption and ("gravity" in caption) == gravity

@@ -29,7 +29,7 @@ async def test_chart_and_zoom(daemon: Daemon) -> None:
         await until(pilot, lambda: chart.points > 0, what="points on the chart")
         assert screen.history_problem == ""
         note = screen.query_one("#chart-note", Static)
-        assert str(note.content).startswith("last 24 h, °C, x: h from now")
+        assert str(note.content).startswith("last 24 h, °C · beer")
         assert chart.x_left == -24.0
         assert "beer" in str(note.content) and "heat" in str(note.content) and "cool" in str(note.content)
         day_points = chart.points
@@ -38,7 +38,7 @@ async def test_chart_and_zoom(daemon: Daemon) -> None:
 
         await pilot.press("z")
         assert screen.zoom.label == "7 d"
-        await until(pilot, lambda: str(note.content).startswith("last 7 d, °C, x: d from now"))
+        await until(pilot, lambda: str(note.content).startswith("last 7 d, °C · beer"))
         assert chart.x_left == -7.0  # days, not -168 hours
         await pilot.press("z")
         assert screen.zoom.label == "whole batch"
