@@ -174,10 +174,13 @@ def _axis_label(offset_s: float, unit_s: float) -> str:
     return text + suffix
 
 
-def chart_key(has_gravity: bool = False, has_plan: bool = False) -> Text:
-    """The colour key, in the very styles the lines are drawn in."""
+def chart_key(has_gravity: bool = False, has_plan: bool = False, *, has_chamber: bool = True) -> Text:
+    """The colour key, in the very styles the lines are drawn in (only the lines there are:
+    no chamber for a glycol conical without a chamber probe)."""
     key = Text()
     parts = [("beer ━", "beer"), ("chamber ┅", "chamber"), ("setpoint ╍", "setpoint")]
+    if not has_chamber:
+        del parts[1]
     if has_plan:
         parts.append(("plan ┈", "plan"))
     if has_gravity:

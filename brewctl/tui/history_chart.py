@@ -106,7 +106,8 @@ class HistoryChart(Widget):
         has_gravity = any(g is not None for g in series.gravity_sg)
         window = zoom.label if zoom.batch else f"last {zoom.label}"
         head = note or f"{window}, °{self.units}"  # the x axis is headed hours or days
-        key = chart_key(has_gravity, bool(plan))
+        has_chamber = any(v is not None for v in series.chamber_c)
+        key = chart_key(has_gravity, bool(plan), has_chamber=has_chamber)
         if len(head) + 3 + len(key.plain) > self.app.size.width - 2 and not note:
             head = ""  # 60 columns: the key alone must fit (the axes carry the window and the units)
         if not any(v is not None for v in (*series.beer_c, *series.chamber_c, *series.setpoint_c)) and not plan:

@@ -316,3 +316,12 @@ async def test_4_the_whole_colour_key_fits_60_columns(tmp_path: Path, gravity: b
         assert caption.endswith("cool █") and len(caption) <= width - 2, caption
         assert caption.startswith("beer ━" if width == 60 else "last 24 h, °C · beer ━"), caption
         assert "plan ┈" in caption and ("gravity" in caption) == gravity
+
+
+# Found with item 4 on FV2 (a glycol conical without a chamber probe): the key offered
+# "chamber ┅" for a line that is not there.
+def test_4_the_key_names_only_the_lines_drawn() -> None:
+    from brewctl.tui.chart import chart_key
+
+    assert "chamber" in chart_key().plain
+    assert chart_key(has_chamber=False).plain == "beer ━ setpoint ╍ heat █ cool █"
