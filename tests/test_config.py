@@ -187,6 +187,23 @@ def test_nan_in_a_config_file_is_a_user_error_from_the_cli(tmp_path: Path) -> No
     assert "Traceback" not in run.stderr
 
 
+def test_cli_config_check_takes_the_file_as_an_argument_too(tmp_path: Path) -> None:
+    """`brewctl config check FILE`, the first thing a hobbyist types, checks FILE; two different files are refused."""
+
+    def check(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "brewctl", "config", "check", *args], capture_output=True, text=True
+        )
+
+    ok = check(str(EXAMPLE))
+    assert ok.returncode == 0, ok.stderr
+    assert f"{EXAMPLE}: ok" in ok.stdout
+    assert check(str(EXAMPLE), "--config", str(EXAMPLE)).returncode == 0
+    two = check(str(tmp_path / "other.toml"), "--config", str(EXAMPLE))
+    assert two.returncode == 2
+    assert "two config files given" in two.stderr and "Traceback" not in two.stderr
+
+
 def test_an_output_on_the_one_wire_pin_is_rejected() -> None:
     data = example_data()
     data["outputs"]["fv1_cool"]["pin"] = 4  # active-low: GPIO 4's boot pull-up keeps it off

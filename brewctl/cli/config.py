@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,7 +27,10 @@ def register(commands: Commands) -> None:
         description="Validate the config file and summarise it. Outputs on pins that are not safe at boot "
         "(GPIO 0-3, 14-15; active-high on GPIO 0-8) are refused; other risky pin choices are warned about.",
     )
-    check.add_argument("--config", type=Path, default=DEFAULT_CONFIG_PATH, help="config file")
+    check.add_argument(
+        "file", type=Path, nargs="?", default=None, metavar="FILE", help="config file (the same as --config)"
+    )
+    check.add_argument("--config", type=Path, default=None, help=f"config file (default {DEFAULT_CONFIG_PATH})")
     check.set_defaults(func=_check)
     add_setup_actions(sub)  # init, example
 
@@ -34,6 +38,13 @@ def register(commands: Commands) -> None:
 def _check(args: argparse.Namespace) -> int:
     from brewctl.config import load_config
 
+    if args.file is not None and args.config is not None and args.file != args.config:
+        print(
+            f"brewctl: error: two config files given ({args.file} and --config {args.config}): give one",
+            file=sys.stderr,
+        )
+        return 2
+    args.config = args.file or args.config or DEFAULT_CONFIG_PATH
     cfg = load_config(args.config)
     print(
         f"{args.config}: ok — node {cfg.node.name!r}, {len(cfg.fermenters)} fermenter(s), "
