@@ -15,10 +15,13 @@ from __future__ import annotations
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer
 
-__all__ = ["FORM_FOCUS_BINDINGS", "KEYS_BINDING", "KeyBar"]
+__all__ = ["FORM_FOCUS_BINDINGS", "FORM_KEYS_BINDING", "KEYS_BINDING", "KeyBar"]
 
 KEYS_BINDING = Binding("question_mark", "app.toggle_keys", "Keys")
 """First in each screen's bindings: the key bar starts with ``? Keys``."""
+
+FORM_KEYS_BINDING = Binding("f1", "app.toggle_keys", "Keys", key_display="F1")
+"""The same for a screen of text fields, where ``?`` is typed into the field: ``F1 Keys``."""
 
 FORM_FOCUS_BINDINGS: list[BindingType] = [
     Binding("tab", "app.focus_next", "Next field", show=False, priority=True),

@@ -30,6 +30,7 @@ _KEY_NAMES = {
     "pageup": "PgUp",
     "pagedown": "PgDn",
     "tab": "Tab",
+    "shift+tab": "Shift+Tab",
     "shift+up": "Shift+↑",
     "shift+down": "Shift+↓",
 }

@@ -15,7 +15,7 @@ from textual.widgets import Input, Label, Static
 from brewctl.errors import ProfileError
 from brewctl.profiles import load_profile
 from brewctl.profiles.recipe import Recipe, load_recipe
-from brewctl.tui.bindings import FORM_FOCUS_BINDINGS, KEYS_BINDING, KeyBar
+from brewctl.tui.bindings import FORM_FOCUS_BINDINGS, FORM_KEYS_BINDING, KeyBar
 from brewctl.tui.choice_screen import ChoiceScreen
 from brewctl.tui.file_editor_screen import FileEditorScreen, file_name_for
 from brewctl.tui.profile_draft import ProfileDraft
@@ -52,12 +52,12 @@ class RecipeEditorScreen(FileEditorScreen[RecipeDraft]):
     RecipeEditorScreen #warnings { height: auto; max-height: 2; color: $warning; padding: 0 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        KEYS_BINDING,
-        *FORM_FOCUS_BINDINGS,
+        FORM_KEYS_BINDING,
         Binding("escape", "close", "Back"),
         Binding("ctrl+p", "pick_profile", "Pick profile"),
         Binding("ctrl+o", "edit_profile", "Open profile"),
         Binding("ctrl+s", "save", "Save"),
+        *FORM_FOCUS_BINDINGS,
     ]
 
     def __init__(self, draft: RecipeDraft, path: Path | None = None) -> None:

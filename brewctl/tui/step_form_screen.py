@@ -50,9 +50,9 @@ class StepFormScreen(ModalScreen[dict[str, Any] | None]):
     StepFormScreen #help { color: $text-muted; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        *FORM_FOCUS_BINDINGS,
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "accept", "Accept"),
+        *FORM_FOCUS_BINDINGS,
     ]
 
     def __init__(self, draft: ProfileDraft, index: int, step: Mapping[str, Any] | None = None) -> None:

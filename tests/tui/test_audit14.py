@@ -237,6 +237,16 @@ async def test_5_every_key_bar_starts_with_the_keys_panel(tmp_path: Path, size: 
 
         assert isinstance(app.screen, KeysScreen)
         assert not any(line.startswith("?") and "Keys" in line for line in app.screen.lines[:-1])  # listed once
+        await pilot.press("escape")
+        # The recipe editor's fields take `?` as text: there the bar offers F1.
+        from brewctl.tui.recipe_draft import RecipeDraft
+        from brewctl.tui.recipe_editor_screen import RecipeEditorScreen
+
+        await app.push_screen(RecipeEditorScreen(RecipeDraft.new()))
+        await pilot.pause()
+        assert screen_text(app).splitlines()[-1].startswith("F1 Keys"), screen_text(app).splitlines()[-1]
+        await pilot.press("f1")
+        await until(pilot, lambda: isinstance(app.screen, KeysScreen), what="the keys panel from a form")
 
 
 class HistoryOnlySource(FakeSource):
