@@ -49,6 +49,7 @@ from brewctl.mqtt.unreachable import UnreachableTimer
 from brewctl.recorder.history import HistoryStore
 from brewctl.service.clock import Clock
 from brewctl.service.hub import Hub
+from brewctl.userfiles import read_regular_file
 
 __all__ = ["CONFIG_ALARM", "UNREACHABLE_ALARM", "MqttBridge", "mqtt_components", "peer_alarm_code"]
 
@@ -67,6 +68,8 @@ COMMAND_SUBSCRIPTION = SubscribeOptions(
 such and refused), and the broker never replays a retained command at (re)connect."""
 RETAINED_FILE = "mqtt-retained.json"
 """In the state dir: every retained topic this node published, to clear the ones that go away."""
+RETAINED_FILE_MAX_BYTES = 4 << 20
+"""A larger ``mqtt-retained.json`` is not this node's (a few hundred topics are a few KiB)."""
 
 
 def _honour_cancellation() -> None:
@@ -348,11 +351,13 @@ class MqttBridge:
         if path is None:
             return set(self._retained_memory)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            # Never blocks on a FIFO, bounded; a hostile file (200,000 nested ``[``) must not
+            # stop MQTT at every reconnect (RecursionError).
+            data = json.loads(read_regular_file(path, RETAINED_FILE_MAX_BYTES))
             return {str(t) for t in data["topics"]}
         except FileNotFoundError:
             return set()
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
             log.warning("mqtt: ignoring unreadable %s: %s", path, exc)
             return set()
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from brewctl.config import HydrometerConfig
+from brewctl.mqtt.bridge import RETAINED_FILE_MAX_BYTES
 from brewctl.mqtt.commands import MAX_PAYLOAD_BYTES, echo_id, parse_command
 from brewctl.mqtt.hydrometer import hydrometer_routes, read_gravity
 from tests.faults.hostile import DEEP_JSON
@@ -81,3 +84,24 @@ async def test_a_5000_digit_number_does_not_stop_the_bridge(
     reply = await recorder.json("brewctl/pi1/fermenters/fv1/response", since=mark)
     assert reply["ok"] is True
     assert r.bridge.connected.is_set()
+
+
+@pytest.mark.parametrize("kind", ["deep", "fifo", "huge"])
+async def test_a_hostile_retained_topic_list_does_not_stop_the_bridge(
+    broker: Broker, recorder: Recorder, start_bridge: Any, tmp_path: Path, kind: str
+) -> None:
+    """Found in the #17 audit: ``mqtt-retained.json`` (the bridge's own state file) nested 200,000
+    deep raised RecursionError at every connection (MQTT down for good, a traceback each time); a
+    FIFO would have hung the announce. Like state.json (defect 8): ignored with a log line."""
+    path = tmp_path / "mqtt-retained.json"
+    if kind == "deep":
+        path.write_text("[" * 200_000)
+    elif kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.write_bytes(b" " * (RETAINED_FILE_MAX_BYTES + 1))
+    r = await start_bridge(make_config(broker.port), state_dir=tmp_path)
+    r.hub.publish_status(node_status())
+    await r.wait_connected()
+    await recorder.json("homeassistant/climate/pi1/fv1/config")
+    assert not [a for a in r.hub.node_alarms if a.code.startswith("component_")]
