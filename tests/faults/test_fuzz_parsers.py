@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,10 +17,13 @@ from pydantic import ValidationError
 from brewctl.config import parse_config
 from brewctl.errors import UserError
 from brewctl.model import COMMAND_ADAPTER
+from brewctl.mqtt.history_rpc import HistoryRequest, parse_request
+from brewctl.mqtt.ispindel_http import parse_post
 from brewctl.profiles.files import parse_profile
 from brewctl.profiles.interchange import IMPORT_FORMATS, import_text
 from brewctl.profiles.recipe import parse_recipe
 from brewctl.service.api import command_error_message
+from brewctl.service.forced_off import read_last_good
 from brewctl.service.state import StateError, decode_state
 from brewctl.userfiles import parse_user_toml
 
@@ -102,6 +106,41 @@ def test_api_body(text: str) -> None:
         COMMAND_ADAPTER.validate_json(text.encode(), strict=True)
     except ValidationError as exc:
         assert command_error_message(exc)
+
+
+ISPINDEL = json.dumps(
+    {"name": "red", "ID": 1234567, "angle": 52.3, "temperature": 19.5, "temp_units": "C", "gravity": 1.048}
+)
+
+
+@SETTINGS
+@given(st.one_of(mutated(ISPINDEL), HOSTILE))
+def test_ispindel_http_post(text: str) -> None:
+    """What the iSpindel HTTP listener does with a body: a reading or a 400 message."""
+    with contextlib.suppress(ValueError):
+        parse_post(text.encode())
+
+
+@SETTINGS
+@given(st.one_of(mutated('{"what": "rows", "since_s": 1764000000, "step_s": 60}'), HOSTILE))
+def test_history_request_over_mqtt(text: str) -> None:
+    answer = parse_request(text.encode())
+    assert isinstance(answer, (HistoryRequest, str))
+
+
+@SETTINGS
+@given(
+    st.one_of(
+        mutated(json.dumps({"format": "brewctl-outputs", "outputs": {"heat": {"kind": "ssr", "pin": 18}}})), HOSTILE
+    )
+)
+def test_the_outputs_record_outputs_off_reads(text: str) -> None:
+    """``STATE_DIR/outputs.json``, read by ``brewctl outputs-off`` after a crash: outputs or a reason."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "outputs.json"
+        path.write_text(text, encoding="utf-8", errors="surrogatepass")
+        found, problem = read_last_good(path)
+    assert isinstance(found, dict) and (problem is None or isinstance(problem, str))
 
 
 def test_the_seeds_themselves_parse() -> None:
