@@ -6,14 +6,19 @@ one transaction each; ``PRAGMA user_version`` records the last one applied.
 
 from __future__ import annotations
 
+import logging
 import re
 import sqlite3
+import stat
+import time
 from importlib import resources
 from pathlib import Path
 
 from brewctl.errors import FatalError
 
 __all__ = ["connect", "migrate", "migrations", "open_read_only"]
+
+log = logging.getLogger(__name__)
 
 PAGE_SIZE = 1024
 """Small pages: a commit rewrites whole pages, and a minute of rows is about 2 kB (see docs/history.md)."""
@@ -52,15 +57,57 @@ def connect(path: Path, db: str) -> sqlite3.Connection:
     cut may lose the last commits but never corrupts the file; a crash of the process loses
     nothing committed. (``HistoryStore.write(durable=True)`` raises it to FULL for one
     transaction.) The connection belongs to the thread that opened it.
+
+    A file that is not a database, is corrupt (a failing SD card) or is not a regular file is
+    moved aside to ``NAME.bad-<timestamp>`` (with its ``-wal``/``-shm``), logged, and a new one
+    started: kept, never overwritten, and the recorder does not fail at every restart.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return _connect(path, db)
+    except sqlite3.DatabaseError as exc:
+        if not _unusable(path, exc):
+            raise
+        aside = _set_aside(path)
+        log.warning("%s: unusable %s database (%s): moved to %s; starting a new one", path, db, exc, aside.name)
+        return _connect(path, db)
+
+
+def _connect(path: Path, db: str) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # only takes effect on a new file
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = NORMAL")
-    conn.execute("PRAGMA foreign_keys = ON")
-    migrate(conn, db)
+    try:
+        conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # only takes effect on a new file
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        migrate(conn, db)
+    except BaseException:
+        conn.close()
+        raise
     return conn
+
+
+_UNUSABLE = frozenset({"SQLITE_NOTADB", "SQLITE_CORRUPT"})
+
+
+def _unusable(path: Path, exc: sqlite3.DatabaseError) -> bool:
+    """Not a database, corrupt, or not a regular file (a FIFO reads as an I/O error)."""
+    if getattr(exc, "sqlite_errorname", "") in _UNUSABLE:
+        return True
+    try:
+        return not stat.S_ISREG(path.lstat().st_mode)
+    except OSError:
+        return False
+
+
+def _set_aside(path: Path) -> Path:
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    aside = path.with_name(f"{path.name}.bad-{stamp}")
+    for suffix in ("", "-wal", "-shm"):
+        side = path.with_name(path.name + suffix)
+        if side.exists() or side.is_symlink():
+            side.rename(aside.with_name(aside.name + suffix))
+    return aside
 
 
 def open_read_only(path: Path) -> sqlite3.Connection:

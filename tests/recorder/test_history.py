@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import sqlite3
 import subprocess
 import threading
@@ -298,3 +299,28 @@ async def test_a_full_disk_is_reported_as_such_not_as_a_failed_rollback(tiny_fs:
         assert not [a for a in r.hub.node_alarms if a.code == "history_write_failed"]
     finally:
         await r.stop()
+
+
+@pytest.mark.parametrize("kind", ["garbage", "fifo", "truncated"])
+def test_an_unusable_history_file_is_moved_aside_and_a_new_one_started(
+    tmp_path: Path, kind: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Found in the #17 audit: a history.sqlite that is not a database (a failing SD card) or a
+    FIFO failed the recorder at every restart, a traceback each time, history off for good."""
+    path = tmp_path / "history.sqlite"
+    if kind == "garbage":
+        path.write_bytes(bytes(range(256)) * 400)
+    elif kind == "fifo":
+        os.mkfifo(path)
+    else:  # a real history file cut short, with its header intact
+        good = HistoryStore(path)
+        good.open()
+        good.close()
+        data = path.read_bytes()
+        path.write_bytes(data[:100] + b"\xff" * (len(data) - 100))
+    store = HistoryStore(path)
+    store.open()  # does not raise
+    store.close()
+    [aside] = [p for p in tmp_path.iterdir() if p.name.startswith("history.sqlite.bad-") and "-" not in p.name[-5:]]
+    assert path.is_file() and aside.exists()
+    assert "unusable history database" in caplog.text and aside.name in caplog.text
