@@ -241,13 +241,17 @@ async def test_profile_clock_stands_still_outside_profile_mode(config: Config, t
         assert (await daemon.hub.command("fv1", SetMode(mode=Mode.BEER), "test")).ok
         assert f.state.progress is not None
         frozen = f.state.progress.total_elapsed_s
-        cycles = daemon._cycles
-        await wait_until(lambda: daemon._cycles > cycles + 5)
+        cycles, in_beer_from = daemon._cycles, daemon.clock.monotonic()
+        await wait_until(lambda: daemon._cycles > cycles + 5 and daemon.clock.monotonic() > in_beer_from + 600)
         assert f.state.progress.total_elapsed_s == frozen
         assert f.status is not None and f.status.beer_setpoint_c == 19.0  # the manual setpoint rules
+        back = daemon.clock.monotonic()
         assert (await daemon.hub.command("fv1", SetMode(mode=Mode.PROFILE), "test")).ok
         await wait_until(lambda: f.state.progress is not None and f.state.progress.total_elapsed_s > frozen)
-        assert f.state.progress.total_elapsed_s < frozen + 60  # the time in beer mode was not counted
+        in_profile_s = daemon.clock.monotonic() - back
+        # Only the time back in profile mode counts (plus a control period), not the 600 s in beer mode;
+        # judged on the daemon's clock, so a loaded machine that polls late cannot fail it.
+        assert f.state.progress.total_elapsed_s - frozen <= in_profile_s + config.node.probe_period_s
 
 
 async def test_a_lost_probe_goes_stale_then_safe_and_recovers(config: Config, tmp_path: Path, short_dir: Path) -> None:
