@@ -68,6 +68,10 @@ COMMAND_SUBSCRIPTION = SubscribeOptions(
 such and refused), and the broker never replays a retained command at (re)connect."""
 RETAINED_FILE = "mqtt-retained.json"
 """In the state dir: every retained topic this node published, to clear the ones that go away."""
+MAX_INCOMING_BYTES = 256 << 10
+"""MQTT 5 maximum packet size the bridge announces: the broker never sends it a larger message
+(it drops it). Commands are refused past 4 KiB anyway; without this a broker user could make the
+daemon buffer 60 MB messages (400 MB of memory for three) and have it killed for memory."""
 RETAINED_FILE_MAX_BYTES = 4 << 20
 """A larger ``mqtt-retained.json`` is not this node's (a few hundred topics are a few KiB)."""
 
@@ -210,6 +214,8 @@ class MqttBridge:
         hub.raise_alarm(Alarm(code=CONFIG_ALARM, severity="warning", message=message, since_s=self._wall()))
 
     def _client(self, password: str | None, tls: ssl.SSLContext | None) -> aiomqtt.Client:
+        connect = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
+        connect.MaximumPacketSize = MAX_INCOMING_BYTES
         return aiomqtt.Client(
             self.mqtt.host,
             self.mqtt.port,
@@ -223,6 +229,7 @@ class MqttBridge:
             timeout=10,
             # Small messages both ways: without this, Nagle + delayed ACK add ~40 ms per reply.
             socket_options=((socket.IPPROTO_TCP, socket.TCP_NODELAY, 1),),
+            properties=connect,
         )
 
     async def _say_offline(self, client: aiomqtt.Client) -> None:

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from brewctl.config import HydrometerConfig
-from brewctl.mqtt.bridge import RETAINED_FILE_MAX_BYTES
+from brewctl.mqtt.bridge import MAX_INCOMING_BYTES, RETAINED_FILE_MAX_BYTES
 from brewctl.mqtt.commands import MAX_PAYLOAD_BYTES, echo_id, parse_command
 from brewctl.mqtt.hydrometer import hydrometer_routes, read_gravity
 from tests.faults.hostile import DEEP_JSON
@@ -105,3 +105,24 @@ async def test_a_hostile_retained_topic_list_does_not_stop_the_bridge(
     await r.wait_connected()
     await recorder.json("homeassistant/climate/pi1/fv1/config")
     assert not [a for a in r.hub.node_alarms if a.code.startswith("component_")]
+
+
+async def test_a_huge_message_never_reaches_the_bridge(broker: Broker, recorder: Recorder, start_bridge: Any) -> None:
+    """Found in the #17 audit: three 60 MB commands took the daemon to 405 MB of memory (a Pi 3
+    has 1 GB) before the 4 KiB check refused them. The bridge announces an MQTT 5 maximum packet
+    size: the broker drops a larger message for it; a 10 KB one is still refused with a reply."""
+    r = await start_bridge(make_config(broker.port))
+    r.hub.publish_status(node_status())
+    await r.wait_connected()
+    topic, response = "brewctl/pi1/fermenters/fv1/command", "brewctl/pi1/fermenters/fv1/response"
+    mark = recorder.mark()
+    await recorder.client.publish(topic, b"x" * (MAX_INCOMING_BYTES + 1), qos=1)
+    await recorder.client.publish(topic, b"x" * 10_000, qos=1)
+    await recorder.client.publish(topic, b'{"kind":"set_beer","value_c":18,"id":"after"}', qos=1)
+    await recorder.wait(response, since=mark, where=lambda p: b'"after"' in p)
+    replies = [json.loads(m.payload) for m in recorder.on(response, since=mark)]  # type: ignore[arg-type]
+    assert [(x["ok"], x["error"]) for x in replies] == [
+        (False, "payload: too large (10000 bytes, at most 4096)"),
+        (True, None),
+    ]
+    assert r.bridge.connected.is_set()
