@@ -90,17 +90,19 @@ ON_TARGET_C = 0.5
 NOTE_WORDS: Mapping[Note, str] = {
     "holding_chamber": "beer probe lost: holding the chamber",
     "peak_stop": "stopping early: peak estimate -{value:.1f} °C",
-    "glycol_pulse": "glycol pulse {value:.0f} s",
+    "glycol_pulse": "glycol pulse {left}",
     "heat_belt": "heat belt",
     "chiller_turn": "the chiller is serving other tanks first",
 }
-"""What the controller adds about an output (``OutputReason.note``; ``{value}`` is its ``note_value``)."""
+"""What the controller adds about an output (``OutputReason.note``; ``{value}`` is its ``note_value``,
+``{left}`` the same seconds as ``m:ss``)."""
 
 
 def _note(why: OutputReason) -> str:
     if why.note is None:
         return ""
-    return NOTE_WORDS[why.note].format(value=why.note_value if why.note_value is not None else 0.0)
+    value = why.note_value if why.note_value is not None else 0.0
+    return NOTE_WORDS[why.note].format(value=value, left=format_left(value))
 
 
 def idle_cause(role: str, beer_error_c: float | None, can_heat: bool, can_cool: bool) -> str:

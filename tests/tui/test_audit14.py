@@ -335,3 +335,14 @@ def test_4_the_key_names_only_the_lines_drawn() -> None:
 
     assert "chamber" in chart_key().plain
     assert chart_key(has_chamber=False).plain == "beer ━ setpoint ╍ heat █ cool █"
+
+
+# Found with item 11 on FV2: "Valve 100%: cooling (glycol pulse 1409 s)": seconds a brewer
+# has to divide by 60, where every other time left reads m:ss ("compressor resting, 3:02").
+def test_11_a_glycol_pulse_reads_as_minutes_and_seconds() -> None:
+    from brewctl.model import OutputReason, OutputStatus
+    from brewctl.tui.format import format_output
+
+    why = OutputReason(code="on", duty=1.0, note="glycol_pulse", note_value=1409.0)
+    valve = OutputStatus(role="valve", value=1.0, active=True, why=why)
+    assert format_output(valve) == "Valve 100%: cooling (glycol pulse 23:29)"
