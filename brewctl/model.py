@@ -69,7 +69,7 @@ SAFE_OFF_CAUSES: frozenset[OffCause] = frozenset(
 """The causes that are a fault: every output forced off (``FermenterStatus.safe``)."""
 
 
-Note = Literal["holding_chamber", "peak_stop", "glycol_pulse", "heat_belt", "chiller_turn"]
+Note = Literal["holding_chamber", "peak_stop", "glycol_pulse", "glycol_settling", "heat_belt", "chiller_turn"]
 """What the controller adds about an output (``OutputReason.note``)."""
 
 

@@ -91,6 +91,7 @@ NOTE_WORDS: Mapping[Note, str] = {
     "holding_chamber": "beer probe lost: holding the chamber",
     "peak_stop": "stopping early: peak estimate -{value:.1f} °C",
     "glycol_pulse": "glycol pulse {left}",
+    "glycol_settling": "the last pulse is still cooling the beer",
     "heat_belt": "heat belt",
     "chiller_turn": "the chiller is serving other tanks first",
 }
@@ -144,6 +145,8 @@ def _reason(role: str, why: OutputReason, brief: bool, idle: str) -> str:
                 text += f", {format_left(why.left_s)}"
         case "idle":
             text = IDLE_WORDS[idle]
+            if why.note == "glycol_settling" and idle == "idle":
+                return _note(why)  # the reason itself, not "idle (...)"
     note = _note(why)
     return f"{text} ({note})" if note else text
 

@@ -283,8 +283,9 @@ class JacketRequest:
     heat_duty: float
     valve: float
     """Solenoid: 0 or 1; ball valve: the opening."""
-    note: Literal["glycol_pulse", "heat_belt"] | None = None
-    """What the loop does besides (``brewctl.wording`` words it)."""
+    note: Literal["glycol_pulse", "glycol_settling", "heat_belt"] | None = None
+    """What the loop does besides (``brewctl.wording`` words it): ``glycol_settling`` while the
+    valve stays closed to see how far the last pulse's cold carries the beer."""
     note_value: float | None = None
     """glycol_pulse: the pulse's planned length (s)."""
 
@@ -336,4 +337,6 @@ class JacketLoop:
             return JacketRequest(0.0, self.valve.step(now_s, beer_c, sp_c))
         want = self.pulses.step(now_s, beer_c, sp_c, valve_on=valve_on, valve_since_s=valve_since_s)
         pulse_s = self.pulses.pulse_s
+        if pulse_s is None and not want and self.pulses.watching():
+            return JacketRequest(0.0, 0.0, "glycol_settling")
         return JacketRequest(0.0, 1.0 if want else 0.0, "glycol_pulse" if pulse_s is not None else None, pulse_s)

@@ -161,3 +161,29 @@ def test_valve_minimum_open_and_closed_times_are_never_violated(
         assert state is not None
         if state.heat.on:
             heat_stopped = now
+
+
+def test_between_pulses_the_valve_says_the_last_pulse_is_still_working() -> None:
+    """Closed while the last pulse's cold still reaches the beer: not 'idle' with the beer 3 °C over."""
+    from brewctl.core.jacket import JacketLoop
+
+    loop = JacketLoop(
+        modulating=False, has_heat=False, ripple_c=0.2, undershoot_c=0.15, glycol_c=-2.0,
+        heat_kp=8.0, heat_ki_per_h=6.0, valve_kp=0.5, valve_ki_per_h=0.5, valve_step=0.1,
+    )  # fmt: skip
+    tank = FirstOrderTank(2.3e-5, load_c_per_s=0.3 / 3600.0, beer_c=22.0)
+    on, since, now, settling = False, 0.0, 0.0, 0
+    for _ in range(4 * 360):  # 4 hours in 10-second steps
+        req = loop.step(now, round(tank.beer_c / 0.0625) * 0.0625, 19.0, valve_on=on, valve_since_s=since)
+        if req.valve > 0:
+            assert req.note == ("glycol_pulse" if on else None)  # the pulse's length is known once open
+        elif loop.pulses.watching():
+            assert req.note == "glycol_settling"
+            settling += 1
+        else:
+            assert req.note is None
+        if (req.valve > 0) != on:
+            on, since = req.valve > 0, now
+        tank.step(10.0, 1.0 if on else 0.0)
+        now += 10.0
+    assert settling > 0

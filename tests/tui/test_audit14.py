@@ -346,3 +346,18 @@ def test_11_a_glycol_pulse_reads_as_minutes_and_seconds() -> None:
     why = OutputReason(code="on", duty=1.0, note="glycol_pulse", note_value=1409.0)
     valve = OutputStatus(role="valve", value=1.0, active=True, why=why)
     assert format_output(valve) == "Valve 100%: cooling (glycol pulse 23:29)"
+
+
+# Found with item 11 on FV2 pulling down from 15.7 to 12.0 °C: between glycol pulses the card
+# said "Valve off: idle", 3.7 °C over the setpoint; the valve waits for the last pulse's cold.
+def test_11_between_pulses_the_valve_is_not_idle() -> None:
+    from brewctl.model import OutputReason, OutputStatus
+    from brewctl.tui.fermenter_card import card_text
+    from tests.tui.fakes import NOW_S, fermenter
+
+    why = OutputReason(code="idle", note="glycol_settling")
+    glycol = fermenter("fv2", "FV2 glycol", rig="glycol", beer_c=15.7, beer_setpoint_c=12.0, chamber_c=None,
+                       outputs=(OutputStatus(role="valve", value=0.0, active=False, why=why),))  # fmt: skip
+    text = str(card_text(glycol, "C", NOW_S))
+    assert "Valve off: the last pulse is still cooling the beer" in text, text
+    assert "idle" not in text
