@@ -127,23 +127,37 @@ main(["run", "--simulate", "--config", config, "--state-dir", state, "--socket",
 """
 
 
-def test_the_daemon_loads_only_what_its_config_uses(tmp_path: Path) -> None:
+def _bench_config() -> str:
+    """The config of bench/daemon_resources.py (4 fermenters, 7 probes), whose memory it measures."""
+    import runpy
+
+    return str(runpy.run_path(str(ROOT / "bench" / "daemon_resources.py"))["CONFIG"])
+
+
+@pytest.mark.parametrize("config", ["example", "bench"])
+def test_the_daemon_loads_only_what_its_config_uses(tmp_path: Path, config: str) -> None:
     """A daemon without [mqtt], [influx], [alerts] or the iSpindel receiver loads none of their
-    code or libraries, nor the TUI's or the importers' (its memory is its imports)."""
+    code or libraries, nor the TUI's or the importers', nor aiohttp: its local API is served by
+    h11 (its memory is its imports; aiohttp's server and client cost about 15 MB)."""
     import shutil
     import tempfile
 
+    path = ROOT / "config.example.toml"
+    if config == "bench":
+        path = tmp_path / "bench.toml"
+        path.write_text(_bench_config(), encoding="utf-8")
     short = Path(tempfile.mkdtemp(prefix="bc-"))  # a Unix socket path must be short
     try:
-        argv = [str(ROOT / "config.example.toml"), str(tmp_path / "state"), str(short / "s")]
+        argv = [str(path), str(tmp_path / "state"), str(short / "s")]
         out = subprocess.run([sys.executable, "-c", _DAEMON_MODULES, *argv], capture_output=True, text=True, cwd=ROOT)
     finally:
         shutil.rmtree(short, ignore_errors=True)
     assert out.returncode == 0, out.stderr
     loaded = set(out.stdout.split())
-    assert {"brewctl.service.daemon", "aiohttp", "pydantic"} <= loaded  # it did start
+    assert {"brewctl.service.daemon", "h11", "pydantic"} <= loaded  # it did start
     unused = {
         "brewctl.recorder.influx", "influxdb_client", "brewctl.mqtt", "aiomqtt", "paho", "brewctl.alerts", "apprise",
         "brewctl.tui", "textual", "rich", "brewctl.profiles.interchange", "yaml", "jsonschema",
+        "aiohttp", "yarl", "multidict", "brewctl.service.client",
     }  # fmt: skip
     assert loaded & unused == set()

@@ -13,8 +13,6 @@ import math
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from aiohttp import web
-
 from brewctl.recorder.history import (
     CHILLER_COLUMNS,
     CHILLER_PREFIX,
@@ -24,6 +22,7 @@ from brewctl.recorder.history import (
     UnknownFermenterError,
     UnreadableHistoryError,
 )
+from brewctl.service import http
 
 if TYPE_CHECKING:
     from brewctl.service.hub import Hub
@@ -34,7 +33,7 @@ _MAX_S = 1e11
 """Largest time (and step) accepted, in seconds: the year 5138, far inside SQLite's integers."""
 
 
-def _number(request: web.Request, name: str, *, required: bool = False) -> float | None:
+def _number(request: http.Request, name: str, *, required: bool = False) -> float | None:
     text = request.query.get(name)
     if text is None or text == "":
         if required:
@@ -51,23 +50,23 @@ def _number(request: web.Request, name: str, *, required: bool = False) -> float
     return value
 
 
-def _bad(message: str) -> web.HTTPBadRequest:
-    return web.HTTPBadRequest(text=json.dumps({"error": message}), content_type="application/json")
+def _bad(message: str) -> http.HttpError:
+    return http.HttpError(http.Response(json.dumps({"error": message}), status=400, content_type="application/json"))
 
 
-def history_routes(store: HistoryStore, hub: Callable[[], Hub | None]) -> Sequence[web.RouteDef]:
+def history_routes(store: HistoryStore, hub: Callable[[], Hub | None]) -> Sequence[http.Route]:
     """Route definitions for the daemon's local API."""
 
-    async def history(request: web.Request) -> web.Response:
+    async def history(request: http.Request) -> http.Response:
         return await _history(request, request.match_info["id"], chiller=False)
 
-    async def chiller_history(request: web.Request) -> web.Response:
+    async def chiller_history(request: http.Request) -> http.Response:
         return await _history(request, request.match_info["id"], chiller=True)
 
-    async def _history(request: web.Request, name: str, *, chiller: bool) -> web.Response:
+    async def _history(request: http.Request, name: str, *, chiller: bool) -> http.Response:
         kind = "chiller" if chiller else "fermenter"
         if ":" in name:  # no fermenter or chiller id holds one; chiller:NAME is the chillers' route
-            return web.json_response({"error": f"no {kind} {name!r}"}, status=404)
+            return http.json_response({"error": f"no {kind} {name!r}"}, status=404)
         series = CHILLER_PREFIX + name if chiller else name
         since_s = _number(request, "since_s", required=True)
         until_s = _number(request, "until_s")
@@ -82,27 +81,27 @@ def history_routes(store: HistoryStore, hub: Callable[[], Hub | None]) -> Sequen
             status = current.latest if current is not None else None
             known = () if status is None else status.chillers if chiller else status.fermenters
             if name not in known:
-                return web.json_response({"error": f"no {kind} {name!r}"}, status=404)
+                return http.json_response({"error": f"no {kind} {name!r}"}, status=404)
             columns = CHILLER_COLUMNS if chiller else COLUMNS
-            return web.json_response({kind: name, "columns": list(columns), "rows": [], "resolution": "raw"})
+            return http.json_response({kind: name, "columns": list(columns), "rows": [], "resolution": "raw"})
         except (NoHistoryError, UnreadableHistoryError) as exc:
-            return web.json_response({"error": str(exc)}, status=503)
-        return web.json_response(
+            return http.json_response({"error": str(exc)}, status=503)
+        return http.json_response(
             {kind: name, "columns": list(rows.columns), "rows": rows.rows, "resolution": rows.resolution}
         )
 
-    async def events(request: web.Request) -> web.Response:
+    async def events(request: http.Request) -> http.Response:
         since_s = _number(request, "since_s") or 0.0
         until_s = _number(request, "until_s")
         fermenter = request.query.get("fermenter") or None
         try:
             found = await asyncio.to_thread(store.events, since_s, until_s, fermenter=fermenter)
         except (NoHistoryError, UnreadableHistoryError) as exc:
-            return web.json_response({"error": str(exc)}, status=503)
-        return web.json_response({"events": [e.model_dump(mode="json") for e in found]})
+            return http.json_response({"error": str(exc)}, status=503)
+        return http.json_response({"events": [e.model_dump(mode="json") for e in found]})
 
     return [
-        web.get("/v1/fermenters/{id}/history", history),
-        web.get("/v1/chillers/{id}/history", chiller_history),
-        web.get("/v1/events", events),
+        http.get("/v1/fermenters/{id}/history", history),
+        http.get("/v1/chillers/{id}/history", chiller_history),
+        http.get("/v1/events", events),
     ]

@@ -17,9 +17,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, TypeVar
-
-from aiohttp import web
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from brewctl.config import HistoryConfig
 from brewctl.model import Alarm
@@ -27,6 +25,9 @@ from brewctl.recorder.api import history_routes
 from brewctl.recorder.history import HISTORY_FILE, HistoryStore
 from brewctl.recorder.recording import HistoryRecording
 from brewctl.service.hub import Hub
+
+if TYPE_CHECKING:
+    from brewctl.service.http import Route
 
 __all__ = ["HistoryComponent"]
 
@@ -66,7 +67,7 @@ class HistoryComponent:
         self.commits = 0
         """Transactions written so far (for tests and the benchmark)."""
 
-    def api_routes(self) -> Sequence[web.RouteDef]:
+    def api_routes(self) -> Sequence[Route]:
         """``GET /v1/fermenters/{id}/history`` and ``GET /v1/events``."""
         return history_routes(self.store, lambda: self._hub)
 

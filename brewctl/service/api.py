@@ -1,7 +1,8 @@
 """The local API: HTTP + JSON on a Unix socket (see docs/api.md).
 
-``make_app`` builds the aiohttp application from the hub; ``ApiServer`` serves it on a Unix
-socket (mode 0660, group ``node.socket_group``). Every command goes through
+``make_app`` builds the application (``brewctl.service.http``: h11, not aiohttp, whose server
+cost the daemon ~15 MB) from the hub; ``ApiServer`` serves it on a Unix socket (mode 0660,
+group ``node.socket_group``). Every command goes through
 ``hub.command``, the one handler the daemon installs, so the API and MQTT behave the same.
 """
 
@@ -14,17 +15,17 @@ import logging
 import os
 import socket
 import stat
-from collections.abc import Awaitable, Callable, Collection, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Iterable
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from aiohttp import web
 from pydantic import ValidationError
 
 from brewctl.errors import ConfigError
 from brewctl.model import COMMAND_ADAPTER, COMMAND_KINDS, CommandResult, Event, NodeStatus
-from brewctl.service.hardening import ConnectionLimit, QuietHttpErrors
+from brewctl.service import http
+from brewctl.service.hardening import QuietHttpErrors
 from brewctl.service.hub import Hub
 from brewctl.validation import one_line, validation_problems
 
@@ -60,11 +61,11 @@ def command_error_message(exc: ValidationError) -> str:
     return one_line(validation_problems(exc, tags=COMMAND_KINDS, tag_key="kind"), root="body")
 
 
-def _json(model: NodeStatus | CommandResult | Event, status: int = 200) -> web.Response:
-    return web.Response(text=model.model_dump_json(), status=status, content_type="application/json")
+def _json(model: NodeStatus | CommandResult | Event, status: int = 200) -> http.Response:
+    return http.Response(model.model_dump_json(), status=status, content_type="application/json")
 
 
-def _refused(error: str, status: int) -> web.Response:
+def _refused(error: str, status: int) -> http.Response:
     return _json(CommandResult(ok=False, error=error), status)
 
 
@@ -73,16 +74,16 @@ def make_app(
     *,
     fermenters: Collection[str],
     list_profiles: ProfileLister,
-    extra_routes: Iterable[web.AbstractRouteDef] = (),
-) -> web.Application:
+    extra_routes: Iterable[http.Route] = (),
+) -> http.App:
     """The API application. ``extra_routes`` come from components (history, ...)."""
 
-    async def get_status(request: web.Request) -> web.Response:
+    async def get_status(request: http.Request) -> http.Response:
         if hub.latest is None:
-            return web.json_response({"error": "the controller is starting"}, status=503)
+            return http.json_response({"error": "the controller is starting"}, status=503)
         return _json(hub.latest)
 
-    async def post_command(request: web.Request) -> web.Response:
+    async def post_command(request: http.Request) -> http.Response:
         fid = request.match_info["id"]
         if fid not in fermenters:
             return _refused(f"no fermenter {fid!r} (known: {', '.join(sorted(fermenters))})", 404)
@@ -102,12 +103,16 @@ def make_app(
         result = await hub.command(fid, cmd, "api")
         return _json(result, 200 if result.ok else 400)
 
-    async def get_profiles(request: web.Request) -> web.Response:
-        return web.json_response(await list_profiles())
+    async def get_profiles(request: http.Request) -> http.Response:
+        return http.json_response(await list_profiles())
 
-    async def stream(request: web.Request) -> web.StreamResponse:
-        response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"})
-        await response.prepare(request)
+    async def stream(request: http.Request) -> http.StreamResponse:
+        return http.StreamResponse(
+            messages(), headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
+        )
+
+    async def messages() -> AsyncIterator[bytes]:
+        """SSE messages: subscribed once the answer's head is sent, as aiohttp's ``prepare``."""
         with hub.subscribe_status() as statuses, hub.subscribe_events() as events:
             next_status = asyncio.ensure_future(anext(statuses))
             next_event = asyncio.ensure_future(anext(events))
@@ -116,67 +121,37 @@ def make_app(
                 while not closing.is_set():
                     done, _ = await asyncio.wait({next_status, next_event, closed}, return_when=asyncio.FIRST_COMPLETED)
                     if next_event in done:
-                        await response.write(
-                            f"event: event\ndata: {next_event.result().model_dump_json()}\n\n".encode()
-                        )
+                        yield f"event: event\ndata: {next_event.result().model_dump_json()}\n\n".encode()
                         next_event = asyncio.ensure_future(anext(events))
                     if next_status in done:
-                        await response.write(
-                            f"event: status\ndata: {next_status.result().model_dump_json()}\n\n".encode()
-                        )
+                        yield f"event: status\ndata: {next_status.result().model_dump_json()}\n\n".encode()
                         next_status = asyncio.ensure_future(anext(statuses))
-            except ConnectionResetError:
-                pass  # the client went away
             finally:
                 for fut in (next_status, next_event, closed):
                     fut.cancel()
-        return response
 
-    async def on_shutdown(app: web.Application) -> None:
-        closing.set()  # end the streams now rather than after the shutdown timeout
-
-    async def not_recorded(request: web.Request) -> web.Response:
-        return web.json_response({"error": "history is not recorded on this node (no history component)"}, status=503)
+    async def not_recorded(request: http.Request) -> http.Response:
+        return http.json_response({"error": "history is not recorded on this node (no history component)"}, status=503)
 
     closing = asyncio.Event()
-    app = web.Application()
-    app.on_shutdown.append(on_shutdown)
-    app.add_routes(
+    app = http.App(
         [
-            web.get("/v1/status", get_status),
-            web.get("/v1/stream", stream),
-            web.post("/v1/fermenters/{id}/commands", post_command),
-            web.get("/v1/profiles", get_profiles),
+            http.get("/v1/status", get_status),
+            http.get("/v1/stream", stream),
+            http.post("/v1/fermenters/{id}/commands", post_command),
+            http.get("/v1/profiles", get_profiles),
         ]
     )
+    app.on_shutdown.append(closing.set)  # end the streams now rather than after the shutdown grace
     extra = list(extra_routes)
     app.add_routes(extra)
-    offered = {getattr(r, "path", None) for r in extra}
-    for path in _OPTIONAL_PATHS:
-        if path not in offered:
-            app.router.add_get(path, not_recorded)
+    offered = {r.path for r in extra}
+    app.add_routes(http.get(path, not_recorded) for path in _OPTIONAL_PATHS if path not in offered)
     return app
 
 
 _http_log = logging.getLogger("brewctl.api.http")
 _http_log.addFilter(QuietHttpErrors())
-
-
-class _LimitedUnixSite(web.UnixSite):
-    """A Unix socket site that keeps at most ``limit`` connections open (see ``ConnectionLimit``)."""
-
-    def __init__(self, runner: web.AppRunner, path: str, limit: int) -> None:
-        super().__init__(runner, path)
-        self._limit = limit
-
-    async def start(self) -> None:
-        await web.BaseSite.start(self)
-        server = self._runner.server
-        assert server is not None
-        limited = ConnectionLimit(server, lambda: len(server.connections), self._limit)
-        # A small backlog: asyncio accepts up to ``backlog`` connections in one burst, each a
-        # descriptor until the loop gets to close the refused ones.
-        self._server = await asyncio.get_running_loop().create_unix_server(limited, self._path, backlog=ACCEPT_BACKLOG)
 
 
 def _socket_in_use(path: Path) -> bool:
@@ -191,11 +166,11 @@ def _socket_in_use(path: Path) -> bool:
 class ApiServer:
     """Serve ``app`` on the Unix socket ``path`` (an async context manager)."""
 
-    def __init__(self, app: web.Application, path: Path, *, group: str | None = None) -> None:
+    def __init__(self, app: http.App, path: Path, *, group: str | None = None) -> None:
         self._app = app
         self._path = path
         self._group = group
-        self._runner: web.AppRunner | None = None
+        self._server: http.HttpServer | None = None
 
     async def __aenter__(self) -> ApiServer:
         try:
@@ -212,17 +187,15 @@ class ApiServer:
                 raise ConfigError(f"{self._path}: another brewctl daemon is already serving this socket")
         with contextlib.suppress(FileNotFoundError):
             self._path.unlink()  # a stale socket left by a killed daemon
-        self._runner = web.AppRunner(
+        self._server = http.HttpServer(
             self._app,
-            handle_signals=False,
-            access_log=None,
-            shutdown_timeout=1.0,
-            keepalive_timeout=IDLE_TIMEOUT_S,  # also closes a connection that never sends a whole request
-            lingering_time=1.0,  # after a refused body, read what is left for at most this long
-            logger=_http_log,
+            max_connections=MAX_CONNECTIONS,
+            idle_timeout_s=IDLE_TIMEOUT_S,  # also closes a connection that never sends a whole request
+            log=_http_log,
         )
-        await self._runner.setup()
-        await _LimitedUnixSite(self._runner, str(self._path), MAX_CONNECTIONS).start()
+        # A small backlog: asyncio accepts up to ``backlog`` connections in one burst, each a
+        # descriptor until the loop gets to close the refused ones.
+        await self._server.start_unix(str(self._path), backlog=ACCEPT_BACKLOG)
         self._path.chmod(0o660)
         if self._group:
             self._give_to_group(self._group)
@@ -259,7 +232,8 @@ class ApiServer:
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
+        if self._server is not None:
+            await self._server.close(grace_s=1.0)
+            self._server = None
         with contextlib.suppress(FileNotFoundError):
             self._path.unlink()

@@ -4,7 +4,7 @@
   connections; beyond it a new one is closed at once (its descriptor is freed right away), so a
   flood of idle clients cannot exhaust the descriptors the probes and the state file need.
 - ``RateLimitedLog``: one line per ``interval_s`` per key, counting what it swallowed.
-- ``QuietHttpErrors``: a logging filter for aiohttp's server logger: a malformed request is one
+- ``QuietHttpErrors``: a logging filter for the API server's logger: a malformed request is one
   line without a traceback, rate-limited, instead of a full ERROR traceback each.
 - ``loop_exception_handler``: the event loop's handler: a failed ``accept()`` (out of
   descriptors) is one rate-limited line, not a traceback per attempt (139 MB of log in 70 s).
@@ -63,7 +63,7 @@ class _Refused(asyncio.Protocol):
 class ConnectionLimit:
     """Wrap an asyncio protocol factory so that at most ``limit`` connections are open at once.
 
-    ``count`` says how many are open now (aiohttp's ``Server.connections``).
+    ``count`` says how many are open now (``brewctl.service.http.HttpServer.connections``).
     """
 
     def __init__(
@@ -97,7 +97,7 @@ class ConnectionLimit:
 
 
 class QuietHttpErrors(logging.Filter):
-    """For aiohttp's server logger: no traceback for a bad request, at most one line a minute."""
+    """For an HTTP server's logger: no traceback for a bad request, at most one line a minute."""
 
     def __init__(self, interval_s: float = 60.0, clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__()

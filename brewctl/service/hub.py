@@ -47,7 +47,7 @@ class Component(Protocol):
 
     ``run`` works until cancelled. If it raises, the daemon logs it, raises a node alarm and
     restarts it with backoff; control never stops because of a component. A component may also
-    offer ``api_routes() -> Sequence[aiohttp.web.RouteDef]`` to extend the local API.
+    offer ``api_routes() -> Sequence[brewctl.service.http.Route]`` to extend the local API.
     """
 
     name: str

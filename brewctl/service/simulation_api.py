@@ -14,8 +14,7 @@ import json
 import math
 from typing import TYPE_CHECKING, Literal
 
-from aiohttp import web
-
+from brewctl.service import http
 from brewctl.service.hub import Hub
 
 if TYPE_CHECKING:
@@ -34,19 +33,19 @@ def _rigs(hub: Hub) -> SimulatedRigs | None:
     return getattr(daemon, "rigs", None)
 
 
-def _refused(error: str, status: int) -> web.Response:
-    return web.json_response({"ok": False, "error": error}, status=status)
+def _refused(error: str, status: int) -> http.Response:
+    return http.json_response({"ok": False, "error": error}, status=status)
 
 
-def simulation_routes(hub: Hub) -> list[web.RouteDef]:
+def simulation_routes(hub: Hub) -> list[http.Route]:
     """The fault routes (answered 409 by a daemon that is not simulated)."""
 
-    async def fault(request: web.Request) -> web.Response:
+    async def fault(request: http.Request) -> http.Response:
         probe = request.match_info["probe"]
         action = request.match_info["action"]
         rigs = _rigs(hub)
         if rigs is None:
-            return web.json_response(
+            return http.json_response(
                 {
                     "ok": False,
                     "error": "not a simulated daemon: faults can only be injected into `brewctl run --simulate`",
@@ -55,7 +54,7 @@ def simulation_routes(hub: Hub) -> list[web.RouteDef]:
             )
         if probe not in rigs.config.probes:
             known = ", ".join(sorted(rigs.config.probes)) or "none"
-            return web.json_response(
+            return http.json_response(
                 {"ok": False, "error": f"probe: no probe named {probe!r} (known: {known})"}, status=404
             )
         if action == "stuck":
@@ -65,18 +64,18 @@ def simulation_routes(hub: Hub) -> list[web.RouteDef]:
             frozen = rigs.stick(probe, value_c)
             at = f" at {frozen:g} °C" if frozen is not None else ""
             hub.event("simulation", f"simulated probe {probe} stuck{at}", probe=probe, action=action)
-            return web.json_response({"ok": True, "probe": probe, "plugged": True, "stuck_c": frozen})
+            return http.json_response({"ok": True, "probe": probe, "plugged": True, "stuck_c": frozen})
         if action == "unplug":
             rigs.unplug(probe)
         else:
             rigs.plug(probe)
         hub.event("simulation", f"simulated probe {probe} {action}ged", probe=probe, action=action)
-        return web.json_response({"ok": True, "probe": probe, "plugged": action == "plug"})
+        return http.json_response({"ok": True, "probe": probe, "plugged": action == "plug"})
 
-    return [web.post(r"/v1/simulation/probes/{probe}/{action:unplug|stuck|plug}", fault)]
+    return [http.post("/v1/simulation/probes/{probe}/{action:unplug|stuck|plug}", fault)]
 
 
-async def _stuck_value(request: web.Request) -> float | str | None:
+async def _stuck_value(request: http.Request) -> float | str | None:
     """The ``value_c`` of a ``stuck`` request (None without a body), or why it is refused."""
     body = await request.read()
     if not body.strip():

@@ -11,9 +11,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from aiohttp import web
-
 from brewctl.errors import TransientError
+from brewctl.service import http
+from brewctl.service.api import ApiServer
 from brewctl.service.client import ApiClient
 from brewctl.service.hub import Hub
 from brewctl.service.sim_workdir import PREFIX, remove_stale
@@ -88,20 +88,13 @@ async def test_sim_fault_unplugs_a_probe_and_the_alert_goes_out(
 async def test_a_daemon_that_is_not_simulated_refuses_faults(tmp_path: Path) -> None:
     hub = Hub("pi1")
     hub.extra["daemon"] = object()  # a daemon on real hardware: no simulated rigs
-    app = web.Application()
-    app.add_routes(simulation_routes(hub))
-    runner = web.AppRunner(app)
-    await runner.setup()
     socket = tmp_path / "api.sock"
-    await web.UnixSite(runner, str(socket)).start()
-    try:
+    async with ApiServer(http.App(simulation_routes(hub)), socket):
         async with ApiClient(socket) as api:
             answer = await api.simulation_probe("beer", "unplug")
         assert answer["ok"] is False and answer["error"].startswith("not a simulated daemon")
         done = await asyncio.to_thread(_sim_fault, socket, "beer", "unplug")
         assert done.returncode == 1 and "not a simulated daemon" in done.stderr
-    finally:
-        await runner.cleanup()
 
 
 def test_only_folders_of_dead_processes_are_removed(tmp_path: Path) -> None:

@@ -12,9 +12,8 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import closing
 from pathlib import Path
 
+import aiohttp
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer
 
 from brewctl.cli import build_parser, main
 from brewctl.cli.components import optional_components
@@ -25,10 +24,12 @@ from brewctl.recorder.history import CHILLER_COLUMNS, COLUMNS, HistoryStore, Unk
 from brewctl.recorder.history_component import HistoryComponent
 from brewctl.recorder.recording import HistoryRecording
 from brewctl.recorder.sqlite import migrations
+from brewctl.service import http
 from brewctl.service.client import ApiClient
 from brewctl.service.hub import Hub
 from tests.recorder.statuses import T0, fermenter, node
 from tests.recorder.test_history import Rig
+from tests.served import served
 from tests.service.conftest import running
 from tests.service.test_chiller_daemon import example
 
@@ -146,20 +147,18 @@ def test_cli_names_recorded_chillers_when_one_is_unknown(state_dir: Path, capsys
 
 
 @pytest.fixture
-async def client(state_dir: Path) -> AsyncIterator[TestClient[web.Request, web.Application]]:
+async def client(state_dir: Path) -> AsyncIterator[aiohttp.ClientSession]:
     hub = Hub("n")
     status = brewery(START + 3600, -2.0)
     spare = ChillerStatus(id="spare", reservoir_c=-3.0)
     hub.publish_status(status.model_copy(update={"chillers": {**status.chillers, "spare": spare}}))
     comp = HistoryComponent(state_dir)
     comp._hub = hub  # the daemon's run() sets this; the routes only read from the file
-    app = web.Application()
-    app.add_routes(comp.api_routes())
-    async with TestClient(TestServer(app)) as c:
+    async with served(http.App(comp.api_routes())) as c:
         yield c
 
 
-async def test_api_serves_a_chillers_history(client: TestClient[web.Request, web.Application]) -> None:
+async def test_api_serves_a_chillers_history(client: aiohttp.ClientSession) -> None:
     r = await client.get("/v1/chillers/main/history", params={"since_s": str(START), "step_s": "600"})
     body = await r.json()
     assert r.status == 200 and body["chiller"] == "main" and body["columns"] == list(CHILLER_COLUMNS)

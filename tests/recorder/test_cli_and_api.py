@@ -8,9 +8,8 @@ import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import aiohttp
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer
 
 from brewctl.cli import build_parser, main
 from brewctl.cli.history import history
@@ -18,8 +17,10 @@ from brewctl.config import Mode
 from brewctl.recorder.history import COLUMNS, HistoryStore
 from brewctl.recorder.history_component import HistoryComponent
 from brewctl.recorder.recording import HistoryRecording
+from brewctl.service import http
 from brewctl.service.hub import Hub
 from tests.recorder.statuses import T0, fermenter, node
+from tests.served import served
 
 END = T0 + 3600
 
@@ -98,27 +99,23 @@ def test_a_damaged_history_file_is_a_clear_error(
 async def test_api_answers_503_for_a_damaged_history_file(tmp_path: Path) -> None:
     (tmp_path / "history.sqlite").write_bytes(b"garbage" * 1000)
     comp = HistoryComponent(tmp_path)
-    app = web.Application()
-    app.add_routes(comp.api_routes())
-    async with TestClient(TestServer(app)) as c:
+    async with served(http.App(comp.api_routes())) as c:
         for path in ("/v1/fermenters/fv1/history", "/v1/events"):
             r = await c.get(path, params={"since_s": "0"})
             assert r.status == 503 and "cannot read the history" in (await r.json())["error"]
 
 
 @pytest.fixture
-async def client(state_dir: Path) -> AsyncIterator[TestClient[web.Request, web.Application]]:
+async def client(state_dir: Path) -> AsyncIterator[aiohttp.ClientSession]:
     hub = Hub("n")
     hub.publish_status(node(END, fermenter("fv1", END), fermenter("fv2", END)))
     comp = HistoryComponent(state_dir)
     comp._hub = hub  # the daemon's run() sets this; the routes only read from the file
-    app = web.Application()
-    app.add_routes(comp.api_routes())
-    async with TestClient(TestServer(app)) as c:
+    async with served(http.App(comp.api_routes())) as c:
         yield c
 
 
-async def test_api_serves_history_rows_and_events(client: TestClient[web.Request, web.Application]) -> None:
+async def test_api_serves_history_rows_and_events(client: aiohttp.ClientSession) -> None:
     r = await client.get("/v1/fermenters/fv1/history", params={"since_s": str(T0), "step_s": "60"})
     assert r.status == 200
     body = await r.json()
@@ -130,7 +127,7 @@ async def test_api_serves_history_rows_and_events(client: TestClient[web.Request
     assert (await (await client.get("/v1/events", params={"since_s": str(T0 + 101)})).json())["events"] == []
 
 
-async def test_api_answers_bad_requests_clearly(client: TestClient[web.Request, web.Application]) -> None:
+async def test_api_answers_bad_requests_clearly(client: aiohttp.ClientSession) -> None:
     r = await client.get("/v1/fermenters/fv1/history")
     assert r.status == 400 and "since_s: required" in (await r.json())["error"]
     r = await client.get("/v1/fermenters/fv1/history", params={"since_s": "soon"})

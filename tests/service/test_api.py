@@ -8,10 +8,10 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from aiohttp import web
 
 from brewctl.config import Config, Mode
 from brewctl.model import Event, NodeStatus, SetBeerSetpoint, SetMode
+from brewctl.service import http
 from brewctl.service.client import ApiClient, ApiError, ApiUnavailable
 from brewctl.service.hub import Hub
 from brewctl.service.state import load_state_file
@@ -135,11 +135,11 @@ class WithRoutes:
     async def run(self, hub: Hub) -> None:
         await asyncio.Event().wait()
 
-    def api_routes(self) -> list[web.RouteDef]:
-        async def history(request: web.Request) -> web.Response:
-            return web.json_response({"fermenter": request.match_info["id"], "since_s": request.query["since_s"]})
+    def api_routes(self) -> list[http.Route]:
+        async def history(request: http.Request) -> http.Response:
+            return http.json_response({"fermenter": request.match_info["id"], "since_s": request.query["since_s"]})
 
-        return [web.get("/v1/fermenters/{id}/history", history)]
+        return [http.get("/v1/fermenters/{id}/history", history)]
 
 
 async def test_component_routes_are_served(config: Config, tmp_path: Path, short_dir: Path) -> None:
