@@ -44,8 +44,11 @@ async def test_a_probe_stuck_from_outside_reads_flat_while_the_beer_moves(
         assert daemon.rigs is not None
         rigs = daemon.rigs
 
+        def beer() -> float | None:
+            return daemon.reading("fv1_beer", daemon.clock.monotonic())
+
         def beer_reads(value: float) -> bool:
-            return daemon.reading("fv1_beer", daemon.clock.monotonic()) == value
+            return beer() == value
 
         done = await asyncio.to_thread(_sim_fault, socket, "fv1_beer", "stuck", "--at", "25C")
         assert (done.returncode, done.stdout.strip()) == (
@@ -55,8 +58,12 @@ async def test_a_probe_stuck_from_outside_reads_flat_while_the_beer_moves(
         await _until(lambda: beer_reads(25.0))
         true_beer = rigs.plants["fv1"].read()["beer"]
         assert true_beer is not None and abs(true_beer - 25.0) > 1.0  # the plant did not jump to 25
-        await asyncio.sleep(0.5)  # 50 simulated seconds: still 25.0 (the plant's beer goes on)
-        assert beer_reads(25.0)
+        seen: set[float] = set()
+        for _ in range(25):  # 50 simulated seconds: still 25.0 (the plant's beer goes on)
+            await asyncio.sleep(0.02)
+            if (value := beer()) is not None:  # None: a staleness blip on a loaded machine
+                seen.add(value)
+        assert seen <= {25.0}  # never the plant's true beer
 
         async with ApiClient(socket) as api:
             refused = [
@@ -70,6 +77,6 @@ async def test_a_probe_stuck_from_outside_reads_flat_while_the_beer_moves(
 
         done = await asyncio.to_thread(_sim_fault, socket, "fv1_beer", "plug")
         assert done.returncode == 0
-        await _until(lambda: not beer_reads(25.0))
+        await _until(lambda: (value := beer()) is not None and value != 25.0)
         done = await asyncio.to_thread(_sim_fault, socket, "fv1_beer", "unplug", "--at", "3")
         assert done.returncode == 2 and "--at: only with stuck" in done.stderr
