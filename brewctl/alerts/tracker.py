@@ -5,7 +5,9 @@ node) and returns the notices to send: ``raised`` when an alarm appears, ``clear
 announced alarm goes away. Rate limit: a key (fermenter + alarm code) is announced at most
 once per ``min_interval_s``. An alarm that flaps inside the interval stays quiet (its raise
 and its clear are both swallowed); one that is still standing when the interval ends is
-announced then, so a real alarm is late at worst, never lost.
+announced then, so a real alarm is late at worst, never lost. An alarm that a graver one of
+the same fermenter covers (``SUBSUMED_BY``) is not announced while that one stands, and one
+announced before is not "cleared" by it either.
 """
 
 from __future__ import annotations
@@ -58,7 +60,7 @@ class AlertTracker:
         for key in sorted(alarms, key=_sort_key):
             track = self._standing.setdefault(key, _Track(alarms[key]))
             track.alarm = alarms[key]
-            if track.announced:
+            if track.announced or _subsumed(key, alarms):
                 continue
             last = self._last_raised_s.get(key)
             if last is None or now_s - last >= self.min_interval_s:
@@ -83,14 +85,18 @@ on a beer-probe-only fermenter is one critical notice ("beer probe lost: all out
 that plus a warning for the same cause."""
 
 
+def _subsumed(key: AlarmKey, alarms: Mapping[AlarmKey, Alarm]) -> bool:
+    """A graver alarm of the same fermenter covers this one (``SUBSUMED_BY``): not announced
+    while it stands. One announced before stays announced: no "cleared" while its cause stands."""
+    graver = SUBSUMED_BY.get(key[1])
+    return graver is not None and (key[0], graver) in alarms
+
+
 def standing_alarms(status: NodeStatus, node_alarms: tuple[Alarm, ...] = ()) -> dict[AlarmKey, Alarm]:
-    """Every alarm in a node status (per fermenter) plus the node-level ones, without the ones
-    a graver alarm of the same fermenter already covers (``SUBSUMED_BY``).
-    """
+    """Every alarm in a node status (per fermenter) plus the node-level ones (the tracker
+    keeps quiet about the ones a graver alarm covers, ``SUBSUMED_BY``)."""
     found: dict[AlarmKey, Alarm] = {(None, a.code): a for a in node_alarms}
     for fid, f in status.fermenters.items():
-        codes = {a.code for a in f.alarms}
         for a in f.alarms:
-            if SUBSUMED_BY.get(a.code) not in codes:
-                found[(fid, a.code)] = a
+            found[(fid, a.code)] = a
     return found

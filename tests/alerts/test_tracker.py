@@ -93,6 +93,25 @@ def test_a_lost_probe_that_makes_the_fermenter_safe_is_one_notice() -> None:
     assert _events(AlertTracker().update(standing_alarms(alone), 0)) == [("raised", "fv1", "beer_probe_lost")]
 
 
+def test_a_second_lost_probe_does_not_clear_the_first() -> None:
+    # Found in the #15 audit: fv1 (beer + chamber) lost its beer probe (warning sent), then its
+    # chamber probe: "cleared: beer_probe_lost" went out beside "critical: all_probes_lost",
+    # though the beer probe was still lost.
+    lost = Alarm(code="beer_probe_lost", message="beer probe lost (not on the bus)")
+    chamber = Alarm(code="chamber_probe_lost", message="chamber probe lost (not on the bus)")
+    safe = Alarm(code="all_probes_lost", severity="critical", message="every probe lost: all outputs off")
+
+    def status(*alarms: Alarm) -> dict[AlarmKey, Alarm]:
+        fermenters = {"fv1": FermenterStatus(id="fv1", mode="beer", alarms=alarms)}
+        return standing_alarms(NodeStatus(node="pi1", version="0", fermenters=fermenters))
+
+    t = AlertTracker(min_interval_s=900)
+    assert _events(t.update(status(lost), 0)) == [("raised", "fv1", "beer_probe_lost")]
+    assert _events(t.update(status(lost, chamber, safe), 5)) == [("raised", "fv1", "all_probes_lost")]
+    assert _events(t.update(status(lost), 10)) == [("cleared", "fv1", "all_probes_lost")]  # chamber back
+    assert _events(t.update(status(), 15)) == [("cleared", "fv1", "beer_probe_lost")]  # beer back: now
+
+
 def test_a_clear_does_not_read_like_the_alarm() -> None:
     off = Alarm(code="beer_off_target", message="beer 12.3 °C is 5.7 °C off its setpoint 18.0 °C")
     title, body = notice_text("pi1", Notice("cleared", "fv1", off))
@@ -132,3 +151,29 @@ def test_tracker_properties(steps: list[tuple[float, set[AlarmKey]]], min_interv
         for key in standing:
             assert last_event.get(key) == "raised" or now - last_raised[key] < min_interval
         assert set(t.standing) == standing
+
+
+PROBE_KEYS: list[AlarmKey] = [("fv1", "beer_probe_lost"), ("fv1", "chamber_probe_lost"), ("fv1", "all_probes_lost")]
+
+
+@given(
+    steps=st.lists(st.tuples(st.floats(min_value=0, max_value=400), st.sets(st.sampled_from(PROBE_KEYS))), max_size=40),
+    min_interval=st.sampled_from([0.0, 900.0]),
+)
+def test_subsumed_alarms_are_never_raised_under_their_cause_nor_cleared_while_standing(
+    steps: list[tuple[float, set[AlarmKey]]], min_interval: float
+) -> None:
+    t = AlertTracker(min_interval_s=min_interval)
+    now = 0.0
+    last_event: dict[AlarmKey, str] = {}
+    for dt, standing in steps:
+        now += dt
+        for n in t.update({k: Alarm(code=k[1], message="m") for k in standing}, now):
+            key = (n.fermenter, n.alarm.code)
+            assert last_event.get(key, "cleared") != n.event  # raised and cleared alternate
+            last_event[key] = n.event
+            if n.event == "raised":
+                assert key in standing
+                assert key[1] == "all_probes_lost" or ("fv1", "all_probes_lost") not in standing
+            else:
+                assert key not in standing
