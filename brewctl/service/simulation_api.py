@@ -10,11 +10,13 @@ real bus. ``brewctl sim-fault PROBE unplug|stuck|plug`` is the same from the she
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 from typing import TYPE_CHECKING, Literal
 
 from brewctl.service import http
+from brewctl.service.api import BODY_TIMEOUT_S
 from brewctl.service.hub import Hub
 
 if TYPE_CHECKING:
@@ -77,7 +79,11 @@ def simulation_routes(hub: Hub) -> list[http.Route]:
 
 async def _stuck_value(request: http.Request) -> float | str | None:
     """The ``value_c`` of a ``stuck`` request (None without a body), or why it is refused."""
-    body = await request.read()
+    try:
+        async with asyncio.timeout(BODY_TIMEOUT_S):  # a half-sent body must not hold an API slot
+            body = await request.read()
+    except TimeoutError:
+        return f"body: not received within {BODY_TIMEOUT_S:g} s"
     if not body.strip():
         return None
     if len(body) > 1024:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from brewctl.config import Config
+from brewctl.service import simulation_api
 from brewctl.service.client import ApiClient
 from brewctl.service.clock import ScaledClock
 from tests.service.conftest import config, running, short_dir
@@ -80,3 +81,20 @@ async def test_a_probe_stuck_from_outside_reads_flat_while_the_beer_moves(
         await _until(lambda: (value := beer()) is not None and value != 25.0)
         done = await asyncio.to_thread(_sim_fault, socket, "fv1_beer", "unplug", "--at", "3")
         assert done.returncode == 2 and "--at: only with stuck" in done.stderr
+
+
+async def test_a_half_sent_stuck_body_does_not_hold_the_connection(
+    config: Config, tmp_path: Path, short_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(simulation_api, "BODY_TIMEOUT_S", 0.3)
+    socket = short_dir / "s"
+    async with running(config, tmp_path, socket):
+        reader, writer = await asyncio.open_unix_connection(str(socket))
+        writer.write(b"POST /v1/simulation/probes/fv1_beer/stuck HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")
+        await writer.drain()
+        try:
+            async with asyncio.timeout(5):
+                answer = await reader.read(1000)
+        finally:
+            writer.close()
+    assert answer.startswith(b"HTTP/1.1 400") and b"not received within" in answer
