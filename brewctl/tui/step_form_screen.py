@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
@@ -17,6 +17,8 @@ from brewctl.tui.until_form import HINTS as UNTIL_HINTS
 from brewctl.tui.until_form import UNTIL_KEYS, UNTIL_LABELS, until_from_texts, until_texts
 
 __all__ = ["StepFormScreen"]
+
+HELP = "Enter or ctrl+s: accept · Escape: cancel"
 
 HINTS = {
     "name": "e.g. Primary",
@@ -42,6 +44,7 @@ class StepFormScreen(ModalScreen[dict[str, Any] | None]):
         width: 78; max-width: 100%; height: auto; max-height: 100%;
         border: thick $primary; background: $surface; padding: 0 1;
     }
+    StepFormScreen #fields { height: auto; }
     StepFormScreen Horizontal { height: 1; margin-bottom: 1; }
     StepFormScreen Label { width: 14; }
     StepFormScreen Input { width: 1fr; }
@@ -71,21 +74,27 @@ class StepFormScreen(ModalScreen[dict[str, Any] | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(f"Step {self.index + 1} (temperatures in °{self.draft.units})")
-            with Horizontal():
-                yield Label("type")
-                yield Select([(k, k) for k in STEP_TYPES], value=self.kind, allow_blank=False, compact=True, id="type")
-            for key in sorted({"until", *(k for keys in STEP_FIELDS.values() for k in keys)}, key=_field_order):
-                with Horizontal(id=f"row-{key}"):
-                    yield Label(UNTIL_LABELS.get(key, "at most" if key == "max_duration" else key))
-                    if key == "combine":
-                        options = [("any: one condition is enough (OR)", "any"), ("all: every condition (AND)", "all")]
-                        current = "all" if self.step.get("combine") == "all" else "any"
-                        yield Select(options, value=current, allow_blank=False, compact=True, id="f-combine")
-                    else:
-                        text = field_text(self.step, key)
-                        yield Input(text, placeholder=HINTS.get(key, ""), compact=True, id=f"f-{key}")
+            # The fields scroll (a hold-until step has nine); its problem and the help stay in view.
+            with VerticalScroll(id="fields"):
+                with Horizontal():
+                    yield Label("type")
+                    types = [(k, k) for k in STEP_TYPES]
+                    yield Select(types, value=self.kind, allow_blank=False, compact=True, id="type")
+                for key in sorted({"until", *(k for keys in STEP_FIELDS.values() for k in keys)}, key=_field_order):
+                    with Horizontal(id=f"row-{key}"):
+                        yield Label(UNTIL_LABELS.get(key, "at most" if key == "max_duration" else key))
+                        if key == "combine":
+                            options = [
+                                ("any: one condition is enough (OR)", "any"),
+                                ("all: every condition (AND)", "all"),
+                            ]
+                            current = "all" if self.step.get("combine") == "all" else "any"
+                            yield Select(options, value=current, allow_blank=False, compact=True, id="f-combine")
+                        else:
+                            text = field_text(self.step, key)
+                            yield Input(text, placeholder=HINTS.get(key, ""), compact=True, id=f"f-{key}")
             yield Static("", id="problems")
-            yield Static("Enter or ctrl+s: accept · Escape: cancel", id="help")
+            yield Static(HELP, id="help")
 
     def on_mount(self) -> None:
         self._show_fields()
@@ -123,10 +132,22 @@ class StepFormScreen(ModalScreen[dict[str, Any] | None]):
             del step["combine"]  # the default: the file stays as it was written
         self.problems = problem.splitlines() if problem else self.draft.check_step(self.index, step)
         self.query_one("#problems", Static).update("\n".join(f"⚠ {p}" for p in self.problems))
+        self._fit()
         bad = {key for key, _ in until_from_texts(texts, plato=plato)[1]} if not self.raw_until else set()
         for key in UNTIL_KEYS:
             self.query_one(f"#f-{key}", Input).set_class(key in bad and problem is not None, "-invalid")
         return step
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """Keep the form inside the terminal: the fields scroll, the problems and the help stay."""
+        width, height = self.app.size
+        inner = max(1, min(78, width) - 4)  # the form's border and padding
+        problem_rows = sum(-(-len(f"⚠ {p}") // inner) for p in self.problems)
+        help_rows = -(-len(HELP) // inner)
+        self.query_one("#fields", VerticalScroll).styles.max_height = max(2, height - 3 - problem_rows - help_rows)
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "type" and isinstance(event.value, str) and event.value != self.kind:

@@ -361,3 +361,36 @@ def test_11_between_pulses_the_valve_is_not_idle() -> None:
     text = str(card_text(glycol, "C", NOW_S))
     assert "Valve off: the last pulse is still cooling the beer" in text, text
     assert "idle" not in text
+
+
+# Found with item 13 at 60x20 (and 80x24): the hold-until form is taller than the terminal and
+# did not scroll, so "combine" (AND/OR), the field's problem and the help were cut off: a
+# `1.0x` said nothing and Enter did nothing visible.
+@pytest.mark.parametrize("size", [(60, 20), (80, 24)])
+async def test_13_the_hold_until_form_fits_and_shows_its_problem(tmp_path: Path, size: tuple[int, int]) -> None:
+    from textual.widgets import Select
+
+    from brewctl.tui.profile_draft import ProfileDraft
+    from brewctl.tui.profile_editor_screen import ProfileEditorScreen
+    from brewctl.tui.step_form_screen import StepFormScreen
+
+    app = make_app(settings=Settings(profiles_dir=tmp_path, recipes_dir=tmp_path))
+    async with app.run_test(size=size) as pilot:
+        await app.push_screen(ProfileEditorScreen(ProfileDraft.new("Ale")))
+        await pilot.pause()
+        await pilot.press("a")
+        form = await screen_of(pilot, StepFormScreen)
+        form.query_one("#type", Select).value = "hold_until"
+        await pilot.pause()
+        form.query_one("#f-max_duration", Input).value = "14d"
+        form.query_one("#f-gravity_le", Input).value = "1.0x"
+        await pilot.pause()
+        shown = screen_text(app)
+        assert "gravity ≤: type a gravity like 1.012" in shown, shown
+        assert "Enter or ctrl+s: accept" in shown, shown
+        combine = form.query_one("#f-combine", Select)
+        combine.focus()
+        await pilot.pause()
+        fields = form.query_one("#fields")
+        assert fields.region.y <= combine.region.y < fields.region.bottom <= size[1], (fields.region, combine.region)
+        assert "combine" in screen_text(app) and "any: one condition is enough" in screen_text(app)
