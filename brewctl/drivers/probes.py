@@ -128,8 +128,9 @@ class ProbeReader:
     read returns (its samples say "read timed out"), so stuck reads never take the threads
     the other probes need. A read that was merely slow (it finished by the next cycle, within
     ``3 * timeout_s`` of giving up on it) is not lost: its value is that cycle's sample. A
-    timeout is logged at INFO at most once a minute per probe (``log_every_s``; the rest at DEBUG):
-    on a loaded machine under ``--simulate --speed 600`` (an 8 ms timeout) slow reads are common.
+    failure is logged at INFO at most once a minute per probe and kind (``log_every_s``; the rest
+    at DEBUG): a cut cable fails every cycle, and on a loaded machine under ``--simulate --speed
+    600`` (an 8 ms timeout) slow reads are common.
     """
 
     def __init__(
@@ -158,7 +159,8 @@ class ProbeReader:
         self._stuck: dict[str, tuple[Future[float], float]] = {}
         """Probe name -> a read that timed out (and when, real seconds), maybe still running in its thread."""
         self._logged: dict[str, float] = {}
-        """Probe name -> when its last timeout was logged at INFO."""
+        """``probe:error`` -> when it was last logged at INFO."""
+        self._hidden: dict[str, int] = {}
 
     async def __aenter__(self) -> Self:
         if self._pool is not None:
@@ -219,15 +221,20 @@ class ProbeReader:
         return ProbeSample(name, None, error, attempt, detail)
 
     def _log_failure(self, name: str, probe: ProbeConfig, error: str, detail: str | None) -> None:
+        """INFO at most once per ``log_every_s`` per probe and kind of failure (a cut cable
+        would otherwise log every cycle, 17,000 lines a day); the rest at DEBUG."""
         text = probe_error_text(error, detail)
-        if error == ERROR_TIMEOUT:
-            now = self._monotonic()
-            last = self._logged.get(name)
-            if last is not None and now - last < self.log_every_s:
-                log.debug("probe %s (%s): %s", name, probe.id, text)
-                return
-            self._logged[name] = now
-        log.info("probe %s (%s): %s", name, probe.id, text)
+        now = self._monotonic()
+        key = f"{name}:{error}"
+        last = self._logged.get(key)
+        if last is not None and now - last < self.log_every_s:
+            self._hidden[key] = self._hidden.get(key, 0) + 1
+            log.debug("probe %s (%s): %s", name, probe.id, text)
+            return
+        self._logged[key] = now
+        hidden = self._hidden.pop(key, 0)
+        more = f" ({hidden} more like this in the last {self.log_every_s:g} s not logged)" if hidden else ""
+        log.info("probe %s (%s): %s%s", name, probe.id, text, more)
 
 
 def scan_bus(base_directory: Path | None = None) -> list[BusProbe]:

@@ -272,3 +272,21 @@ def test_scan_bus_without_a_bus_is_a_user_error(tmp_path: Path) -> None:
 
 def test_scan_bus_on_an_empty_bus(bus: FakeW1Bus) -> None:
     assert scan_bus(bus.base_directory) == []
+
+
+async def test_a_cut_cable_is_logged_once_a_minute_not_every_cycle(
+    bus: FakeW1Bus, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Found in the #17 audit: a probe off the bus logged "not on the bus" every cycle (every 5 s:
+    # 17,000 lines a day for one broken cable).
+    bus.set_temperature(BEER, 18.0)
+    now = [0.0]
+    with caplog.at_level("INFO", logger="brewctl.drivers.probes"):
+        async with reader(bus, monotonic=lambda: now[0]) as r:
+            for _ in range(24):  # two minutes of 5 s cycles
+                samples = await r.read_all()
+                assert samples["chamber"].value_c is None and samples["beer"].value_c is not None
+                now[0] += 5.0
+    lines = [rec.getMessage() for rec in caplog.records if "chamber" in rec.getMessage()]
+    assert len(lines) == 2 and "not on the bus" in lines[0]
+    assert "11 more like this in the last 60 s not logged" in lines[1]
