@@ -248,10 +248,11 @@ async def test_profile_clock_stands_still_outside_profile_mode(config: Config, t
         back = daemon.clock.monotonic()
         assert (await daemon.hub.command("fv1", SetMode(mode=Mode.PROFILE), "test")).ok
         await wait_until(lambda: f.state.progress is not None and f.state.progress.total_elapsed_s > frozen)
-        in_profile_s = daemon.clock.monotonic() - back
-        # Only the time back in profile mode counts (plus a control period), not the 600 s in beer mode;
-        # judged on the daemon's clock, so a loaded machine that polls late cannot fail it.
-        assert f.state.progress.total_elapsed_s - frozen <= in_profile_s + config.node.probe_period_s
+        in_profile_s, in_beer_s = daemon.clock.monotonic() - back, back - in_beer_from
+        # Only the time in profile mode counts: the time back in it, and the few seconds between the last
+        # profile cycle and the switch to beer mode (more than a period at 1000x, where cycles run late),
+        # never the 600+ s in beer mode. Judged on the daemon's clock: a loaded machine cannot fail it.
+        assert f.state.progress.total_elapsed_s - frozen <= in_profile_s + in_beer_s / 2
 
 
 async def test_a_lost_probe_goes_stale_then_safe_and_recovers(config: Config, tmp_path: Path, short_dir: Path) -> None:
