@@ -121,8 +121,9 @@ async def test_wall_clock_jump_does_not_move_the_profile(config: Config, tmp_pat
         await asyncio.sleep(0.3)
         assert f.state.progress is not None
         elapsed = clock.monotonic() - start
-        # Profile time follows the monotonic clock (within a couple of control periods).
-        assert elapsed - 3 * config.node.probe_period_s <= f.state.progress.total_elapsed_s <= elapsed
+        # Profile time follows the monotonic clock, not the day's jump: within a few control periods
+        # (a minute: cycles run late at 500x on a loaded machine), and never ahead of it.
+        assert elapsed - 60 <= f.state.progress.total_elapsed_s <= elapsed
         assert f.state.progress.step_index == 0
 
 
