@@ -28,6 +28,7 @@ from brewctl.model import FermenterStatus, NodeStatus, OutputStatus
 from brewctl.recorder.history import HISTORY_FILE, HistoryStore
 from brewctl.recorder.recording import HistoryRecording
 from brewctl.tui.app import BrewApp, Settings, make_app
+from brewctl.tui.step_form_screen import StepFormScreen
 
 ROOT = Path(__file__).resolve().parents[2]
 ScreenT = TypeVar("ScreenT", bound=Screen[object])
@@ -217,3 +218,19 @@ async def screen_of(pilot: Pilot[None], cls: type[ScreenT], timeout_s: float = 1
     screen = app.screen
     assert isinstance(screen, cls)
     return screen
+
+
+async def new_hold_until_form(pilot: Pilot[None]) -> StepFormScreen:
+    """In a new profile "Ale", add a step and choose "hold until": the step form."""
+    from textual.widgets import Select
+
+    from brewctl.tui.profile_draft import ProfileDraft
+    from brewctl.tui.profile_editor_screen import ProfileEditorScreen
+
+    await pilot.app.push_screen(ProfileEditorScreen(ProfileDraft.new("Ale")))
+    await pilot.pause()
+    await pilot.press("a")
+    form = await screen_of(pilot, StepFormScreen)
+    form.query_one("#type", Select).value = "hold_until"
+    await pilot.pause()
+    return form

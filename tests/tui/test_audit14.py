@@ -16,7 +16,7 @@ from brewctl.model import Event, NodeStatus
 from brewctl.tui.app import BrewApp, Settings, make_app
 from brewctl.tui.dashboard_screen import DashboardScreen
 from brewctl.tui.fermenter_card import FermenterCard
-from tests.tui.conftest import screen_of, screen_text, until
+from tests.tui.conftest import new_hold_until_form, screen_text, until
 from tests.tui.fakes import FakeSource, three_fermenters
 
 
@@ -169,20 +169,9 @@ def type_at_once(app: BrewApp, keys: str) -> None:
 # a Tab in it moved the focus only after the letters behind it had gone into the old field
 # ("Until dry14d1.012" in the name, the other fields empty), as item 2 was on the dashboard.
 async def test_13_tab_typed_with_text_moves_before_the_next_letters(tmp_path: Path) -> None:
-    from textual.widgets import Select
-
-    from brewctl.tui.profile_draft import ProfileDraft
-    from brewctl.tui.profile_editor_screen import ProfileEditorScreen
-    from brewctl.tui.step_form_screen import StepFormScreen
-
     app = make_app(settings=Settings(profiles_dir=tmp_path, recipes_dir=tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.push_screen(ProfileEditorScreen(ProfileDraft.new("Ale")))
-        await pilot.pause()
-        await pilot.press("a")
-        form = await screen_of(pilot, StepFormScreen)
-        form.query_one("#type", Select).value = "hold_until"
-        await pilot.pause()
+        form = await new_hold_until_form(pilot)
         form.query_one("#f-name", Input).focus()
         await pilot.pause()
         type_at_once(app, "Until dry\t\t14d\t1.012")
@@ -370,18 +359,9 @@ def test_11_between_pulses_the_valve_is_not_idle() -> None:
 async def test_13_the_hold_until_form_fits_and_shows_its_problem(tmp_path: Path, size: tuple[int, int]) -> None:
     from textual.widgets import Select
 
-    from brewctl.tui.profile_draft import ProfileDraft
-    from brewctl.tui.profile_editor_screen import ProfileEditorScreen
-    from brewctl.tui.step_form_screen import StepFormScreen
-
     app = make_app(settings=Settings(profiles_dir=tmp_path, recipes_dir=tmp_path))
     async with app.run_test(size=size) as pilot:
-        await app.push_screen(ProfileEditorScreen(ProfileDraft.new("Ale")))
-        await pilot.pause()
-        await pilot.press("a")
-        form = await screen_of(pilot, StepFormScreen)
-        form.query_one("#type", Select).value = "hold_until"
-        await pilot.pause()
+        form = await new_hold_until_form(pilot)
         form.query_one("#f-max_duration", Input).value = "14d"
         form.query_one("#f-gravity_le", Input).value = "1.0x"
         await pilot.pause()
