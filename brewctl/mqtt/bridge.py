@@ -180,6 +180,7 @@ class MqttBridge:
             client = self._client(password, tls)
             try:
                 async with client:
+                    _honour_cancellation()  # a stop that came as the broker said CONNACK (wait_for on 3.11)
                     attempt = 0
                     timer.up()
                     hub.clear_alarm(UNREACHABLE_ALARM)
@@ -252,6 +253,7 @@ class MqttBridge:
         await client.subscribe(subscriptions)
         await self._announce(client, hub)
         self._gate.reset()
+        _honour_cancellation()  # the publishes and the subscription above wait with wait_for
         self.connected.set()
         # Two loops until one fails (the connection dropped). Not a TaskGroup: on 3.11 a failed
         # child leaves the parent task's cancelling() count raised, and ``run`` relies on it.
