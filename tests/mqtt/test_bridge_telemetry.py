@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -155,10 +156,8 @@ async def test_a_stop_that_aiomqtt_swallowed_still_stops_the_bridge(
         task = asyncio.current_task()
         assert task is not None
         task.cancel()
-        try:
+        with contextlib.suppress(asyncio.CancelledError):  # what wait_for does when the result and the cancel meet
             await asyncio.sleep(0)
-        except asyncio.CancelledError:
-            pass  # what wait_for does when the result and the cancellation meet
         return result
 
     monkeypatch.setattr(aiomqtt.Client, "__aenter__" if where == "connect" else "subscribe", swallowing)
