@@ -183,6 +183,40 @@ async def test_a_failing_component_is_an_alarm_and_never_stops_control(
         await wait_until(lambda: daemon._cycles > cycles + 2)
 
 
+class Stubborn:
+    """A component that goes on for a while after it is told to stop (a library swallowed the cancellation)."""
+
+    name = "stubborn"
+
+    def __init__(self) -> None:
+        self.stopping = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def run(self, hub: Hub) -> None:
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            self.stopping.set()
+            await self.release.wait()  # not re-raised until released
+
+
+async def test_outputs_go_off_at_a_stop_while_a_component_is_slow_to_stop(
+    config: Config, tmp_path: Path, short_dir: Path
+) -> None:
+    stubborn = Stubborn()
+    async with running(config, tmp_path / "state", short_dir / "s", components=[stubborn]) as daemon:
+        assert daemon.hub is not None and daemon.rigs is not None
+        rigs = daemon.rigs
+        assert (await daemon.hub.command("fv2", SetBeerSetpoint(value_c=30), "test")).ok
+        assert (await daemon.hub.command("fv2", SetMode(mode=Mode.BEER), "test")).ok
+        await wait_until(lambda: rigs.pin_levels()["fv2_heat"])
+        daemon.request_stop()
+        await asyncio.wait_for(stubborn.stopping.wait(), 5)
+        await wait_until(lambda: not any(rigs.pin_levels().values()))  # while the component still runs
+        assert not stubborn.release.is_set()
+        stubborn.release.set()
+
+
 async def test_sd_notify_ready_status_watchdog_stopping(
     config: Config, tmp_path: Path, short_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
