@@ -13,11 +13,13 @@ __all__ = ["ChillerLines"]
 
 
 class ChillerLines(Static):
-    """Hidden when the node has no chiller; red while a chiller is overloaded."""
+    """Hidden when the node has no chiller; red while a chiller is overloaded; dimmed, as the
+    fermenter cards are, while the daemon is away (its figures are the last known)."""
 
     DEFAULT_CSS = """
     ChillerLines { height: auto; padding: 0 1; color: $text-muted; }
     ChillerLines.-overloaded { color: $error; text-style: bold; }
+    ChillerLines.-stale, ChillerLines.-stale.-overloaded { color: $text-disabled; text-style: none; }
     """
 
     def show(self, chillers: Mapping[str, ChillerStatus], units: str) -> None:

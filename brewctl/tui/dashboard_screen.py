@@ -136,6 +136,7 @@ class DashboardScreen(FermenterActions):
         age = None if self.brew.connected else self.brew.data_age_s()
         for card in self.query(FermenterCard):
             card.set_stale(age)
+        self.query_one(ChillerLines).set_class(age is not None, "-stale")
 
     def _units_changed(self, units: str) -> None:
         for card in self.query(FermenterCard):

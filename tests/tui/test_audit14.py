@@ -126,6 +126,28 @@ async def test_10_the_fermenter_screen_dims_its_card_and_says_why_there_is_no_ch
         await until(pilot, lambda: "not connected" not in screen_text(app), what="the chart back")
 
 
+# Found with item 10 after the audit: the chiller line under the cards stayed bright while the
+# daemon was away, its reservoir figure as old as the cards'.
+async def test_10_the_chiller_line_dims_with_the_cards_while_the_daemon_is_away(tmp_path: Path) -> None:
+    from brewctl.model import ChillerStatus
+    from brewctl.tui.chiller_line import ChillerLines
+
+    node = three_fermenters().model_copy(update={"chillers": {"main": ChillerStatus(id="main", reservoir_c=-1.5)}})
+    source = DroppingSource(node)
+    app = dropping_app(tmp_path, source)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: len(cards(app)) == 3, what="three fermenters")
+        line = app.screen.query_one(ChillerLines)
+        assert line.display and "chiller main: reservoir" in str(line.content)
+        assert not line.has_class("-stale")
+        source.go_down()
+        await until(pilot, lambda: all(c.has_class("-stale") for c in cards(app)), what="dimmed cards")
+        assert line.has_class("-stale")
+        source.come_back()
+        await until(pilot, lambda: app.connected, what="the reconnection")
+        await until(pilot, lambda: not line.has_class("-stale"), what="a live chiller line")
+
+
 # Found with item 12 (the recipe editor): every shipped recipe opened as "(modified)" (a batch
 # size of 23, a yeast list of one, as the form shows them, were taken for edits), so Esc on a
 # recipe only looked at asked "Leave without saving your changes?".
