@@ -34,47 +34,12 @@ from brewctl.model import Alarm
 
 __all__ = [
     "ChillerDecision",
-    "ChillerLimits",
     "ChillerState",
     "ValveDemand",
     "chiller_thermostat",
     "coordinate",
     "priority",
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class ChillerLimits:
-    """The coordinator's settings (``ChillerConfig`` minus the wiring)."""
-
-    setpoint_c: float = -2.0
-    high_c: float = 2.0
-    alarm_c: float = 4.0
-    alarm_after_s: float = 900.0
-    stagger_s: float = 30.0
-    crash_gap_c: float = 3.0
-    band_c: float = 1.0
-    min_on_s: float = 180.0
-    min_off_s: float = 300.0
-
-    @classmethod
-    def from_config(cls, cfg: ChillerConfig) -> ChillerLimits:
-        return cls(
-            setpoint_c=cfg.setpoint_c,
-            high_c=cfg.high_c,
-            alarm_c=cfg.alarm_c,
-            alarm_after_s=cfg.alarm_after_s,
-            stagger_s=cfg.stagger_s,
-            crash_gap_c=cfg.crash_gap_c,
-            band_c=cfg.band_c,
-            min_on_s=cfg.min_on_s,
-            min_off_s=cfg.min_off_s,
-        )
-
-    @property
-    def recover_c(self) -> float:
-        """Below this the budget grows again (half way from the setpoint to ``high_c``)."""
-        return (self.setpoint_c + self.high_c) / 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +82,7 @@ class ChillerDecision:
     alarms: tuple[Alarm, ...]
 
 
-def priority(demand: ValveDemand, limits: ChillerLimits) -> tuple[int, float]:
+def priority(demand: ValveDemand, limits: ChillerConfig) -> tuple[int, float]:
     """Sort key, most urgent first: tanks not crashing before crashing ones, then the warmest."""
     error = demand.error_c if demand.error_c is not None else 0.0
     crashing = error >= limits.crash_gap_c
@@ -125,7 +90,7 @@ def priority(demand: ValveDemand, limits: ChillerLimits) -> tuple[int, float]:
 
 
 def _budget(
-    limits: ChillerLimits, state: ChillerState, now_s: float, reservoir_c: float | None, n_open: int, n_want: int
+    limits: ChillerConfig, state: ChillerState, now_s: float, reservoir_c: float | None, n_open: int, n_want: int
 ) -> ChillerState:
     if reservoir_c is None:  # no reservoir reading: do not throttle on a guess
         return replace(state, budget=None)
@@ -133,14 +98,15 @@ def _budget(
     if reservoir_c > limits.high_c and due:
         current = state.budget if state.budget is not None else n_open
         return replace(state, budget=max(1, min(current, n_open) - 1), budget_changed_s=now_s)
-    if reservoir_c < limits.recover_c and state.budget is not None and due:
+    recover_c = (limits.setpoint_c + limits.high_c) / 2.0  # half way from the setpoint to high_c
+    if reservoir_c < recover_c and state.budget is not None and due:
         grown = state.budget + 1
         return replace(state, budget=None if grown >= max(n_want, 1) else grown, budget_changed_s=now_s)
     return state
 
 
 def _alarm(
-    limits: ChillerLimits, state: ChillerState, now_s: float, reservoir_c: float | None, name: str
+    limits: ChillerConfig, state: ChillerState, now_s: float, reservoir_c: float | None, name: str
 ) -> tuple[ChillerState, tuple[Alarm, ...]]:
     if reservoir_c is None:
         lost = Alarm(code="reservoir_probe_lost", severity="warning", message=f"chiller {name}: reservoir probe lost")
@@ -160,7 +126,7 @@ def _alarm(
 
 
 def coordinate(
-    limits: ChillerLimits,
+    limits: ChillerConfig,
     state: ChillerState,
     now_s: float,
     reservoir_c: float | None,
@@ -207,7 +173,7 @@ def coordinate(
 
 
 def chiller_thermostat(
-    limits: ChillerLimits, on: bool, since_s: float, now_s: float, reservoir_c: float | None
+    limits: ChillerConfig, on: bool, since_s: float, now_s: float, reservoir_c: float | None
 ) -> bool:
     """Whether the chiller output should be on: above setpoint + band on, below setpoint - band
     off, min on/off times kept. A lost reservoir probe keeps it running (warm glycol is the danger;

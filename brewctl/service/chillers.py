@@ -14,7 +14,6 @@ from collections.abc import Mapping
 from brewctl.config import ChillerConfig, FermenterConfig
 from brewctl.core.chiller import (
     ChillerDecision,
-    ChillerLimits,
     ChillerState,
     ValveDemand,
     chiller_thermostat,
@@ -51,7 +50,6 @@ class ChillerRuntime:
         self.cid = cid
         self.cfg = cfg
         self.members = members
-        self.limits = ChillerLimits.from_config(cfg)
         self.state = ChillerState()
         self.decision: ChillerDecision | None = None
         self.reservoir_c: float | None = None
@@ -62,14 +60,14 @@ class ChillerRuntime:
     def decide(self, now_s: float, reservoir_c: float | None, demands: list[ValveDemand]) -> Mapping[str, bool]:
         """Which member valves may be open this cycle."""
         self.reservoir_c = reservoir_c
-        self.decision = coordinate(self.limits, self.state, now_s, reservoir_c, demands, name=self.cid)
+        self.decision = coordinate(self.cfg, self.state, now_s, reservoir_c, demands, name=self.cid)
         self.state = self.decision.state
         self.open_valves = tuple(d.fermenter for d in demands if d.open)
         return self.decision.allowed
 
     def output_command(self, now_s: float) -> bool:
         """The chiller output's level for now (thermostat on the reservoir, min on/off kept)."""
-        on = chiller_thermostat(self.limits, self.output_on, self.output_since_s, now_s, self.reservoir_c)
+        on = chiller_thermostat(self.cfg, self.output_on, self.output_since_s, now_s, self.reservoir_c)
         if on != self.output_on:
             self.output_on, self.output_since_s = on, now_s
         return on

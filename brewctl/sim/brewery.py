@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from brewctl.config import Config, Mode, OutputKind
-from brewctl.core.chiller import ChillerLimits, ChillerState, ValveDemand, chiller_thermostat, coordinate
+from brewctl.core.chiller import ChillerState, ValveDemand, chiller_thermostat, coordinate
 from brewctl.core.control import PlannedStep
 from brewctl.sim.chiller import ChillerParams, ChillerPlant
 from brewctl.sim.plant import Plant
@@ -84,7 +84,6 @@ def simulate_brewery(
         cid: (chiller_plants or {}).get(cid) or ChillerPlant(ChillerParams.from_config(c))
         for cid, c in config.chillers.items()
     }
-    limits = {cid: ChillerLimits.from_config(c) for cid, c in config.chillers.items()}
     states = {cid: ChillerState() for cid in config.chillers}
     members = {cid: [fid for fid, f in config.fermenters.items() if f.chiller == cid] for cid in config.chillers}
     output_on = dict.fromkeys(config.chillers, False)
@@ -101,7 +100,7 @@ def simulate_brewery(
         for cid, chiller in chillers.items():
             reservoir = chiller.read()["reservoir"]
             demands = [_demand(fid, runs[fid], planned[fid]) for fid in members[cid]]
-            decision = coordinate(limits[cid], states[cid], now, reservoir, demands, name=cid)
+            decision = coordinate(config.chillers[cid], states[cid], now, reservoir, demands, name=cid)
             states[cid] = decision.state
             if coordinated:
                 allowed.update(decision.allowed)
@@ -121,7 +120,7 @@ def simulate_brewery(
             on: bool | None = None
             if config.chillers[cid].output is not None:
                 want = chiller_thermostat(
-                    limits[cid], output_on[cid], output_since[cid], now, chiller.read()["reservoir"]
+                    config.chillers[cid], output_on[cid], output_since[cid], now, chiller.read()["reservoir"]
                 )
                 if want != output_on[cid]:
                     output_on[cid], output_since[cid] = want, now

@@ -5,9 +5,19 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from brewctl.core.chiller import ChillerLimits, ChillerState, ValveDemand, chiller_thermostat, coordinate
+from brewctl.config import ChillerConfig
+from brewctl.core.chiller import ChillerState, ValveDemand, chiller_thermostat, coordinate
 
-LIMITS = ChillerLimits(setpoint_c=-2.0, high_c=2.0, alarm_c=4.0, alarm_after_s=600.0, stagger_s=30.0)
+LIMITS = ChillerConfig(
+    reservoir_probe="glycol",
+    capacity_w=3000.0,
+    volume_l=100.0,
+    setpoint_c=-2.0,
+    high_c=2.0,
+    alarm_c=4.0,
+    alarm_after_s=600.0,
+    stagger_s=30.0,
+)
 
 
 def demand(
