@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import asyncio
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,20 +13,11 @@ from brewctl.config import Config
 from brewctl.service import simulation_api
 from brewctl.service.client import ApiClient
 from brewctl.service.clock import ScaledClock
-from tests.service.conftest import config, running, short_dir
+from tests.service.conftest import config, running, short_dir, sim_fault
 
 __all__ = ["config", "short_dir"]
 
 pytestmark = pytest.mark.faults
-
-
-def _sim_fault(socket: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "brewctl", "sim-fault", *args, "--socket", str(socket)],
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
 
 
 async def _until(check: Callable[[], bool], within_s: float = 10.0) -> None:
@@ -51,7 +40,7 @@ async def test_a_probe_stuck_from_outside_reads_flat_while_the_beer_moves(
         def beer_reads(value: float) -> bool:
             return beer() == value
 
-        done = await asyncio.to_thread(_sim_fault, socket, "fv1_beer", "stuck", "--at", "25C")
+        done = await sim_fault(socket, "fv1_beer", "stuck", "--at", "25C")
         assert (done.returncode, done.stdout.strip()) == (
             0,
             "fv1_beer: stuck at 25.0 °C (the simulated beer goes on; `plug` mends it)",
@@ -76,10 +65,10 @@ async def test_a_probe_stuck_from_outside_reads_flat_while_the_beer_moves(
         assert "outside what a DS18B20 reads" in refused[0]["error"] and "no probe named" in refused[1]["error"]
         assert frozen["ok"] is True and isinstance(frozen["stuck_c"], float)
 
-        done = await asyncio.to_thread(_sim_fault, socket, "fv1_beer", "plug")
+        done = await sim_fault(socket, "fv1_beer", "plug")
         assert done.returncode == 0
         await _until(lambda: (value := beer()) is not None and value != 25.0)
-        done = await asyncio.to_thread(_sim_fault, socket, "fv1_beer", "unplug", "--at", "3")
+        done = await sim_fault(socket, "fv1_beer", "unplug", "--at", "3")
         assert done.returncode == 2 and "--at: only with stuck" in done.stderr
 
 

@@ -8,7 +8,6 @@ import asyncio
 import os
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 from brewctl.errors import TransientError
@@ -19,15 +18,7 @@ from brewctl.service.hub import Hub
 from brewctl.service.sim_workdir import PREFIX, remove_stale
 from brewctl.service.simulation_api import simulation_routes
 from tests.mqtt.conftest import DAEMON_CONFIG, Broker, Recorder, start_daemon, until
-
-
-def _sim_fault(socket: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "brewctl", "sim-fault", *args, "--socket", str(socket)],
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+from tests.service.conftest import sim_fault
 
 
 async def _alarms(socket: Path) -> set[str]:
@@ -57,7 +48,7 @@ async def test_sim_fault_unplugs_a_probe_and_the_alert_goes_out(
         [workdir] = scratch.glob(PREFIX + "*")
         assert workdir.name.startswith(f"{PREFIX}{daemon.pid}-")
 
-        done = await asyncio.to_thread(_sim_fault, socket, "beer", "unplug")
+        done = await sim_fault(socket, "beer", "unplug")
         assert (done.returncode, done.stdout.strip()) == (0, "beer: unplugged")
         await _wait_alarms(socket, True, "beer_probe_lost")
         alert = await recorder.json(
@@ -65,10 +56,10 @@ async def test_sim_fault_unplugs_a_probe_and_the_alert_goes_out(
         )
         assert alert["fermenter"] == "fv7"
 
-        done = await asyncio.to_thread(_sim_fault, socket, "nosuch", "unplug")
+        done = await sim_fault(socket, "nosuch", "unplug")
         assert done.returncode == 1 and "no probe named 'nosuch'" in done.stderr
 
-        done = await asyncio.to_thread(_sim_fault, socket, "beer", "plug")
+        done = await sim_fault(socket, "beer", "plug")
         assert (done.returncode, done.stdout.strip()) == (0, "beer: plugged back in")
         await _wait_alarms(socket, False, "beer_probe_lost")
     finally:
@@ -93,7 +84,7 @@ async def test_a_daemon_that_is_not_simulated_refuses_faults(tmp_path: Path) -> 
         async with ApiClient(socket) as api:
             answer = await api.simulation_probe("beer", "unplug")
         assert answer["ok"] is False and answer["error"].startswith("not a simulated daemon")
-        done = await asyncio.to_thread(_sim_fault, socket, "beer", "unplug")
+        done = await sim_fault(socket, "beer", "unplug")
         assert done.returncode == 1 and "not a simulated daemon" in done.stderr
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import subprocess
+import sys
 import tempfile
 import textwrap
 from collections.abc import AsyncIterator, Iterator
@@ -157,3 +159,14 @@ async def wait_until(predicate, timeout_s: float = 10.0) -> None:  # type: ignor
         if loop.time() > deadline:
             raise AssertionError("condition not met in time")
         await asyncio.sleep(0.01)
+
+
+async def sim_fault(socket: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``brewctl sim-fault ARGS --socket SOCKET`` as a brewer runs it (off the event loop)."""
+    return await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "brewctl", "sim-fault", *args, "--socket", str(socket)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
